@@ -1,0 +1,148 @@
+package dev.baton;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.baton.http.ExceptionMapper;
+import dev.baton.internal.netty.NettyServer;
+import dev.baton.routing.Route;
+import dev.baton.routing.Routing;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A Baton HTTP server: Netty event loops for I/O, a bounded worker pool for handlers.
+ *
+ * <pre>{@code
+ * Server server = Server.builder()
+ *     .config(c -> c.port(8080))
+ *     .routing(r -> r.get("/hello", ctx -> "Hello, World!"))
+ *     .build()
+ *     .start();
+ * }</pre>
+ */
+public final class Server implements AutoCloseable {
+    private final ServerConfig config;
+    private final List<Route> routes;
+    private final NettyServer netty;
+    private volatile int port = -1;
+
+    private Server(Builder b) {
+        this.config = b.config;
+        this.routes = b.routing.routes();
+        this.netty = new NettyServer(config, routes, b.mappers, b.json);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts serving. */
+    public synchronized Server start() {
+        if (port >= 0) {
+            throw new IllegalStateException("the server is already started");
+        }
+        port = netty.start();
+        return this;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        if (port < 0) {
+            throw new IllegalStateException("the server is not started");
+        }
+        return port;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** A snapshot of the server's numbers. */
+    public ServerStats stats() {
+        return netty.stats();
+    }
+
+    /** Graceful shutdown with the configured grace period. */
+    public ShutdownReport stop() {
+        return stop(config.shutdownGrace());
+    }
+
+    /**
+     * Graceful shutdown: stop accepting, answer new requests on open connections with 503 and
+     * {@code Connection: close}, let requests in flight finish within {@code grace}, then cancel
+     * the rest with reason SHUTDOWN. Idempotent.
+     */
+    public ShutdownReport stop(Duration grace) {
+        return netty.stop(grace);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Builds a {@link Server}. */
+    public static final class Builder {
+        private ServerConfig config = ServerConfig.builder().build();
+        private final Routing routing = new Routing();
+        private final Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers = new LinkedHashMap<>();
+        private ObjectMapper json = defaultObjectMapper();
+
+        private Builder() {
+        }
+
+        public Builder config(ServerConfig value) {
+            this.config = value;
+            return this;
+        }
+
+        /** Adjusts the configuration, starting from the current one. */
+        public Builder config(Consumer<ServerConfig.Builder> adjust) {
+            ServerConfig.Builder b = config.toBuilder();
+            adjust.accept(b);
+            this.config = b.build();
+            return this;
+        }
+
+        public Builder port(int port) {
+            return config(c -> c.port(port));
+        }
+
+        /** Adds routes. May be called several times. */
+        public Builder routing(Consumer<Routing> routes) {
+            routes.accept(routing);
+            return this;
+        }
+
+        public <E extends Throwable> Builder exceptionMapper(Class<E> type, ExceptionMapper<? super E> mapper) {
+            mappers.put(type, mapper);
+            return this;
+        }
+
+        /** The Jackson mapper for JSON bodies; the default knows java.time and ignores unknown properties. */
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.json = mapper;
+            return this;
+        }
+
+        public Server build() {
+            return new Server(this);
+        }
+    }
+
+    static ObjectMapper defaultObjectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+}

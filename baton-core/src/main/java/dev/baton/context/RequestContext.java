@@ -1,0 +1,54 @@
+package dev.baton.context;
+
+import dev.baton.http.Request;
+import dev.baton.routing.Route;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything a handler gets for one request. Valid on any thread until the response has been
+ * completed; it travels with the request across continuations, never through a ThreadLocal.
+ *
+ * <pre>{@code Handler h = ctx -> "hello " + ctx.request().query("name").asString("world");}</pre>
+ */
+public interface RequestContext {
+
+    Request request();
+
+    /** The matched route. */
+    Route route();
+
+    /** Per-request attributes (ASP.NET's HttpContext.Items): thread-safe, dropped with the request. */
+    Map<String, Object> attributes();
+
+    /** When the request must be answered: arrival plus the route's timeout, or none. */
+    Deadline deadline();
+
+    /** Fires on timeout, client disconnect or shutdown. */
+    CancellationToken cancellation();
+
+    /** True once the response has been completed (written, timed out or abandoned). */
+    boolean isCompleted();
+
+    /**
+     * Runs {@code callback} once when the response completes, on the thread that completes it,
+     * with the outcome. Lets middleware and diagnostics observe the end of a request.
+     */
+    void onComplete(Consumer<Outcome> callback);
+
+    /** How a request ended. */
+    enum Outcome {
+        /** The handler's response was written. */
+        RESPONDED,
+        /** The handler failed and its error was mapped to a response. */
+        FAILED,
+        /** The async timeout fired first. */
+        TIMED_OUT,
+        /** The client left first. */
+        CLIENT_DISCONNECTED,
+        /** Server shutdown cancelled it. */
+        SHUT_DOWN,
+        /** Rejected before the handler ran (queue full, in-flight cap). */
+        REJECTED
+    }
+}

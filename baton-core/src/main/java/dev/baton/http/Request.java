@@ -1,0 +1,50 @@
+package dev.baton.http;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP request as the handler sees it: immutable and safe to read from any thread.
+ *
+ * <pre>{@code UUID id = request.path("id").asUuid(); Gizmo g = request.bodyAs(Gizmo.class);}</pre>
+ */
+public interface Request {
+
+    /** The method, upper case ({@code GET}, {@code POST}, ...). */
+    String method();
+
+    /** The decoded path, without the query string. */
+    String path();
+
+    /** The request target as sent (path and query). */
+    String uri();
+
+    /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    String protocol();
+
+    Headers headers();
+
+    /** A header as a {@link Param}, for typed access with a 400 on bad input. */
+    Param header(String name);
+
+    /** A path parameter of the matched route ({@code /gizmos/{id}}). */
+    Param path(String name);
+
+    /** The first value of a query parameter. */
+    Param query(String name);
+
+    /** Every query parameter with all its values. */
+    Map<String, List<String>> queryParams();
+
+    /** The body bytes; empty when there is none. */
+    byte[] body();
+
+    /** The body decoded as UTF-8 (or the charset the Content-Type names). */
+    String bodyText();
+
+    /** The body parsed as JSON into {@code type}; 400 on malformed JSON, 415 on a non-JSON content type. */
+    <T> T bodyAs(Class<T> type);
+
+    InetSocketAddress remoteAddress();
+}

@@ -1,0 +1,148 @@
+package dev.baton.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete response: status, headers and one body (bytes, text, JSON, a stream or an event
+ * stream). Immutable; made through {@link #status(int)} or the shortcuts.
+ *
+ * <pre>{@code return Response.status(201).header("Location", "/gizmos/" + id).json(gizmo);}</pre>
+ */
+public final class Response {
+    /** What kind of body the response carries. */
+    public enum BodyKind { EMPTY, BYTES, JSON, STREAM, EVENTS }
+
+    private final int status;
+    private final List<Map.Entry<String, String>> headers;
+    private final String contentType;
+    private final BodyKind kind;
+    private final Object body;
+
+    private Response(int status, List<Map.Entry<String, String>> headers, String contentType, BodyKind kind, Object body) {
+        this.status = status;
+        this.headers = List.copyOf(headers);
+        this.contentType = contentType;
+        this.kind = kind;
+        this.body = body;
+    }
+
+    public static Builder status(int status) {
+        return new Builder(status);
+    }
+
+    public static Builder ok() {
+        return new Builder(200);
+    }
+
+    public static Response text(String text) {
+        return ok().text(text);
+    }
+
+    public static Response json(Object value) {
+        return ok().json(value);
+    }
+
+    public static Response noContent() {
+        return status(204).build();
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Headers set by the application, in order (Content-Type is separate). */
+    public List<Map.Entry<String, String>> headers() {
+        return headers;
+    }
+
+    /** The Content-Type, or null for an empty body. */
+    public String contentType() {
+        return contentType;
+    }
+
+    public BodyKind bodyKind() {
+        return kind;
+    }
+
+    /** For BYTES: {@code byte[]}; JSON: the value to serialize; STREAM: {@link BodyStream}; EVENTS: {@link EventStream}. */
+    public Object body() {
+        return body;
+    }
+
+    @Override
+    public String toString() {
+        return "Response[" + status + " " + kind + (contentType == null ? "" : " " + contentType) + "]";
+    }
+
+    /** Builds a {@link Response}; each body method ends the chain. */
+    public static final class Builder {
+        private final int status;
+        private final List<Map.Entry<String, String>> headers = new ArrayList<>(4);
+        private String contentType;
+
+        private Builder(int status) {
+            if (status < 100 || status > 999) {
+                throw new IllegalArgumentException("status must be a three-digit code, got " + status);
+            }
+            this.status = status;
+        }
+
+        /** Adds a header; {@code Content-Type} set here replaces the body's default. */
+        public Builder header(String name, Object value) {
+            if (name.equalsIgnoreCase("content-type")) {
+                contentType = String.valueOf(value);
+            } else {
+                headers.add(Map.entry(name, String.valueOf(value)));
+            }
+            return this;
+        }
+
+        public Builder contentType(String type) {
+            contentType = type;
+            return this;
+        }
+
+        /** No body. */
+        public Response build() {
+            return new Response(status, headers, null, BodyKind.EMPTY, null);
+        }
+
+        public Response text(String text) {
+            return bytes(text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        }
+
+        public Response html(String html) {
+            return bytes(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+        }
+
+        public Response bytes(byte[] body, String defaultType) {
+            return new Response(status, headers, type(defaultType), BodyKind.BYTES, body.clone());
+        }
+
+        /** A body serialized to JSON by the server's Jackson mapper when written. */
+        public Response json(Object value) {
+            return new Response(status, headers, type("application/json"), BodyKind.JSON, value);
+        }
+
+        public Response problem(Problem problem) {
+            return new Response(status, headers, type(Problem.CONTENT_TYPE), BodyKind.JSON, problem);
+        }
+
+        /** A body written piece by piece with chunked transfer coding. */
+        public Response stream(String defaultType, BodyStream stream) {
+            return new Response(status, headers, type(defaultType), BodyKind.STREAM, stream);
+        }
+
+        /** A {@code text/event-stream} of Server-Sent Events. */
+        public Response events(EventStream stream) {
+            return new Response(status, headers, "text/event-stream; charset=utf-8", BodyKind.EVENTS, stream);
+        }
+
+        private String type(String defaultType) {
+            return contentType != null ? contentType : defaultType;
+        }
+    }
+}

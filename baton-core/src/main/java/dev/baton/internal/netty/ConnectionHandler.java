@@ -1,0 +1,344 @@
+package dev.baton.internal.netty;
+
+import dev.baton.context.CancellationReason;
+import dev.baton.http.Problem;
+import dev.baton.http.Response;
+import dev.baton.internal.metrics.ServerMetrics;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per connection, confined to its event loop. Answers pipelined requests one at a time and
+ * in order, writes responses completed on any thread, and tells the request in flight when the
+ * client leaves.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    private static final int MAX_PIPELINED = 16;
+
+    private final Dispatcher dispatcher;
+    private final ServerMetrics metrics;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+    private final AsciiString serverHeader;
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private StreamSink stream;
+    private boolean busyDirect;
+    private boolean inRead;
+    private boolean needsFlush;
+    private boolean closing;
+    private boolean http10Current;
+
+    ConnectionHandler(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+        this.metrics = dispatcher.metrics();
+        String s = dispatcher.config().serverHeader();
+        this.serverHeader = s.isEmpty() ? null : AsciiString.cached(s);
+    }
+
+    EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    SocketAddress remoteAddress() {
+        return ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        metrics.openConnections.incrementAndGet();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inRead = true;
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!(msg instanceof FullHttpRequest) && !(msg instanceof RejectedRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof FullHttpRequest req && req.decoderResult().isFailure()) {
+            // the scanner lets nothing malformed through; this is Netty's own safety net
+            Throwable cause = req.decoderResult().cause();
+            req.release();
+            msg = new RejectedRequest(cause instanceof io.netty.handler.codec.TooLongFrameException ? 413 : 400,
+                    "malformed request: " + cause.getMessage());
+        }
+        pending.add(msg);
+        if (pending.size() >= MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        if (!busy()) {
+            startNext();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
+        if (needsFlush) {
+            needsFlush = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private boolean busy() {
+        return current != null || stream != null || busyDirect;
+    }
+
+    private void startNext() {
+        while (!busy() && !closing) {
+            Object next = pending.poll();
+            if (next == null) {
+                break;
+            }
+            if (pending.size() < MAX_PIPELINED / 2 && !ctx.channel().config().isAutoRead()
+                    && !(next instanceof RejectedRequest)) {
+                ctx.channel().config().setAutoRead(true);
+            }
+            if (next instanceof RejectedRequest rejected) {
+                sendDirect(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, false, true);
+                return;
+            }
+            FullHttpRequest req = (FullHttpRequest) next;
+            http10Current = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
+            dispatcher.dispatch(this, req, System.nanoTime());
+        }
+    }
+
+    /** The dispatcher admitted a request: it is the one in flight on this connection. */
+    void begin(Exchange ex) {
+        current = ex;
+    }
+
+    /**
+     * Writes the response of {@code ex}, from any thread. Rendering (JSON) happens here, on the
+     * completing thread; the write itself is queued to the event loop unless already on it.
+     */
+    void send(Exchange ex, Response response) {
+        boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
+        FullHttpResponse full = null;
+        if (!streamed) {
+            full = render(response, ex.head);
+        }
+        FullHttpResponse msg = full;
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            write(ex, response, msg);
+        } else {
+            loop.execute(() -> write(ex, response, msg));
+        }
+    }
+
+    private FullHttpResponse render(Response response, boolean head) {
+        try {
+            return ResponseRenderer.full(response, ctx.alloc(), dispatcher.json(), head);
+        } catch (RuntimeException e) {
+            log.error("cannot render response {}", response, e);
+            return ResponseRenderer.full(Problem.of(500, "the response could not be rendered").toResponse(),
+                    ctx.alloc(), dispatcher.json(), head);
+        }
+    }
+
+    private void write(Exchange ex, Response response, FullHttpResponse msg) {
+        if (ex != current || !ctx.channel().isActive()) {
+            ReferenceCountUtil.release(msg);
+            if (ex == current) {
+                finish(ex, false);
+            }
+            return;
+        }
+        boolean close = !ex.keepAlive || dispatcher.shutdown().isDraining() || closing;
+        if (msg == null) {
+            startStream(ex, response, close);
+            return;
+        }
+        decorate(msg.headers(), close, http10Current);
+        ctx.write(msg).addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+        flushSoon();
+        if (close) {
+            closing = true;
+        }
+        finish(ex, msg.status().code() >= 500);
+    }
+
+    private void startStream(Exchange ex, Response response, boolean close) {
+        boolean closeDelimited = http10Current || close;
+        HttpResponse head = ResponseRenderer.streamHead(response, http10Current);
+        decorate(head.headers(), closeDelimited, http10Current);
+        ctx.writeAndFlush(head).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        metrics.route(ex.route.toString()).record(System.nanoTime() - ex.arrivalNanos, false);
+        if (ex.head) {
+            ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+            finish(ex, false);
+            return;
+        }
+        stream = new StreamSink(ctx, http10Current, closeDelimited, () -> streamEnded(ex, closeDelimited));
+        current = null;
+        StreamSink sink = stream;
+        Runnable producer = () -> sink.start(response, ex);
+        if (!dispatcher.execute(ex.route, producer, this)) {
+            sink.fail(new IllegalStateException("the request queue is full"));
+        }
+    }
+
+    /** Called on the event loop when a streamed body ended. */
+    private void streamEnded(Exchange ex, boolean closeDelimited) {
+        stream = null;
+        metrics.completed.increment();
+        metrics.inFlight.decrementAndGet();
+        dispatcher.shutdown().signal(metrics);
+        ex.cancelToken(CancellationReason.CLIENT_DISCONNECT);
+        if (closeDelimited || !ctx.channel().isActive()) {
+            closing = true;
+            ctx.close();
+        } else {
+            startNext();
+        }
+    }
+
+    private void finish(Exchange ex, boolean error) {
+        current = null;
+        if (ex.outcome() != null && ex.outcome() != dev.baton.context.RequestContext.Outcome.CLIENT_DISCONNECTED) {
+            metrics.completed.increment();
+        }
+        metrics.route(ex.route.toString()).record(System.nanoTime() - ex.arrivalNanos, error);
+        metrics.inFlight.decrementAndGet();
+        dispatcher.shutdown().signal(metrics);
+        startNext();
+    }
+
+    /** A response that needs no handler (404, 405, OPTIONS, 503, a rejected request); on the event loop. */
+    void sendDirect(Response response, boolean keepAlive, boolean head, boolean forceClose) {
+        FullHttpResponse msg = render(response, head);
+        boolean close = forceClose || !keepAlive || closing || dispatcher.shutdown().isDraining();
+        decorate(msg.headers(), close, http10Current);
+        if (close) {
+            closing = true;
+            ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
+            releasePending();
+            return;
+        }
+        ctx.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        flushSoon();
+    }
+
+    private void decorate(HttpHeaders h, boolean close, boolean http10) {
+        h.set(HttpHeaderNames.DATE, DateHeader.now());
+        if (serverHeader != null) {
+            h.set(HttpHeaderNames.SERVER, serverHeader);
+        }
+        if (close) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    private void flushSoon() {
+        if (inRead) {
+            needsFlush = true;
+        } else {
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        metrics.openConnections.decrementAndGet();
+        closing = true;
+        Exchange ex = current;
+        if (ex != null && ex.abandon(CancellationReason.CLIENT_DISCONNECT)) {
+            metrics.clientDisconnects.increment();
+            finish(ex, false);
+        }
+        if (stream != null) {
+            stream.clientGone();
+        }
+        releasePending();
+        ctx.fireChannelInactive();
+    }
+
+    private void releasePending() {
+        Object o;
+        while ((o = pending.poll()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+    }
+
+    /** Graceful shutdown: close now if idle, else after the response in flight. */
+    void closeWhenIdle() {
+        if (!busy() && pending.isEmpty()) {
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    /** Graceful shutdown ran out of time: cancel what is in flight and answer 503. */
+    void cancelForShutdown() {
+        Exchange ex = current;
+        if (ex != null && ex.abandon(CancellationReason.SHUTDOWN)) {
+            dispatcher.shutdown().cancelled.increment();
+            closing = true;
+            FullHttpResponse msg = render(dispatcher.unavailable("the server shut down before the request completed",
+                    ex.request.path()), ex.head);
+            decorate(msg.headers(), true, http10Current);
+            ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
+            finish(ex, true);
+        } else if (stream != null) {
+            dispatcher.shutdown().cancelled.increment();
+            stream.fail(new IllegalStateException("server shutdown"));
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !busy() && pending.isEmpty()) {
+            StrictRequestScanner scanner = ctx.pipeline().get(StrictRequestScanner.class);
+            if (scanner == null || !scanner.isMidHead()) {
+                closing = true;
+                ctx.close();
+                return;
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("connection {} failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+}

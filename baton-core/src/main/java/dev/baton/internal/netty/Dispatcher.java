@@ -1,0 +1,194 @@
+package dev.baton.internal.netty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.ExecutionModel;
+import dev.baton.ServerConfig;
+import dev.baton.context.Deadline;
+import dev.baton.http.Problem;
+import dev.baton.http.Response;
+import dev.baton.internal.metrics.ServerMetrics;
+import dev.baton.internal.routing.RouteTable;
+import dev.baton.routing.Route;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Takes a decoded request on its event loop, routes it, admits it (in-flight cap, request
+ * queue) and hands it to the thread its route's execution model names.
+ */
+final class Dispatcher {
+    private final ServerConfig config;
+    private final RouteTable routes;
+    private final ErrorMapping errors;
+    private final ObjectMapper json;
+    private final ServerMetrics metrics;
+    private final WorkerPool workers;
+    private final ExecutorService virtualThreads;
+    private final ShutdownState shutdown;
+
+    Dispatcher(ServerConfig config, RouteTable routes, ErrorMapping errors, ObjectMapper json, ServerMetrics metrics,
+               ShutdownState shutdown) {
+        this.config = config;
+        this.routes = routes;
+        this.errors = errors;
+        this.json = json;
+        this.metrics = metrics;
+        this.shutdown = shutdown;
+        this.workers = new WorkerPool(config.workerThreads(), config.requestQueueCapacity());
+        this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("baton-vt-", 0).factory());
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    ErrorMapping errors() {
+        return errors;
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    ServerMetrics metrics() {
+        return metrics;
+    }
+
+    WorkerPool workers() {
+        return workers;
+    }
+
+    ShutdownState shutdown() {
+        return shutdown;
+    }
+
+    /** Called on the connection's event loop, one request at a time per connection. Releases {@code req}. */
+    void dispatch(ConnectionHandler conn, FullHttpRequest req, long arrivalNanos) {
+        String method = req.method().name();
+        boolean head = method.equals("HEAD");
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String uri = req.uri();
+        List<String> segments;
+        String path;
+        NettyRequest request;
+        try {
+            QueryStringDecoder decoder = new QueryStringDecoder(originForm(uri));
+            path = decoder.path();
+            segments = decodeSegments(decoder.rawPath());
+            byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;
+            request = new NettyRequest(method, uri, path, req.protocolVersion().text(), req.headers(), body,
+                    (InetSocketAddress) conn.remoteAddress(), json);
+        } catch (IllegalArgumentException e) {
+            conn.sendDirect(Problem.of(400, "malformed request target: " + e.getMessage()).withInstance(null).toResponse(),
+                    false, head, true);
+            return;
+        } finally {
+            req.release();
+        }
+        if (shutdown.isDraining()) {
+            shutdown.refused.increment();
+            conn.sendDirect(unavailable("the server is shutting down", path), false, head, true);
+            return;
+        }
+        if (uri.equals("*")) {
+            conn.sendDirect(Response.status(204).header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS").build(),
+                    keepAlive, head, false);
+            return;
+        }
+        RouteTable.Match match = routes.find(method, segments);
+        Route route = match.route();
+        if (route == null) {
+            if (match.allowed().isEmpty()) {
+                conn.sendDirect(Problem.of(404, "no route for " + path).withInstance(path).toResponse(), keepAlive, head, false);
+            } else if (method.equals("OPTIONS")) {
+                conn.sendDirect(Response.status(204).header("Allow", String.join(", ", match.allowed())).build(),
+                        keepAlive, head, false);
+            } else {
+                conn.sendDirect(Response.status(405).header("Allow", String.join(", ", match.allowed()))
+                        .problem(Problem.of(405, method + " is not allowed on " + path).withInstance(path)),
+                        keepAlive, head, false);
+            }
+            return;
+        }
+        request.pathParams(match.pathParams());
+        if (metrics.inFlight.incrementAndGet() > config.maxInFlight()) {
+            metrics.inFlight.decrementAndGet();
+            metrics.rejected.increment();
+            conn.sendDirect(unavailable("too many requests in flight", path), keepAlive, head, false);
+            return;
+        }
+        Duration timeout = route.timeoutOverride().orElse(config.requestTimeout());
+        Deadline deadline = timeout.isZero() ? Deadline.NONE : Deadline.after(timeout);
+        Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos);
+        conn.begin(ex);
+        ex.armTimeout(timeout.toMillis());
+        ExecutionModel model = route.execution() != null ? route.execution() : config.defaultExecution();
+        switch (model) {
+            case EVENT_LOOP -> ex.execute();
+            case VIRTUAL -> virtualThreads.execute(ex::execute);
+            case WORKER -> {
+                if (!workers.trySubmit(ex::execute) && ex.reject()) {
+                    metrics.rejected.increment();
+                    conn.send(ex, unavailable("the request queue is full", path));
+                }
+            }
+        }
+    }
+
+    /** Runs {@code task} under {@code route}'s execution model; false if the worker queue is full. */
+    boolean execute(Route route, Runnable task, ConnectionHandler conn) {
+        ExecutionModel model = route.execution() != null ? route.execution() : config.defaultExecution();
+        switch (model) {
+            case EVENT_LOOP -> conn.eventLoop().execute(task);
+            case VIRTUAL -> virtualThreads.execute(task);
+            case WORKER -> {
+                return workers.trySubmit(task);
+            }
+        }
+        return true;
+    }
+
+    Response unavailable(String detail, String path) {
+        return Response.status(503).header("Retry-After", config.retryAfterSeconds())
+                .problem(Problem.of(503, detail).withInstance(path));
+    }
+
+    void close() {
+        workers.shutdown();
+        virtualThreads.shutdownNow();
+    }
+
+    /** Strips scheme and authority from an absolute-form target. */
+    private static String originForm(String uri) {
+        if (uri.startsWith("/")) {
+            return uri;
+        }
+        int scheme = uri.indexOf("://");
+        if (scheme < 0) {
+            return uri;
+        }
+        int slash = uri.indexOf('/', scheme + 3);
+        int query = uri.indexOf('?', scheme + 3);
+        if (slash < 0 || query >= 0 && query < slash) {
+            return "/" + (query >= 0 ? uri.substring(query) : "");
+        }
+        return uri.substring(slash);
+    }
+
+    private static List<String> decodeSegments(String rawPath) {
+        List<String> raw = RouteTable.segments(rawPath.isEmpty() ? "/" : rawPath);
+        List<String> out = new ArrayList<>(raw.size());
+        for (String s : raw) {
+            out.add(s.indexOf('%') < 0 ? s : QueryStringDecoder.decodeComponent(s));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,256 @@
+package dev.baton.internal.netty;
+
+import dev.baton.context.CancellationReason;
+import dev.baton.context.CancellationSource;
+import dev.baton.context.CancellationToken;
+import dev.baton.context.Deadline;
+import dev.baton.context.RequestContext;
+import dev.baton.http.Request;
+import dev.baton.http.Response;
+import dev.baton.routing.Route;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request in flight: the context handed to the handler, and the adapter that completes
+ * its response exactly once, whichever comes first of the handler's result, the timeout, the
+ * client leaving or shutdown. A result that loses the race is dropped and counted.
+ */
+final class Exchange implements RequestContext {
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    final ConnectionHandler connection;
+    final NettyRequest request;
+    final Route route;
+    final boolean keepAlive;
+    final boolean head;
+    final long arrivalNanos;
+    private final Deadline deadline;
+    private final Dispatcher dispatcher;
+    private final CancellationSource token = new CancellationSource();
+    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+    private final ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks = new ConcurrentLinkedQueue<>();
+    private volatile CompletableFuture<?> pendingStage;
+    private ScheduledFuture<?> timer;
+
+    Exchange(Dispatcher dispatcher, ConnectionHandler connection, NettyRequest request, Route route, Deadline deadline,
+             boolean keepAlive, boolean head, long arrivalNanos) {
+        this.dispatcher = dispatcher;
+        this.connection = connection;
+        this.request = request;
+        this.route = route;
+        this.deadline = deadline;
+        this.keepAlive = keepAlive;
+        this.head = head;
+        this.arrivalNanos = arrivalNanos;
+    }
+
+    /** Arms the timeout on the connection's event loop. */
+    void armTimeout(long millis) {
+        if (millis > 0) {
+            timer = connection.eventLoop().schedule(this::timeout, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Runs the handler on the current thread; a no-op if the request already ended (timed out while queued). */
+    void execute() {
+        if (outcome.get() != null) {
+            return;
+        }
+        Object result;
+        try {
+            result = route.handler().handle(this);
+        } catch (Throwable t) {
+            fail(t);
+            return;
+        }
+        accept(result);
+    }
+
+    private void accept(Object result) {
+        if (result instanceof CompletionStage<?> stage) {
+            CompletableFuture<?> cf = stage instanceof CompletableFuture<?> f ? f : null;
+            if (cf != null && cf.isDone()) {
+                // already complete: answer on this thread, no hop
+                Object value;
+                try {
+                    value = cf.join();
+                } catch (Throwable t) {
+                    fail(t);
+                    return;
+                }
+                accept(value);
+                return;
+            }
+            pendingStage = cf;
+            stage.whenComplete((value, error) -> {
+                pendingStage = null;
+                if (error != null) {
+                    fail(error);
+                } else {
+                    accept(value);
+                }
+            });
+            return;
+        }
+        Response response;
+        try {
+            response = ResultAdapter.toResponse(result);
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        if (finish(Outcome.RESPONDED)) {
+            connection.send(this, response);
+        } else {
+            late();
+        }
+    }
+
+    private void fail(Throwable error) {
+        Throwable t = ErrorMapping.unwrap(error);
+        if (outcome.get() != null) {
+            // our own cancellation of the stage is expected, anything else arrived too late
+            if (!(t instanceof CancellationException)) {
+                late();
+            }
+            return;
+        }
+        Response response = dispatcher.errors().toResponse(t, this);
+        if (finish(Outcome.FAILED)) {
+            connection.send(this, response);
+        } else {
+            late();
+        }
+    }
+
+    private void late() {
+        dispatcher.metrics().lateCompletions.increment();
+        log.debug("{}: handler completed after the response was sent ({}); result dropped", route, outcome.get());
+    }
+
+    /** The async timeout fired (on the event loop). */
+    void timeout() {
+        timer = null;
+        if (!finish(Outcome.TIMED_OUT)) {
+            return;
+        }
+        dispatcher.metrics().timedOut.increment();
+        token.cancel(CancellationReason.TIMEOUT);
+        cancelStage();
+        long ms = (System.nanoTime() - arrivalNanos) / 1_000_000;
+        connection.send(this, ErrorMapping.problem(dispatcher.config().timeoutStatus(),
+                "the request did not complete within its timeout (" + ms + " ms)", this));
+    }
+
+    /** The client left or the server is stopping: cancel without answering (disconnect) or with 503 (shutdown). */
+    boolean abandon(CancellationReason why) {
+        Outcome o = why == CancellationReason.SHUTDOWN ? Outcome.SHUT_DOWN : Outcome.CLIENT_DISCONNECTED;
+        if (!finish(o)) {
+            token.cancel(why);
+            return false;
+        }
+        token.cancel(why);
+        cancelStage();
+        return true;
+    }
+
+    /** Rejected before running (queue full). */
+    boolean reject() {
+        return finish(Outcome.REJECTED);
+    }
+
+    private void cancelStage() {
+        CompletableFuture<?> cf = pendingStage;
+        if (cf != null) {
+            cf.cancel(false);
+        }
+    }
+
+    private boolean finish(Outcome how) {
+        if (!outcome.compareAndSet(null, how)) {
+            return false;
+        }
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+        Consumer<Outcome> c;
+        while ((c = completionCallbacks.poll()) != null) {
+            runCallback(c, how);
+        }
+        return true;
+    }
+
+    private void runCallback(Consumer<Outcome> c, Outcome how) {
+        try {
+            c.accept(how);
+        } catch (RuntimeException e) {
+            log.warn("{}: completion callback failed", route, e);
+        }
+    }
+
+    Outcome outcome() {
+        return outcome.get();
+    }
+
+    /** Fires the token when the connection closes after the response started (streams). */
+    void cancelToken(CancellationReason why) {
+        token.cancel(why);
+    }
+
+    @Override
+    public Request request() {
+        return request;
+    }
+
+    @Override
+    public Route route() {
+        return route;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public Deadline deadline() {
+        return deadline;
+    }
+
+    @Override
+    public CancellationToken cancellation() {
+        return token;
+    }
+
+    @Override
+    public boolean isCompleted() {
+        return outcome.get() != null;
+    }
+
+    @Override
+    public void onComplete(Consumer<Outcome> callback) {
+        completionCallbacks.add(callback);
+        Outcome how = outcome.get();
+        if (how != null && completionCallbacks.remove(callback)) {
+            runCallback(callback, how);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return route + " " + request.uri();
+    }
+}

@@ -1,0 +1,189 @@
+package dev.baton.internal.netty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.baton.http.Headers;
+import dev.baton.http.HttpException;
+import dev.baton.http.Param;
+import dev.baton.http.Request;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The request a handler sees: the decoded head and a copy of the body, immutable. */
+final class NettyRequest implements Request {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String method;
+    private final String uri;
+    private final String path;
+    private final String protocol;
+    private final HttpHeaders rawHeaders;
+    private final Headers headers;
+    private final byte[] body;
+    private final InetSocketAddress remote;
+    private final ObjectMapper json;
+    private Map<String, String> pathParams = Map.of();
+    private Map<String, List<String>> query;
+
+    NettyRequest(String method, String uri, String path, String protocol, HttpHeaders headers, byte[] body,
+                 InetSocketAddress remote, ObjectMapper json) {
+        this.method = method;
+        this.uri = uri;
+        this.path = path;
+        this.protocol = protocol;
+        this.rawHeaders = headers;
+        this.headers = new NettyHeaders(headers);
+        this.body = body == null ? EMPTY : body;
+        this.remote = remote;
+        this.json = json;
+    }
+
+    void pathParams(Map<String, String> params) {
+        this.pathParams = params;
+    }
+
+    @Override
+    public String method() {
+        return method;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String uri() {
+        return uri;
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public Headers headers() {
+        return headers;
+    }
+
+    @Override
+    public Param header(String name) {
+        return new Param("header", name, rawHeaders.get(name));
+    }
+
+    @Override
+    public Param path(String name) {
+        return new Param("path", name, pathParams.get(name));
+    }
+
+    @Override
+    public Param query(String name) {
+        List<String> values = queryParams().get(name);
+        return new Param("query", name, values == null || values.isEmpty() ? null : values.get(0));
+    }
+
+    @Override
+    public Map<String, List<String>> queryParams() {
+        Map<String, List<String>> q = query;
+        if (q == null) {
+            try {
+                q = Map.copyOf(new QueryStringDecoder(uri).parameters());
+            } catch (IllegalArgumentException e) {
+                throw new HttpException(400, "malformed query string: " + e.getMessage());
+            }
+            query = q;
+        }
+        return q;
+    }
+
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    @Override
+    public String bodyText() {
+        return new String(body, charset());
+    }
+
+    @Override
+    public <T> T bodyAs(Class<T> type) {
+        String contentType = rawHeaders.get(HttpHeaderNames.CONTENT_TYPE);
+        if (contentType != null && !isJson(contentType)) {
+            throw new HttpException(415, "expected a JSON body (application/json), got " + contentType);
+        }
+        if (body.length == 0) {
+            throw new HttpException(400, "a JSON body is required");
+        }
+        try {
+            T value = json.readValue(body, type);
+            if (value == null) {
+                throw new HttpException(400, "the JSON body is null");
+            }
+            return value;
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "" : " at '" + pathOf(e) + "'";
+            throw new HttpException(400, "the JSON body does not match " + type.getSimpleName() + field + ": "
+                    + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new HttpException(400, "malformed JSON body: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new HttpException(400, "unreadable JSON body: " + e.getMessage());
+        }
+    }
+
+    private static String pathOf(MismatchedInputException e) {
+        StringBuilder sb = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean isJson(String contentType) {
+        String t = contentType.toLowerCase(Locale.ROOT);
+        int semi = t.indexOf(';');
+        String mime = (semi >= 0 ? t.substring(0, semi) : t).strip();
+        return mime.equals("application/json") || mime.endsWith("+json");
+    }
+
+    private Charset charset() {
+        String contentType = rawHeaders.get(HttpHeaderNames.CONTENT_TYPE);
+        if (contentType != null) {
+            int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
+            if (i >= 0) {
+                String name = contentType.substring(i + 8).split(";")[0].strip().replace("\"", "");
+                try {
+                    return Charset.forName(name);
+                } catch (RuntimeException e) {
+                    throw new HttpException(415, "unsupported charset " + name);
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + uri;
+    }
+}

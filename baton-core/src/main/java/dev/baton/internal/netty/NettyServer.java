@@ -1,0 +1,140 @@
+package dev.baton.internal.netty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.ServerConfig;
+import dev.baton.ServerStats;
+import dev.baton.ShutdownReport;
+import dev.baton.http.ExceptionMapper;
+import dev.baton.internal.metrics.ServerMetrics;
+import dev.baton.internal.routing.RouteTable;
+import dev.baton.routing.Route;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Netty side of {@link dev.baton.Server}: event loops, bootstrap, shutdown. Not public API. */
+public final class NettyServer {
+    private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+
+    private final ServerConfig config;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final ShutdownState shutdown = new ShutdownState();
+    private final Dispatcher dispatcher;
+    private final EventLoopGroup group;
+    private final ChannelGroup channels = new DefaultChannelGroup("baton-connections", GlobalEventExecutor.INSTANCE);
+    private final boolean epoll;
+    private Channel serverChannel;
+    private ShutdownReport report;
+
+    public NettyServer(ServerConfig config, List<Route> routes,
+                       Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json) {
+        this.config = config;
+        this.dispatcher = new Dispatcher(config, new RouteTable(routes), new ErrorMapping(mappers), json, metrics, shutdown);
+        this.epoll = config.nativeTransport() && Epoll.isAvailable();
+        int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("baton-io", true), io);
+    }
+
+    /** Binds and returns the bound port. */
+    public int start() {
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 8192)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ServerInitializer(config, dispatcher, channels));
+        try {
+            serverChannel = b.bind(config.host(), config.port()).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            dispatcher.close();
+            throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        log.info("Baton listening on {}:{} ({} transport, {} workers, queue {})", config.host(), port,
+                epoll ? "epoll" : "nio", config.workerThreads(), config.requestQueueCapacity());
+        return port;
+    }
+
+    public ServerStats stats() {
+        WorkerPool w = dispatcher.workers();
+        return metrics.snapshot(w.queued(), w.busy(), w.peak(), w.threads());
+    }
+
+    /**
+     * Stops accepting, answers new requests with 503 + close, waits up to {@code grace} for
+     * requests in flight, cancels the rest with SHUTDOWN. Idempotent.
+     */
+    public synchronized ShutdownReport stop(Duration grace) {
+        if (report != null) {
+            return report;
+        }
+        long start = System.nanoTime();
+        long inFlightAtStart = metrics.inFlight.get();
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        shutdown.startDraining(metrics);
+        forEachConnection(ConnectionHandler::closeWhenIdle);
+        try {
+            shutdown.drained.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("{} requests still in flight after the {} ms grace period; cancelling them",
+                    metrics.inFlight.get(), grace.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("waiting for requests to drain failed", e);
+        }
+        forEachConnection(ConnectionHandler::cancelForShutdown);
+        channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        dispatcher.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        long cancelled = shutdown.cancelled.sum();
+        report = new ShutdownReport(inFlightAtStart, Math.max(0, inFlightAtStart - cancelled), cancelled,
+                shutdown.refused.sum(), Duration.ofNanos(System.nanoTime() - start));
+        log.info("Baton stopped: {}", report);
+        return report;
+    }
+
+    private void forEachConnection(java.util.function.Consumer<ConnectionHandler> action) {
+        List<io.netty.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (Channel ch : channels) {
+            ConnectionHandler h = ch.pipeline().get(ConnectionHandler.class);
+            if (h != null) {
+                done.add(ch.eventLoop().submit(() -> action.accept(h)));
+            }
+        }
+        for (var f : done) {
+            f.awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.baton.internal.netty;
+
+import dev.baton.ServerConfig;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The connection pipeline, assembled in one place:
+ * idle timer, strict scanner, Netty's HTTP codec, aggregator (100-continue, 413), connection handler.
+ */
+final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+    private final ServerConfig config;
+    private final Dispatcher dispatcher;
+    private final ChannelGroup channels;
+
+    ServerInitializer(ServerConfig config, Dispatcher dispatcher, ChannelGroup channels) {
+        this.config = config;
+        this.dispatcher = dispatcher;
+        this.channels = channels;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        if (channels.size() >= config.maxConnections() || dispatcher.shutdown().isDraining()) {
+            ch.close();
+            return;
+        }
+        channels.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        long idle = config.idleTimeout().toMillis();
+        if (idle > 0) {
+            p.addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        }
+        // the scanner enforces the documented limits; Netty's own are a little wider so that
+        // they only ever act as a second line of defence
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxRequestLineLength() + 2)
+                .setMaxHeaderSize(config.maxHeaderSize() + 256)
+                .setMaxChunkSize(64 * 1024)
+                .setAllowDuplicateContentLengths(true)
+                .setStrictLineParsing(true)
+                .setValidateHeaders(true);
+        p.addLast(new StrictRequestScanner(config));
+        p.addLast(new HttpServerCodec(decoder));
+        p.addLast(new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodySize()), true));
+        p.addLast(new ConnectionHandler(dispatcher));
+    }
+}

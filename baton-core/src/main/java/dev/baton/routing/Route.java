@@ -1,0 +1,33 @@
+package dev.baton.routing;
+
+import dev.baton.ExecutionModel;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A registered route: method, path pattern and how it runs.
+ *
+ * @param method    upper-case method
+ * @param pattern   the path pattern, e.g. {@code /gizmos/{id}}
+ * @param handler   what answers it
+ * @param execution which thread runs the handler; null for the server default
+ * @param timeout   the async timeout: null for the server default, {@link Duration#ZERO} for none
+ */
+public record Route(String method, String pattern, Handler handler, ExecutionModel execution, Duration timeout) {
+
+    public Route {
+        if (!pattern.startsWith("/")) {
+            throw new IllegalArgumentException("a route pattern starts with '/': " + pattern);
+        }
+    }
+
+    /** The timeout set on this route, if any ({@code Optional.of(ZERO)} means no timeout). */
+    public Optional<Duration> timeoutOverride() {
+        return Optional.ofNullable(timeout);
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + pattern;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.baton.routing;
+
+import dev.baton.ExecutionModel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Collects routes. One way to register ({@link #route}), plus a shortcut per method; groups add
+ * a path prefix. Each registration returns a {@link RouteSpec} to set the route's timeout and
+ * execution model.
+ *
+ * <pre>{@code routing.get("/gizmos/{id}", ctx -> store.find(ctx.request().path("id").asUuid()))
+ *        .timeout(Duration.ofSeconds(2));
+ * routing.group("/api", api -> api.post("/gizmos", create));}</pre>
+ */
+public final class Routing {
+    private final String prefix;
+    private final List<RouteSpec> specs;
+
+    public Routing() {
+        this("", new ArrayList<>());
+    }
+
+    private Routing(String prefix, List<RouteSpec> specs) {
+        this.prefix = prefix;
+        this.specs = specs;
+    }
+
+    public RouteSpec route(String method, String path, Handler handler) {
+        String m = method.toUpperCase(Locale.ROOT);
+        if (m.isEmpty() || !m.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c == '-' || c == '_')) {
+            throw new IllegalArgumentException("not an HTTP method: " + method);
+        }
+        if (handler == null) {
+            throw new IllegalArgumentException("handler is null for " + m + " " + path);
+        }
+        RouteSpec spec = new RouteSpec(m, join(prefix, path), handler);
+        specs.add(spec);
+        return spec;
+    }
+
+    public RouteSpec get(String path, Handler handler) {
+        return route("GET", path, handler);
+    }
+
+    public RouteSpec post(String path, Handler handler) {
+        return route("POST", path, handler);
+    }
+
+    public RouteSpec put(String path, Handler handler) {
+        return route("PUT", path, handler);
+    }
+
+    public RouteSpec patch(String path, Handler handler) {
+        return route("PATCH", path, handler);
+    }
+
+    public RouteSpec delete(String path, Handler handler) {
+        return route("DELETE", path, handler);
+    }
+
+    /** Registers the routes {@code group} adds under {@code prefix}. */
+    public Routing group(String groupPrefix, Consumer<Routing> group) {
+        group.accept(new Routing(join(prefix, groupPrefix), specs));
+        return this;
+    }
+
+    /** The routes registered so far, in order. */
+    public List<Route> routes() {
+        return specs.stream().map(RouteSpec::toRoute).toList();
+    }
+
+    private static String join(String a, String b) {
+        if (b == null || b.isEmpty() || b.equals("/")) {
+            return a.isEmpty() ? "/" : a;
+        }
+        String left = a.endsWith("/") ? a.substring(0, a.length() - 1) : a;
+        return left + (b.startsWith("/") ? b : "/" + b);
+    }
+
+    /** Options of one registered route. */
+    public static final class RouteSpec {
+        private final String method;
+        private final String pattern;
+        private final Handler handler;
+        private ExecutionModel execution;
+        private Duration timeout;
+
+        RouteSpec(String method, String pattern, Handler handler) {
+            this.method = method;
+            this.pattern = pattern;
+            this.handler = handler;
+        }
+
+        /** The async timeout of this route, over the server default. */
+        public RouteSpec timeout(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive; use noTimeout() for none");
+            }
+            this.timeout = value;
+            return this;
+        }
+
+        /** This route never times out. */
+        public RouteSpec noTimeout() {
+            this.timeout = Duration.ZERO;
+            return this;
+        }
+
+        public RouteSpec execution(ExecutionModel model) {
+            this.execution = model;
+            return this;
+        }
+
+        Route toRoute() {
+            return new Route(method, pattern, handler, execution, timeout);
+        }
+    }
+}
