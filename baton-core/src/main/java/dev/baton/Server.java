@@ -66,6 +66,14 @@ public final class Server implements AutoCloseable {
         return routes;
     }
 
+    /**
+     * The server's Netty event loops. For Baton modules that do I/O beside the server (the
+     * outbound client runs on them instead of starting threads of its own).
+     */
+    public io.netty.channel.EventLoopGroup eventLoopGroup() {
+        return netty.eventLoopGroup();
+    }
+
     /** A snapshot of the server's numbers. */
     public ServerStats stats() {
         return netty.stats();

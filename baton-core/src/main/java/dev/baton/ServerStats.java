@@ -14,6 +14,7 @@ import java.util.Map;
  * @param timedOut          requests answered by the async timeout
  * @param lateCompletions   handler results that arrived after the response was already sent, dropped
  * @param clientDisconnects requests abandoned because the client left
+ * @param pendingAtCompletion responses that completed while async work of theirs was still pending (cancelled)
  * @param workersBusy       worker threads running a handler now
  * @param workersBusyPeak   the most worker threads busy at once since start
  * @param workerThreads     the worker pool size
@@ -28,6 +29,7 @@ public record ServerStats(
         long timedOut,
         long lateCompletions,
         long clientDisconnects,
+        long pendingAtCompletion,
         int workersBusy,
         int workersBusyPeak,
         int workerThreads,

@@ -8,6 +8,13 @@ import java.time.Duration;
  * <pre>{@code Duration left = ctx.deadline().remaining();}</pre>
  */
 public final class Deadline implements Comparable<Deadline> {
+    /**
+     * The request header that carries a caller's remaining time budget in milliseconds. The
+     * Baton client sends it on outbound calls made inside a request; a Baton server honours
+     * it, capped by its own route timeout (deadline propagation, as gRPC does).
+     */
+    public static final String HEADER = "Baton-Timeout";
+
     /** No deadline: {@link #remaining()} is effectively infinite. */
     public static final Deadline NONE = new Deadline(Long.MAX_VALUE);
 

@@ -27,6 +27,9 @@ public interface RequestContext {
     /** Fires on timeout, client disconnect or shutdown. */
     CancellationToken cancellation();
 
+    /** Async work started for this request; the server warns about and cancels what is still open at completion. */
+    PendingWork pendingWork();
+
     /** True once the response has been completed (written, timed out or abandoned). */
     boolean isCompleted();
 

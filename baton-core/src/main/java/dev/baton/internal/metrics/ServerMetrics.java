@@ -16,6 +16,7 @@ public final class ServerMetrics {
     public final LongAdder timedOut = new LongAdder();
     public final LongAdder lateCompletions = new LongAdder();
     public final LongAdder clientDisconnects = new LongAdder();
+    public final LongAdder pendingAtCompletion = new LongAdder();
     private final Map<String, LatencyRecorder> routes = new ConcurrentHashMap<>();
 
     public LatencyRecorder route(String key) {
@@ -27,7 +28,7 @@ public final class ServerMetrics {
         routes.forEach((k, r) -> perRoute.put(k, new ServerStats.RouteStats(r.count(), r.errors(), r.meanMillis(),
                 r.quantileMillis(0.5), r.quantileMillis(0.99), r.maxMillis())));
         return new ServerStats(inFlight.get(), queued, completed.sum(), rejected.sum(), timedOut.sum(),
-                lateCompletions.sum(), clientDisconnects.sum(), busy, peak, workerThreads, openConnections.get(),
+                lateCompletions.sum(), clientDisconnects.sum(), pendingAtCompletion.sum(), busy, peak, workerThreads, openConnections.get(),
                 Map.copyOf(perRoute));
     }
 }

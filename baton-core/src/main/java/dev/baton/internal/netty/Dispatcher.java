@@ -126,6 +126,11 @@ final class Dispatcher {
             return;
         }
         Duration timeout = route.timeoutOverride().orElse(config.requestTimeout());
+        Duration propagated = propagatedTimeout(request);
+        if (propagated != null && (timeout.isZero() || propagated.compareTo(timeout) < 0)) {
+            // the caller's remaining budget, capped by our own route timeout
+            timeout = propagated.isZero() ? Duration.ofMillis(1) : propagated;
+        }
         Deadline deadline = timeout.isZero() ? Deadline.NONE : Deadline.after(timeout);
         Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos);
         conn.begin(ex);
@@ -154,6 +159,20 @@ final class Dispatcher {
             }
         }
         return true;
+    }
+
+    /** The caller's remaining budget from the {@link Deadline#HEADER} header; null when absent or malformed. */
+    private static Duration propagatedTimeout(NettyRequest request) {
+        String v = request.headers().first(Deadline.HEADER).orElse(null);
+        if (v == null) {
+            return null;
+        }
+        try {
+            long ms = Long.parseLong(v.strip());
+            return ms < 0 ? null : Duration.ofMillis(ms);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     Response unavailable(String detail, String path) {

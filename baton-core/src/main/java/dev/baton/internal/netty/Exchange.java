@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * its response exactly once, whichever comes first of the handler's result, the timeout, the
  * client leaving or shutdown. A result that loses the race is dropped and counted.
  */
-final class Exchange implements RequestContext {
+public final class Exchange implements RequestContext {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     final ConnectionHandler connection;
@@ -41,6 +41,7 @@ final class Exchange implements RequestContext {
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks = new ConcurrentLinkedQueue<>();
+    private final PendingWorkTracker pendingWork = new PendingWorkTracker();
     private volatile CompletableFuture<?> pendingStage;
     private ScheduledFuture<?> timer;
 
@@ -186,6 +187,13 @@ final class Exchange implements RequestContext {
         if (t != null) {
             t.cancel(false);
         }
+        java.util.List<String> abandoned = pendingWork.abandonAll();
+        if (!abandoned.isEmpty() && how != Outcome.TIMED_OUT && how != Outcome.CLIENT_DISCONNECTED && how != Outcome.SHUT_DOWN) {
+            dispatcher.metrics().pendingAtCompletion.increment();
+            log.warn("{}: the response completed while {} asynchronous operation(s) were still pending {}; they were "
+                    + "cancelled. Await every operation you start (return a stage that completes after them), "
+                    + "or close its PendingWork ticket when it ends.", route, abandoned.size(), abandoned);
+        }
         Consumer<Outcome> c;
         while ((c = completionCallbacks.poll()) != null) {
             runCallback(c, how);
@@ -233,6 +241,16 @@ final class Exchange implements RequestContext {
     @Override
     public CancellationToken cancellation() {
         return token;
+    }
+
+    @Override
+    public dev.baton.context.PendingWork pendingWork() {
+        return pendingWork;
+    }
+
+    /** The event loop of the request's connection, for Baton modules that do I/O on behalf of the request. */
+    public io.netty.channel.EventLoop eventLoop() {
+        return connection.eventLoop();
     }
 
     @Override

@@ -84,6 +84,11 @@ public final class NettyServer {
         return port;
     }
 
+    /** The I/O event loops, shared with Baton modules (the outbound client runs on them). */
+    public EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
     public ServerStats stats() {
         WorkerPool w = dispatcher.workers();
         return metrics.snapshot(w.queued(), w.busy(), w.peak(), w.threads());

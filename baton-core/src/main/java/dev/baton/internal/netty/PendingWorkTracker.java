@@ -1,0 +1,75 @@
+package dev.baton.internal.netty;
+
+import dev.baton.context.PendingWork;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The per-request {@link PendingWork}: open tickets, abandoned when the response completes first. */
+final class PendingWorkTracker implements PendingWork {
+    private static final Logger log = LoggerFactory.getLogger(PendingWorkTracker.class);
+
+    private final Set<TicketImpl> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    @Override
+    public Ticket begin(String description, Runnable onAbandon) {
+        TicketImpl t = new TicketImpl(description, onAbandon);
+        open.add(t);
+        if (closed && open.remove(t)) {
+            // registered after the response completed: abandon at once
+            t.abandon();
+        }
+        return t;
+    }
+
+    @Override
+    public int pending() {
+        return open.size();
+    }
+
+    /** The response completed: abandons what is still open and returns its descriptions. */
+    List<String> abandonAll() {
+        closed = true;
+        List<String> abandoned = new ArrayList<>();
+        for (TicketImpl t : open) {
+            if (open.remove(t)) {
+                abandoned.add(t.description);
+                t.abandon();
+            }
+        }
+        return abandoned;
+    }
+
+    private final class TicketImpl implements Ticket {
+        final String description;
+        final Runnable onAbandon;
+        final AtomicBoolean done = new AtomicBoolean();
+
+        TicketImpl(String description, Runnable onAbandon) {
+            this.description = description;
+            this.onAbandon = onAbandon;
+        }
+
+        void abandon() {
+            if (done.compareAndSet(false, true) && onAbandon != null) {
+                try {
+                    onAbandon.run();
+                } catch (RuntimeException e) {
+                    log.warn("cancelling pending work '{}' failed", description, e);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (done.compareAndSet(false, true)) {
+                open.remove(this);
+            }
+        }
+    }
+}
