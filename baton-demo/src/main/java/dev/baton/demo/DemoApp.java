@@ -1,0 +1,124 @@
+package dev.baton.demo;
+
+import dev.baton.ExecutionModel;
+import dev.baton.Server;
+import dev.baton.context.RequestContext;
+import dev.baton.http.EventStream;
+import dev.baton.http.Response;
+import dev.baton.http.SseEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The small demo app: a sync route, an async route, a slow route that times out, a route that
+ * shows the 503 of a full request queue, live numbers and an event stream.
+ *
+ * <pre>{@code ./baton demo --port 8080}</pre>
+ */
+public final class DemoApp {
+    /** A deliberately small pool so that {@code /overload} can show the bounded queue at work. */
+    static final int WORKERS = 4;
+    static final int QUEUE = 4;
+
+    private DemoApp() {
+    }
+
+    public static void main(String[] args) {
+        int port = 8080;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--port") && i + 1 < args.length) {
+                port = Integer.parseInt(args[++i]);
+            } else if (args[i].startsWith("--port=")) {
+                port = Integer.parseInt(args[i].substring(7));
+            } else {
+                System.err.println("usage: baton demo [--port N]");
+                System.exit(2);
+            }
+        }
+        Server server = start(port);
+        System.out.println("Baton demo on http://localhost:" + server.port() + "/");
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "baton-demo-shutdown"));
+    }
+
+    /** Starts the demo on {@code port} (0 for any free port). */
+    public static Server start(int port) {
+        Server[] self = new Server[1];
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        self[0] = Server.builder()
+                .config(c -> c.port(port).workerThreads(WORKERS).requestQueueCapacity(QUEUE))
+                .routing(r -> {
+                    r.get("/", ctx -> Response.ok().html(IndexPage.html()));
+                    r.get("/sync", ctx -> Map.of("route", "sync", "thread", Thread.currentThread().getName()));
+                    r.get("/async", DemoApp::async).execution(ExecutionModel.EVENT_LOOP);
+                    r.get("/slow", ctx -> delay(ctx.request().query("ms").asLong(3000), "finally done"))
+                            .timeout(Duration.ofSeconds(1));
+                    r.get("/blocking", ctx -> {
+                        Thread.sleep(Math.min(5000, ctx.request().query("ms").asLong(500)));
+                        return "slept on " + Thread.currentThread().getName();
+                    });
+                    r.get("/overload", ctx -> overload(client, self[0].port(), ctx));
+                    r.get("/stats", ctx -> self[0].stats());
+                    r.get("/events", ctx -> EventStream.of(emitter -> {
+                        for (int i = 1; i <= 5; i++) {
+                            final int n = i;
+                            CompletableFuture.delayedExecutor(n * 300L, TimeUnit.MILLISECONDS)
+                                    .execute(() -> {
+                                        emitter.send(SseEvent.of("tick " + n).withId(String.valueOf(n)));
+                                        if (n == 5) {
+                                            emitter.close();
+                                        }
+                                    });
+                        }
+                    }));
+                })
+                .build()
+                .start();
+        return self[0];
+    }
+
+    private static CompletionStage<Map<String, Object>> async(RequestContext ctx) {
+        String started = Thread.currentThread().getName();
+        long ms = ctx.request().query("ms").asLong(200);
+        return delay(ms, "waited").thenApply(v -> Map.of("route", "async", "waitedMs", ms,
+                "startedOn", started, "completedOn", Thread.currentThread().getName()));
+    }
+
+    static CompletionStage<String> delay(long ms, String value) {
+        Executor later = CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS);
+        return CompletableFuture.supplyAsync(() -> value, later);
+    }
+
+    /** Fires 20 concurrent blocking requests at this server and counts the answers: the queue past 4 + 4 answers 503. */
+    private static CompletionStage<Map<String, Object>> overload(HttpClient client, int port, RequestContext ctx) {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/blocking?ms=500"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+            Map<String, Integer> statuses = new TreeMap<>();
+            String retryAfter = null;
+            for (var c : calls) {
+                HttpResponse<String> res = c.getNow(null);
+                String key = res == null ? "error" : String.valueOf(res.statusCode());
+                statuses.merge(key, 1, Integer::sum);
+                if (res != null && res.statusCode() == 503) {
+                    retryAfter = res.headers().firstValue("Retry-After").orElse(null);
+                }
+            }
+            return Map.of("concurrentRequests", 20, "workers", WORKERS, "queue", QUEUE, "statuses", statuses,
+                    "retryAfter", String.valueOf(retryAfter));
+        });
+    }
+}

@@ -1,0 +1,59 @@
+package dev.baton.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.Server;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DemoAppTest {
+    static Server server;
+    static final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        server = DemoApp.start(0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void indexListsEveryRoute() throws Exception {
+        var res = get("/");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).contains("/sync", "/async", "/slow", "/overload", "/events");
+    }
+
+    @Test
+    void slowRouteTimesOutWith504() throws Exception {
+        var res = get("/slow");
+        assertThat(res.statusCode()).isEqualTo(504);
+        assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void overloadRouteShowsServiceUnavailableWithRetryAfter() throws Exception {
+        var res = get("/overload");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).contains("\"503\"").contains("\"retryAfter\":\"1\"");
+    }
+
+    @Test
+    void asyncRouteCompletesOnAnotherThread() throws Exception {
+        var res = get("/async?ms=50");
+        assertThat(res.body()).contains("startedOn\":\"baton-io").doesNotContain("completedOn\":\"baton-io");
+    }
+}
