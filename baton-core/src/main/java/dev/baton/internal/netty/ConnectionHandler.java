@@ -40,7 +40,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Exchange current;
     private StreamSink stream;
-    private boolean busyDirect;
     private boolean inRead;
     private boolean needsFlush;
     private boolean closing;
@@ -110,7 +109,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private boolean busy() {
-        return current != null || stream != null || busyDirect;
+        return current != null || stream != null;
     }
 
     private void startNext() {
@@ -175,7 +174,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        boolean close = !ex.keepAlive || dispatcher.shutdown().isDraining() || closing;
+        boolean close = !ex.keepAlive || closing;
         if (msg == null) {
             startStream(ex, response, close);
             return;
@@ -290,14 +289,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Object o;
         while ((o = pending.poll()) != null) {
             ReferenceCountUtil.release(o);
-        }
-    }
-
-    /** Graceful shutdown: close now if idle, else after the response in flight. */
-    void closeWhenIdle() {
-        if (!busy() && pending.isEmpty()) {
-            closing = true;
-            ctx.close();
         }
     }
 

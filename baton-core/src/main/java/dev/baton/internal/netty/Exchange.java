@@ -69,19 +69,16 @@ public final class Exchange implements RequestContext {
         if (outcome.get() != null) {
             return;
         }
-        Object result;
         try {
-            result = route.handler().handle(this);
+            accept(route.handler().handle(this));
         } catch (Throwable t) {
             fail(t);
-            return;
         }
-        accept(result);
     }
 
     private void accept(Object result) {
         if (result instanceof CompletionStage<?> stage) {
-            CompletableFuture<?> cf = stage instanceof CompletableFuture<?> f ? f : null;
+            CompletableFuture<?> cf = cancellable(stage);
             if (cf != null && cf.isDone()) {
                 // already complete: answer on this thread, no hop
                 Object value;
@@ -134,6 +131,19 @@ public final class Exchange implements RequestContext {
         } else {
             late();
         }
+    }
+
+    /** The stage as a future we may query and cancel; null for stages that forbid it (minimal stages, foreign types). */
+    private static CompletableFuture<?> cancellable(CompletionStage<?> stage) {
+        if (stage instanceof CompletableFuture<?> f) {
+            try {
+                f.isDone();
+                return f;
+            } catch (UnsupportedOperationException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private void late() {

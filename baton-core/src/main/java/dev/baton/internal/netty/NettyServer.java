@@ -107,8 +107,8 @@ public final class NettyServer {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
+        // open connections stay up: a request that arrives on one now is answered 503 + close
         shutdown.startDraining(metrics);
-        forEachConnection(ConnectionHandler::closeWhenIdle);
         try {
             shutdown.drained.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -1,0 +1,157 @@
+package dev.baton.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.Server;
+import dev.baton.http.Response;
+import dev.baton.support.RawHttp;
+import dev.baton.support.TestServer;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RoutingTest {
+    record Gizmo(String name, int size) {
+    }
+
+    enum Color { RED, GREEN }
+
+    static TestServer s;
+
+    @BeforeAll
+    static void start() {
+        s = TestServer.start(r -> {
+            r.get("/gizmos/{id}", ctx -> "gizmo " + ctx.request().path("id").asUuid());
+            r.get("/gizmos/special", ctx -> "special beats the parameter");
+            r.delete("/gizmos/{id}", ctx -> Response.noContent());
+            r.post("/gizmos", ctx -> {
+                Gizmo g = ctx.request().bodyAs(Gizmo.class);
+                return Response.status(201).header("Location", "/gizmos/" + g.name()).json(g);
+            });
+            r.get("/sum", ctx -> ctx.request().query("a").asInt() + ctx.request().query("b").asInt(10));
+            r.get("/color", ctx -> ctx.request().query("c").asEnum(Color.class).name());
+            r.get("/header", ctx -> ctx.request().header("X-Count").asLong() * 2);
+            r.group("/api", api -> api.group("/v1", v1 -> v1.get("/ping", ctx -> "pong")));
+            r.get("/encoded/{name}", ctx -> ctx.request().path("name").asString());
+            r.get("/empty", ctx -> null);
+            r.get("/bytes", ctx -> new byte[] {1, 2, 3});
+            r.get("/map", ctx -> Map.of("k", "v"));
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        s.close();
+    }
+
+    @Test
+    void pathParametersAreBoundAndLiteralSegmentsWin() throws Exception {
+        UUID id = UUID.randomUUID();
+        assertThat(s.get("/gizmos/" + id).body()).isEqualTo("gizmo " + id);
+        assertThat(s.get("/gizmos/special").body()).isEqualTo("special beats the parameter");
+        assertThat(s.get("/gizmos/" + id + "/").body()).isEqualTo("gizmo " + id);
+        assertThat(s.get("/encoded/a%20b").body()).isEqualTo("a b");
+    }
+
+    @Test
+    void aBadPathParameterIsA400ProblemNamingIt() throws Exception {
+        var res = s.get("/gizmos/not-a-uuid");
+        assertThat(res.statusCode()).isEqualTo(400);
+        assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(res.body()).contains("path parameter 'id' must be a UUID", "\"status\":400");
+    }
+
+    @Test
+    void queryAndHeaderParametersConvertOrAnswer400() throws Exception {
+        assertThat(s.get("/sum?a=1&b=2").body()).isEqualTo("3");
+        assertThat(s.get("/sum?a=5").body()).isEqualTo("15");
+        assertThat(s.get("/sum").body()).contains("query parameter 'a' is required");
+        assertThat(s.get("/sum?a=x").statusCode()).isEqualTo(400);
+        assertThat(s.get("/color?c=green").body()).isEqualTo("GREEN");
+        assertThat(s.get("/color?c=blue").body()).contains("must be one of [RED, GREEN]");
+        assertThat(s.send(s.request("/header").header("X-Count", "21").build()).body()).isEqualTo("42");
+        assertThat(s.send(s.request("/header").header("X-Count", "lots").build()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void jsonBodiesBindAndMalformedOnesAre400Or415() throws Exception {
+        var ok = s.send(s.request("/gizmos").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"g1\",\"size\":3}")).build());
+        assertThat(ok.statusCode()).isEqualTo(201);
+        assertThat(ok.headers().firstValue("Location")).hasValue("/gizmos/g1");
+        assertThat(ok.body()).isEqualTo("{\"name\":\"g1\",\"size\":3}");
+
+        var bad = s.send(s.request("/gizmos").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":")).build());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("malformed JSON body");
+
+        var wrongType = s.send(s.request("/gizmos").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"g\",\"size\":\"big\"}")).build());
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(wrongType.body()).contains("size");
+
+        var notJson = s.send(s.request("/gizmos").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")).build());
+        assertThat(notJson.statusCode()).isEqualTo(415);
+
+        var empty = s.send(s.request("/gizmos").POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(empty.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void unknownPathsAre404AndWrongMethodsAre405WithAllow() throws Exception {
+        var missing = s.get("/nope");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("\"instance\":\"/nope\"");
+        var wrong = s.send(s.request("/gizmos/special").PUT(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(wrong.statusCode()).isEqualTo(405);
+        assertThat(wrong.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+        var withDelete = s.send(s.request("/gizmos/" + UUID.randomUUID()).PUT(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(withDelete.headers().firstValue("Allow")).hasValue("DELETE, GET, HEAD, OPTIONS");
+    }
+
+    @Test
+    void headAndOptionsAreAutomatic() throws Exception {
+        var head = s.send(s.request("/map").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Length")).hasValue("9");
+        var options = s.send(s.request("/gizmos").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(options.statusCode()).isEqualTo(204);
+        assertThat(options.headers().firstValue("Allow")).hasValue("OPTIONS, POST");
+        try (RawHttp raw = new RawHttp(s.port())) {
+            raw.send("HEAD /map HTTP/1.1\r\nHost: x\r\n\r\nGET /map HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(raw.readResponse()).contains("content-length: 9").doesNotContain("{");
+            assertThat(raw.readResponse()).endsWith("{\"k\":\"v\"}");
+        }
+    }
+
+    @Test
+    void groupsPrefixTheirRoutes() throws Exception {
+        assertThat(s.get("/api/v1/ping").body()).isEqualTo("pong");
+    }
+
+    @Test
+    void valuesBecomeResponsesOfTheRightType() throws Exception {
+        assertThat(s.get("/empty").statusCode()).isEqualTo(204);
+        var bytes = s.get("/bytes");
+        assertThat(bytes.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+        assertThat(s.get("/map").headers().firstValue("Content-Type")).hasValue("application/json");
+        var date = s.get("/map").headers().firstValue("Date");
+        assertThat(date).isPresent();
+        assertThat(date.get()).endsWith("GMT");
+    }
+
+    @Test
+    void twoRoutesForTheSameMethodAndPathAreAStartupError() {
+        assertThatThrownBy(() -> Server.builder().routing(r -> {
+            r.get("/a/{x}", ctx -> "1");
+            r.get("/a/{y}", ctx -> "2");
+        }).build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("two routes for GET");
+    }
+}

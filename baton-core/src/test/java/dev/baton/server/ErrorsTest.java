@@ -1,0 +1,65 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.Server;
+import dev.baton.http.HttpException;
+import dev.baton.http.Problem;
+import dev.baton.support.TestServer;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class ErrorsTest {
+    static final class GizmoGone extends RuntimeException {
+        GizmoGone(String m) {
+            super(m);
+        }
+    }
+
+    @Test
+    void exceptionsBecomeProblemResponsesWithoutStackTraces() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/boom", ctx -> {
+                throw new IllegalStateException("secret internals");
+            });
+            r.get("/async-boom", ctx -> CompletableFuture.failedFuture(new IllegalStateException("secret")));
+            r.get("/teapot", ctx -> {
+                throw new HttpException(418, "short and stout");
+            });
+            r.get("/async-conflict", ctx -> CompletableFuture.supplyAsync(() -> {
+                throw new HttpException(409, "already there");
+            }));
+        })) {
+            var boom = s.get("/boom");
+            assertThat(boom.statusCode()).isEqualTo(500);
+            assertThat(boom.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(boom.body()).doesNotContain("secret", "at dev.", "IllegalStateException");
+            assertThat(s.get("/async-boom").statusCode()).isEqualTo(500);
+            var teapot = s.get("/teapot");
+            assertThat(teapot.statusCode()).isEqualTo(418);
+            assertThat(teapot.body()).contains("\"detail\":\"short and stout\"");
+            var conflict = s.get("/async-conflict");
+            assertThat(conflict.statusCode()).isEqualTo(409);
+            assertThat(conflict.body()).contains("\"title\":\"Conflict\"");
+        }
+    }
+
+    @Test
+    void registeredMappersWinForTheirTypeAndSubtypes() throws Exception {
+        Server server = Server.builder()
+                .config(c -> c.port(0).host("127.0.0.1"))
+                .exceptionMapper(GizmoGone.class, (e, ctx) -> Problem.of(410, e.getMessage()).toResponse())
+                .routing(r -> r.get("/gone", ctx -> CompletableFuture.failedFuture(new GizmoGone("melted"))))
+                .build().start();
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var res = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/gone")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(410);
+            assertThat(res.body()).contains("melted");
+        } finally {
+            server.stop();
+        }
+    }
+}

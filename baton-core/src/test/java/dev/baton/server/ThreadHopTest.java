@@ -1,0 +1,74 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.ExecutionModel;
+import dev.baton.support.TestServer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class ThreadHopTest {
+
+    @Test
+    void aSyncHandlersResponseIsCompletedOnTheThreadThatRanIt() throws Exception {
+        AtomicReference<Thread> ran = new AtomicReference<>();
+        AtomicReference<Thread> completed = new AtomicReference<>();
+        try (TestServer s = TestServer.start(r -> r.get("/sync", ctx -> {
+            ran.set(Thread.currentThread());
+            ctx.onComplete(o -> completed.set(Thread.currentThread()));
+            return "inline";
+        }))) {
+            assertThat(s.get("/sync").body()).isEqualTo("inline");
+            assertThat(completed.get()).isSameAs(ran.get());
+            assertThat(ran.get().getName()).startsWith("baton-worker-");
+        }
+    }
+
+    @Test
+    void anAsyncHandlersResponseIsCompletedOnTheThreadThatCompletedItsStage() throws Exception {
+        ExecutorService completer = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-completer"));
+        AtomicReference<Thread> ran = new AtomicReference<>();
+        AtomicReference<Thread> completed = new AtomicReference<>();
+        try (TestServer s = TestServer.start(r -> r.get("/async", ctx -> {
+            ran.set(Thread.currentThread());
+            ctx.onComplete(o -> completed.set(Thread.currentThread()));
+            return CompletableFuture.supplyAsync(() -> "later", completer);
+        }))) {
+            assertThat(s.get("/async").body()).isEqualTo("later");
+            assertThat(completed.get().getName()).isEqualTo("test-completer");
+            assertThat(completed.get()).isNotSameAs(ran.get());
+        } finally {
+            completer.shutdown();
+        }
+    }
+
+    @Test
+    void anAlreadyCompletedStageCostsNoHop() throws Exception {
+        AtomicReference<Thread> ran = new AtomicReference<>();
+        AtomicReference<Thread> completed = new AtomicReference<>();
+        try (TestServer s = TestServer.start(r -> r.get("/done", ctx -> {
+            ran.set(Thread.currentThread());
+            ctx.onComplete(o -> completed.set(Thread.currentThread()));
+            return CompletableFuture.completedFuture("now");
+        }))) {
+            assertThat(s.get("/done").body()).isEqualTo("now");
+            assertThat(completed.get()).isSameAs(ran.get());
+        }
+    }
+
+    @Test
+    void eachExecutionModelRunsTheHandlerOnItsOwnKindOfThread() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/worker", ctx -> Thread.currentThread().getName());
+            r.get("/loop", ctx -> Thread.currentThread().getName()).execution(ExecutionModel.EVENT_LOOP);
+            r.get("/virtual", ctx -> String.valueOf(Thread.currentThread().isVirtual())).execution(ExecutionModel.VIRTUAL);
+        })) {
+            assertThat(s.get("/worker").body()).startsWith("baton-worker-");
+            assertThat(s.get("/loop").body()).startsWith("baton-io");
+            assertThat(s.get("/virtual").body()).isEqualTo("true");
+        }
+    }
+}

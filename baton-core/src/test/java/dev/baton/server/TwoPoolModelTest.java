@@ -1,0 +1,87 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.ExecutionModel;
+import dev.baton.support.TestServer;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TwoPoolModelTest {
+
+    @Test
+    void twoWorkersServeAThousandConcurrentAsyncRequestsWithoutHoldingAThreadWhileWaiting() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.workerThreads(2).requestQueueCapacity(1000), r ->
+                r.get("/wait", ctx -> CompletableFuture.supplyAsync(() -> "done",
+                        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))))) {
+            long start = System.nanoTime();
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                calls.add(s.getAsync("/wait"));
+            }
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(calls).allSatisfy(c -> {
+                assertThat(c.join().statusCode()).isEqualTo(200);
+                assertThat(c.join().body()).isEqualTo("done");
+            });
+            assertThat(s.server.stats().workersBusyPeak()).isLessThanOrEqualTo(2);
+            // 1000 x 200 ms on 2 threads would take 100 s if each request held its thread
+            assertThat(took).isLessThan(Duration.ofSeconds(20));
+            assertThat(s.server.stats().rejected()).isZero();
+        }
+    }
+
+    @Test
+    void blockingHandlersBeyondPoolAndQueueGet503WithRetryAfterAndTheServerStaysHealthy() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.workerThreads(2).requestQueueCapacity(10), r -> {
+            r.get("/block", ctx -> {
+                Thread.sleep(200); // blocks a worker on purpose
+                return "slept";
+            });
+            r.get("/ping", ctx -> "pong").execution(ExecutionModel.EVENT_LOOP);
+        })) {
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                calls.add(s.getAsync("/block"));
+            }
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            long ok = calls.stream().filter(c -> c.join().statusCode() == 200).count();
+            List<HttpResponse<String>> rejected = calls.stream().map(CompletableFuture::join)
+                    .filter(r -> r.statusCode() == 503).toList();
+
+            assertThat(ok + rejected.size()).isEqualTo(60);
+            assertThat(ok).isGreaterThanOrEqualTo(12);
+            assertThat(rejected).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            });
+            assertThat(s.server.stats().rejected()).isEqualTo(rejected.size());
+            assertThat(s.server.stats().workersBusyPeak()).isLessThanOrEqualTo(2);
+
+            assertThat(s.get("/block").statusCode()).isEqualTo(200);
+            assertThat(s.get("/ping").body()).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void theInFlightCapAnswers503AtOnce() throws Exception {
+        CompletableFuture<String> never = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(c -> c.maxInFlight(1), r -> r.get("/hang", ctx -> never))) {
+            CompletableFuture<HttpResponse<String>> first = s.getAsync("/hang");
+            dev.baton.support.Await.until("first request admitted", Duration.ofSeconds(5),
+                    () -> s.server.stats().inFlight() == 1);
+            HttpResponse<String> second = s.get("/hang");
+            assertThat(second.statusCode()).isEqualTo(503);
+            assertThat(second.headers().firstValue("Retry-After")).isPresent();
+            never.complete("released");
+            assertThat(first.get(5, TimeUnit.SECONDS).body()).isEqualTo("released");
+        }
+    }
+}
