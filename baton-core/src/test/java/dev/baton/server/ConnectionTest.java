@@ -1,0 +1,134 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.support.Await;
+import dev.baton.support.RawHttp;
+import dev.baton.support.TestServer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ConnectionTest {
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstIsSlower() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/wait/{ms}", ctx -> {
+            long ms = ctx.request().path("ms").asLong();
+            return CompletableFuture.supplyAsync(() -> "waited " + ms, CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
+        }))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("GET /wait/300 HTTP/1.1\r\nHost: x\r\n\r\nGET /wait/10 HTTP/1.1\r\nHost: x\r\n\r\nGET /wait/100 HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(raw.readResponse()).endsWith("waited 300");
+                assertThat(raw.readResponse()).endsWith("waited 10");
+                assertThat(raw.readResponse()).endsWith("waited 100");
+            }
+        }
+    }
+
+    @Test
+    void http10IsServedWithAndWithoutKeepAlive() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/hi", ctx -> "hi " + ctx.request().protocol()))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                RawHttp.Result r = raw.send("GET /hi HTTP/1.0\r\n\r\n").readUntilClosed();
+                assertThat(r.closed()).isTrue();
+                assertThat(r.text()).startsWith("HTTP/1.1 200").endsWith("hi HTTP/1.0");
+            }
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("GET /hi HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+                assertThat(raw.readResponse()).contains("connection: keep-alive").endsWith("hi HTTP/1.0");
+                raw.send("GET /hi HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+                assertThat(raw.readResponse()).endsWith("hi HTTP/1.0");
+            }
+        }
+    }
+
+    @Test
+    void connectionCloseIsHonoured() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/hi", ctx -> "hi"))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                RawHttp.Result r = raw.send("GET /hi HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClosed();
+                assertThat(r.closed()).isTrue();
+                assertThat(r.text()).contains("connection: close");
+            }
+        }
+    }
+
+    @Test
+    void idleKeepAliveConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.idleTimeout(Duration.ofMillis(300)), r -> r.get("/hi", ctx -> "hi"))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(raw.readResponse()).endsWith("hi");
+                long start = System.nanoTime();
+                RawHttp.Result rest = raw.readUntilClosed();
+                assertThat(rest.closed()).isTrue();
+                assertThat(rest.text()).isEmpty();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(200));
+            }
+        }
+    }
+
+    @Test
+    void aLongRunningRequestIsNotCutByTheIdleTimeout() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.idleTimeout(Duration.ofMillis(200)), r -> r.get("/slow",
+                ctx -> CompletableFuture.supplyAsync(() -> "slow but fine", CompletableFuture.delayedExecutor(600, TimeUnit.MILLISECONDS))))) {
+            assertThat(s.get("/slow").body()).isEqualTo("slow but fine");
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.maxConnections(2), r -> r.get("/hi", ctx -> "hi"))) {
+            try (RawHttp a = new RawHttp(s.port()); RawHttp b = new RawHttp(s.port())) {
+                a.send("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+                b.send("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(a.readResponse()).endsWith("hi");
+                assertThat(b.readResponse()).endsWith("hi");
+                Await.until("two open", Duration.ofSeconds(5), () -> s.server.stats().openConnections() == 2);
+                try (RawHttp c = new RawHttp(s.port())) {
+                    RawHttp.Result r = c.send("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
+                    assertThat(r.closed()).isTrue();
+                    assertThat(r.text()).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aResponseCompletedWhileAsyncWorkIsPendingCancelsItAndCountsIt() throws Exception {
+        CompletableFuture<Void> abandoned = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/leaky", ctx -> {
+                ctx.pendingWork().begin("background fetch", () -> abandoned.complete(null));
+                return "answered too early";
+            });
+            r.get("/tidy", ctx -> {
+                var ticket = ctx.pendingWork().begin("fetch", () -> { });
+                return CompletableFuture.supplyAsync(() -> "tidy").whenComplete((v, e) -> ticket.close());
+            });
+        })) {
+            assertThat(s.get("/tidy").body()).isEqualTo("tidy");
+            assertThat(s.server.stats().pendingAtCompletion()).isZero();
+            assertThat(s.get("/leaky").body()).isEqualTo("answered too early");
+            abandoned.get(5, TimeUnit.SECONDS);
+            assertThat(s.server.stats().pendingAtCompletion()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void statsReportPerRouteLatencyAndCounts() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/a/{x}", ctx -> "a"))) {
+            for (int i = 0; i < 5; i++) {
+                s.get("/a/" + i);
+            }
+            var stats = s.server.stats();
+            assertThat(stats.routes()).containsKey("GET /a/{x}");
+            assertThat(stats.routes().get("GET /a/{x}").count()).isEqualTo(5);
+            assertThat(stats.completed()).isEqualTo(5);
+            assertThat(stats.inFlight()).isZero();
+            assertThat(stats.workerThreads()).isEqualTo(dev.baton.ServerConfig.defaultWorkerThreads());
+        }
+    }
+}

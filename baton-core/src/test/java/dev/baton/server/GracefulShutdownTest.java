@@ -1,0 +1,94 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.ShutdownReport;
+import dev.baton.context.CancellationReason;
+import dev.baton.support.Await;
+import dev.baton.support.RawHttp;
+import dev.baton.support.TestServer;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class GracefulShutdownTest {
+
+    @Test
+    void requestsInFlightThatFinishWithinTheGracePeriodAreNotDropped() throws Exception {
+        TestServer s = TestServer.start(r -> r.get("/work", ctx -> CompletableFuture.supplyAsync(() -> "finished",
+                CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS))));
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(s.getAsync("/work"));
+        }
+        Await.until("all admitted", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 20);
+        ShutdownReport report = s.server.stop(Duration.ofSeconds(5));
+
+        assertThat(calls).allSatisfy(c -> {
+            assertThat(c.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(c.get().body()).isEqualTo("finished");
+        });
+        assertThat(report.inFlightAtStart()).isEqualTo(20);
+        assertThat(report.completed()).isEqualTo(20);
+        assertThat(report.cancelled()).isZero();
+        s.client.close();
+    }
+
+    @Test
+    void requestsStillRunningAfterTheGracePeriodAreCancelledWithShutdown() throws Exception {
+        CompletableFuture<CancellationReason> reason = new CompletableFuture<>();
+        TestServer s = TestServer.start(r -> r.get("/forever", ctx -> {
+            ctx.cancellation().onCancel(reason::complete);
+            return new CompletableFuture<>();
+        }));
+        CompletableFuture<HttpResponse<String>> call = s.getAsync("/forever");
+        Await.until("admitted", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 1);
+        ShutdownReport report = s.server.stop(Duration.ofMillis(200));
+
+        assertThat(reason.get(5, TimeUnit.SECONDS)).isEqualTo(CancellationReason.SHUTDOWN);
+        assertThat(report.cancelled()).isEqualTo(1);
+        HttpResponse<String> res = call.get(5, TimeUnit.SECONDS);
+        assertThat(res.statusCode()).isEqualTo(503);
+        assertThat(res.headers().firstValue("Connection")).hasValue("close");
+        s.client.close();
+    }
+
+    @Test
+    void aNewRequestOnAnOpenConnectionDuringShutdownGets503AndClose() throws Exception {
+        CompletableFuture<String> slow = new CompletableFuture<>();
+        TestServer s = TestServer.start(r -> {
+            r.get("/slow", ctx -> slow);
+            r.get("/fast", ctx -> "fast");
+        });
+        try (RawHttp idle = new RawHttp(s.port()); RawHttp busy = new RawHttp(s.port())) {
+            idle.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(idle.readResponse()).endsWith("fast");
+            busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            Await.until("slow admitted", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 1);
+
+            CompletableFuture<ShutdownReport> stopping = CompletableFuture.supplyAsync(() -> s.server.stop(Duration.ofSeconds(5)));
+            Await.until("server channel closed", Duration.ofSeconds(5), () -> {
+                try (java.net.Socket probe = new java.net.Socket("127.0.0.1", s.port())) {
+                    return false;
+                } catch (java.io.IOException refused) {
+                    return true;
+                }
+            });
+            RawHttp.Result refused = idle.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.text().toLowerCase()).contains("connection: close", "retry-after: 1");
+            assertThat(refused.closed()).isTrue();
+
+            slow.complete("made it");
+            assertThat(busy.readResponse()).endsWith("made it");
+            ShutdownReport report = stopping.get(10, TimeUnit.SECONDS);
+            assertThat(report.refused()).isEqualTo(1);
+            assertThat(report.completed()).isEqualTo(1);
+        }
+        s.client.close();
+    }
+}
