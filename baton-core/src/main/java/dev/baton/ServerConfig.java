@@ -28,6 +28,9 @@ import java.time.Duration;
  * @param defaultExecution      execution model of routes that set none
  * @param nativeTransport       use epoll when available
  * @param serverHeader          value of the Server header; empty for none
+ * @param tracing               when responses carry a Server-Timing thread trace
+ * @param blockedThreadThreshold an event loop held longer than this is reported (with its stack); zero disables
+ * @param fakeAsyncThreshold    an async handler that holds its thread longer than this before returning its stage is reported; zero disables
  */
 public record ServerConfig(
         String host,
@@ -49,7 +52,10 @@ public record ServerConfig(
         Duration shutdownGrace,
         ExecutionModel defaultExecution,
         boolean nativeTransport,
-        String serverHeader) {
+        String serverHeader,
+        Tracing tracing,
+        Duration blockedThreadThreshold,
+        Duration fakeAsyncThreshold) {
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
@@ -76,6 +82,9 @@ public record ServerConfig(
         require(defaultExecution != null, "defaultExecution is required");
         require(host != null && !host.isBlank(), "host is required");
         serverHeader = serverHeader == null ? "" : serverHeader;
+        require(tracing != null, "tracing is required");
+        require(nonNegative(blockedThreadThreshold), "blockedThreadThreshold must be >= 0 (0 disables)");
+        require(nonNegative(fakeAsyncThreshold), "fakeAsyncThreshold must be >= 0 (0 disables)");
     }
 
     public static Builder builder() {
@@ -124,6 +133,9 @@ public record ServerConfig(
         private ExecutionModel defaultExecution = ExecutionModel.WORKER;
         private boolean nativeTransport = true;
         private String serverHeader = "baton";
+        private Tracing tracing = Tracing.OFF;
+        private Duration blockedThreadThreshold = Duration.ofMillis(100);
+        private Duration fakeAsyncThreshold = Duration.ofMillis(100);
 
         Builder() {
         }
@@ -149,6 +161,9 @@ public record ServerConfig(
             defaultExecution = c.defaultExecution;
             nativeTransport = c.nativeTransport;
             serverHeader = c.serverHeader;
+            tracing = c.tracing;
+            blockedThreadThreshold = c.blockedThreadThreshold;
+            fakeAsyncThreshold = c.fakeAsyncThreshold;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -172,12 +187,15 @@ public record ServerConfig(
         public Builder defaultExecution(ExecutionModel v) { defaultExecution = v; return this; }
         public Builder nativeTransport(boolean v) { nativeTransport = v; return this; }
         public Builder serverHeader(String v) { serverHeader = v; return this; }
+        public Builder tracing(Tracing v) { tracing = v; return this; }
+        public Builder blockedThreadThreshold(Duration v) { blockedThreadThreshold = v; return this; }
+        public Builder fakeAsyncThreshold(Duration v) { fakeAsyncThreshold = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight,
                     maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout,
                     idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution,
-                    nativeTransport, serverHeader);
+                    nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold);
         }
     }
 }

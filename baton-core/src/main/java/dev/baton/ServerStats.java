@@ -14,12 +14,12 @@ import java.util.Map;
  * @param timedOut          requests answered by the async timeout
  * @param lateCompletions   handler results that arrived after the response was already sent, dropped
  * @param clientDisconnects requests abandoned because the client left
- * @param pendingAtCompletion responses that completed while async work of theirs was still pending (cancelled)
  * @param workersBusy       worker threads running a handler now
  * @param workersBusyPeak   the most worker threads busy at once since start
  * @param workerThreads     the worker pool size
  * @param openConnections   open client connections
- * @param routes            latency per route ({@code "GET /gizmos/{id}"})
+ * @param safetyNets        what the async safety nets caught
+ * @param routes            per route ({@code "GET /gizmos/{id}"}): latency, and thread-hold time against wall time
  */
 public record ServerStats(
         long inFlight,
@@ -29,17 +29,37 @@ public record ServerStats(
         long timedOut,
         long lateCompletions,
         long clientDisconnects,
-        long pendingAtCompletion,
         int workersBusy,
         int workersBusyPeak,
         int workerThreads,
         long openConnections,
+        SafetyNets safetyNets,
         Map<String, RouteStats> routes) {
 
     /**
-     * Latency of one route, measured from the request's arrival to its response being handed to
-     * the connection.
+     * Latency of one route, from the request's arrival to its response being handed to the
+     * connection, and the time a thread was held for it. A truly async route has a thread-hold
+     * time far below its wall time.
      */
-    public record RouteStats(long count, long errors, double meanMillis, double p50Millis, double p99Millis, double maxMillis) {
+    public record RouteStats(long count, long errors, double meanMillis, double p50Millis, double p99Millis,
+                             double maxMillis, double meanThreadHoldMillis) {
+
+        /** Thread-hold time over wall time: near 1 for a route that holds a thread while it waits. */
+        public double threadHoldRatio() {
+            return meanMillis == 0 ? 0 : Math.min(1, meanThreadHoldMillis / meanMillis);
+        }
+    }
+
+    /**
+     * Counts of what the safety nets reported.
+     *
+     * @param pendingAtCompletion responses that completed while async work they started was still pending
+     * @param asyncInSyncStage    sync handlers that returned while async work they started was pending
+     * @param blockedEventLoop    times an event loop was held past the threshold
+     * @param fakeAsync           async handlers that held their thread past the threshold before returning their stage
+     * @param virtualThreadPinned virtual threads that blocked while pinned to their carrier (JFR), on VIRTUAL routes
+     */
+    public record SafetyNets(long pendingAtCompletion, long asyncInSyncStage, long blockedEventLoop, long fakeAsync,
+                             long virtualThreadPinned) {
     }
 }

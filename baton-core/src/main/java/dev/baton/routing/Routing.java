@@ -1,6 +1,7 @@
 package dev.baton.routing;
 
 import dev.baton.ExecutionModel;
+import dev.baton.internal.routing.Pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +20,36 @@ import java.util.function.Consumer;
 public final class Routing {
     private final String prefix;
     private final List<RouteSpec> specs;
+    private final Routing parent;
+    private final List<Middleware> middleware = new ArrayList<>();
 
     public Routing() {
-        this("", new ArrayList<>());
+        this("", new ArrayList<>(), null);
     }
 
-    private Routing(String prefix, List<RouteSpec> specs) {
+    private Routing(String prefix, List<RouteSpec> specs, Routing parent) {
         this.prefix = prefix;
         this.specs = specs;
+        this.parent = parent;
+    }
+
+    /**
+     * Adds middleware to every route of this scope: the whole server at the top level, the
+     * group's routes inside a group (whenever they are registered). Outer scopes run first,
+     * then registration order.
+     */
+    public Routing use(Middleware m) {
+        if (m == null) {
+            throw new IllegalArgumentException("middleware is null");
+        }
+        middleware.add(m);
+        return this;
+    }
+
+    private List<Middleware> chain() {
+        List<Middleware> all = parent == null ? new ArrayList<>() : parent.chain();
+        all.addAll(middleware);
+        return all;
     }
 
     public RouteSpec route(String method, String path, Handler handler) {
@@ -37,7 +60,7 @@ public final class Routing {
         if (handler == null) {
             throw new IllegalArgumentException("handler is null for " + m + " " + path);
         }
-        RouteSpec spec = new RouteSpec(m, join(prefix, path), handler);
+        RouteSpec spec = new RouteSpec(m, join(prefix, path), handler, this);
         specs.add(spec);
         return spec;
     }
@@ -64,7 +87,7 @@ public final class Routing {
 
     /** Registers the routes {@code group} adds under {@code prefix}. */
     public Routing group(String groupPrefix, Consumer<Routing> group) {
-        group.accept(new Routing(join(prefix, groupPrefix), specs));
+        group.accept(new Routing(join(prefix, groupPrefix), specs, this));
         return this;
     }
 
@@ -86,13 +109,15 @@ public final class Routing {
         private final String method;
         private final String pattern;
         private final Handler handler;
+        private final Routing scope;
         private ExecutionModel execution;
         private Duration timeout;
 
-        RouteSpec(String method, String pattern, Handler handler) {
+        RouteSpec(String method, String pattern, Handler handler, Routing scope) {
             this.method = method;
             this.pattern = pattern;
             this.handler = handler;
+            this.scope = scope;
         }
 
         /** The async timeout of this route, over the server default. */
@@ -116,7 +141,7 @@ public final class Routing {
         }
 
         Route toRoute() {
-            return new Route(method, pattern, handler, execution, timeout);
+            return new Route(method, pattern, Pipeline.compose(scope.chain(), handler), execution, timeout);
         }
     }
 }

@@ -97,12 +97,12 @@ class ConnectionTest {
     }
 
     @Test
-    void aResponseCompletedWhileAsyncWorkIsPendingCancelsItAndCountsIt() throws Exception {
+    void anAsyncResponseCompletedWhileWorkIsPendingCancelsThatWorkAndCountsIt() throws Exception {
         CompletableFuture<Void> abandoned = new CompletableFuture<>();
         try (TestServer s = TestServer.start(r -> {
             r.get("/leaky", ctx -> {
                 ctx.pendingWork().begin("background fetch", () -> abandoned.complete(null));
-                return "answered too early";
+                return CompletableFuture.supplyAsync(() -> "answered too early");
             });
             r.get("/tidy", ctx -> {
                 var ticket = ctx.pendingWork().begin("fetch", () -> { });
@@ -110,10 +110,11 @@ class ConnectionTest {
             });
         })) {
             assertThat(s.get("/tidy").body()).isEqualTo("tidy");
-            assertThat(s.server.stats().pendingAtCompletion()).isZero();
+            assertThat(s.server.stats().safetyNets().pendingAtCompletion()).isZero();
             assertThat(s.get("/leaky").body()).isEqualTo("answered too early");
             abandoned.get(5, TimeUnit.SECONDS);
-            assertThat(s.server.stats().pendingAtCompletion()).isEqualTo(1);
+            assertThat(s.server.stats().safetyNets().pendingAtCompletion()).isEqualTo(1);
+            assertThat(s.server.stats().safetyNets().asyncInSyncStage()).isZero();
         }
     }
 

@@ -17,18 +17,41 @@ public final class ServerMetrics {
     public final LongAdder lateCompletions = new LongAdder();
     public final LongAdder clientDisconnects = new LongAdder();
     public final LongAdder pendingAtCompletion = new LongAdder();
-    private final Map<String, LatencyRecorder> routes = new ConcurrentHashMap<>();
+    public final LongAdder asyncInSyncStage = new LongAdder();
+    public final LongAdder blockedEventLoop = new LongAdder();
+    public final LongAdder fakeAsync = new LongAdder();
+    public final LongAdder virtualThreadPinned = new LongAdder();
+    private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
 
-    public LatencyRecorder route(String key) {
-        return routes.computeIfAbsent(key, k -> new LatencyRecorder());
+    public RouteMetrics route(String key) {
+        RouteMetrics r = routes.get(key);
+        return r != null ? r : routes.computeIfAbsent(key, k -> new RouteMetrics());
     }
 
     public ServerStats snapshot(long queued, int busy, int peak, int workerThreads) {
         Map<String, ServerStats.RouteStats> perRoute = new TreeMap<>();
-        routes.forEach((k, r) -> perRoute.put(k, new ServerStats.RouteStats(r.count(), r.errors(), r.meanMillis(),
-                r.quantileMillis(0.5), r.quantileMillis(0.99), r.maxMillis())));
+        routes.forEach((k, r) -> perRoute.put(k, r.snapshot()));
         return new ServerStats(inFlight.get(), queued, completed.sum(), rejected.sum(), timedOut.sum(),
-                lateCompletions.sum(), clientDisconnects.sum(), pendingAtCompletion.sum(), busy, peak, workerThreads, openConnections.get(),
+                lateCompletions.sum(), clientDisconnects.sum(), busy, peak, workerThreads, openConnections.get(),
+                new ServerStats.SafetyNets(pendingAtCompletion.sum(), asyncInSyncStage.sum(), blockedEventLoop.sum(),
+                        fakeAsync.sum(), virtualThreadPinned.sum()),
                 Map.copyOf(perRoute));
+    }
+
+    /** Wall-time latency and thread-hold time of one route. */
+    public static final class RouteMetrics {
+        private final LatencyRecorder wall = new LatencyRecorder();
+        private final LongAdder holdMicros = new LongAdder();
+
+        public void record(long wallNanos, long holdNanos, boolean error) {
+            wall.record(wallNanos, error);
+            holdMicros.add(holdNanos / 1000);
+        }
+
+        ServerStats.RouteStats snapshot() {
+            long n = wall.count();
+            return new ServerStats.RouteStats(n, wall.errors(), wall.meanMillis(), wall.quantileMillis(0.5),
+                    wall.quantileMillis(0.99), wall.maxMillis(), n == 0 ? 0 : holdMicros.sum() / 1000.0 / n);
+        }
     }
 }

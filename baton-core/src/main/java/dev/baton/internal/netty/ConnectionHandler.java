@@ -1,6 +1,7 @@
 package dev.baton.internal.netty;
 
 import dev.baton.context.CancellationReason;
+import dev.baton.context.RequestContext.Outcome;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
@@ -144,8 +145,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     void send(Exchange ex, Response response) {
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         FullHttpResponse full = null;
+        long start = System.nanoTime();
         if (!streamed) {
             full = render(response, ex.head);
+        }
+        long rendered = System.nanoTime() - start;
+        ex.addHold(rendered);
+        RequestTrace trace = ex.trace();
+        if (trace != null) {
+            trace.add("complete", Thread.currentThread().getName(), rendered);
+            String timing = trace.serverTiming();
+            if (full != null) {
+                full.headers().set("Server-Timing", timing);
+            }
         }
         FullHttpResponse msg = full;
         EventLoop loop = eventLoop();
@@ -180,25 +192,32 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         decorate(msg.headers(), close, http10Current);
+        // account before the bytes leave, so that a client never sees its response before the numbers do
+        boolean error = msg.status().code() >= 500;
+        account(ex, error);
         ctx.write(msg).addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
         flushSoon();
         if (close) {
             closing = true;
         }
-        finish(ex, msg.status().code() >= 500);
+        next();
     }
 
     private void startStream(Exchange ex, Response response, boolean close) {
         boolean closeDelimited = http10Current || close;
         HttpResponse head = ResponseRenderer.streamHead(response, http10Current);
         decorate(head.headers(), closeDelimited, http10Current);
+        if (ex.trace() != null) {
+            head.headers().set("Server-Timing", ex.trace().serverTiming());
+        }
         ctx.writeAndFlush(head).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        metrics.route(ex.route.toString()).record(System.nanoTime() - ex.arrivalNanos, false);
         if (ex.head) {
             ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
             finish(ex, false);
             return;
         }
+        // a stream's latency is its time to first byte; it stays in flight until the body ends
+        ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), false);
         stream = new StreamSink(ctx, http10Current, closeDelimited, () -> streamEnded(ex, closeDelimited));
         current = null;
         StreamSink sink = stream;
@@ -224,12 +243,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void finish(Exchange ex, boolean error) {
-        current = null;
-        if (ex.outcome() != null && ex.outcome() != dev.baton.context.RequestContext.Outcome.CLIENT_DISCONNECTED) {
+        account(ex, error);
+        next();
+    }
+
+    private void account(Exchange ex, boolean error) {
+        var how = ex.outcome();
+        if (how == Outcome.RESPONDED || how == Outcome.FAILED || how == Outcome.TIMED_OUT) {
             metrics.completed.increment();
         }
-        metrics.route(ex.route.toString()).record(System.nanoTime() - ex.arrivalNanos, error);
+        ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), error);
         metrics.inFlight.decrementAndGet();
+    }
+
+    private void next() {
+        current = null;
         dispatcher.shutdown().signal(metrics);
         startNext();
     }

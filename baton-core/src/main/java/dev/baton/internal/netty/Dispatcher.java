@@ -33,11 +33,23 @@ final class Dispatcher {
     private final WorkerPool workers;
     private final ExecutorService virtualThreads;
     private final ShutdownState shutdown;
+    private final SafetyNets nets;
+    private final java.util.Map<Route, ServerMetrics.RouteMetrics> routeMetrics = new java.util.IdentityHashMap<>();
+    private final EventLoopWatchdog watchdog;
+    private final PinnedThreadMonitor pinned;
 
-    Dispatcher(ServerConfig config, RouteTable routes, ErrorMapping errors, ObjectMapper json, ServerMetrics metrics,
+    Dispatcher(ServerConfig config, List<Route> routeList, ErrorMapping errors, ObjectMapper json, ServerMetrics metrics,
                ShutdownState shutdown) {
         this.config = config;
-        this.routes = routes;
+        this.routes = new RouteTable(routeList);
+        for (Route r : routeList) {
+            routeMetrics.put(r, metrics.route(r.toString()));
+        }
+        this.nets = new SafetyNets(config, metrics);
+        long blocked = config.blockedThreadThreshold().toNanos();
+        this.watchdog = blocked > 0 ? new EventLoopWatchdog(blocked, nets) : null;
+        boolean anyVirtual = routeList.stream().anyMatch(r -> model(r) == ExecutionModel.VIRTUAL);
+        this.pinned = anyVirtual ? new PinnedThreadMonitor(nets) : null;
         this.errors = errors;
         this.json = json;
         this.metrics = metrics;
@@ -48,6 +60,47 @@ final class Dispatcher {
 
     ServerConfig config() {
         return config;
+    }
+
+    SafetyNets nets() {
+        return nets;
+    }
+
+    ServerMetrics.RouteMetrics routeMetrics(Route route) {
+        ServerMetrics.RouteMetrics m = routeMetrics.get(route);
+        return m != null ? m : metrics.route(route.toString());
+    }
+
+    /** Starts the watchdogs that need the event loops. */
+    void start(io.netty.channel.EventLoopGroup group) {
+        if (watchdog != null) {
+            watchdog.start(group);
+        }
+        if (pinned != null) {
+            pinned.start();
+        }
+    }
+
+    private ExecutionModel model(Route route) {
+        return route.execution() != null ? route.execution() : config.defaultExecution();
+    }
+
+    void handlerStarted(Exchange ex) {
+        ExecutionModel m = model(ex.route);
+        if (m == ExecutionModel.EVENT_LOOP && watchdog != null) {
+            watchdog.running(ex.route.toString());
+        } else if (m == ExecutionModel.VIRTUAL && pinned != null) {
+            pinned.started(ex.route.toString());
+        }
+    }
+
+    void handlerEnded(Exchange ex) {
+        ExecutionModel m = model(ex.route);
+        if (m == ExecutionModel.EVENT_LOOP && watchdog != null) {
+            watchdog.running(null);
+        } else if (m == ExecutionModel.VIRTUAL && pinned != null) {
+            pinned.ended(ex.route.toString());
+        }
     }
 
     ErrorMapping errors() {
@@ -132,11 +185,14 @@ final class Dispatcher {
             timeout = propagated.isZero() ? Duration.ofMillis(1) : propagated;
         }
         Deadline deadline = timeout.isZero() ? Deadline.NONE : Deadline.after(timeout);
-        Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos);
+        RequestTrace trace = wantsTrace(request) ? new RequestTrace() : null;
+        if (trace != null) {
+            trace.add("accept", Thread.currentThread().getName(), System.nanoTime() - arrivalNanos);
+        }
+        Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos, trace);
         conn.begin(ex);
         ex.armTimeout(timeout.toMillis());
-        ExecutionModel model = route.execution() != null ? route.execution() : config.defaultExecution();
-        switch (model) {
+        switch (model(route)) {
             case EVENT_LOOP -> ex.execute();
             case VIRTUAL -> virtualThreads.execute(ex::execute);
             case WORKER -> {
@@ -148,10 +204,17 @@ final class Dispatcher {
         }
     }
 
+    private boolean wantsTrace(NettyRequest request) {
+        return switch (config.tracing()) {
+            case OFF -> false;
+            case ALWAYS -> true;
+            case ON_REQUEST -> request.headers().first(dev.baton.Tracing.HEADER).map(v -> !v.equals("0")).orElse(false);
+        };
+    }
+
     /** Runs {@code task} under {@code route}'s execution model; false if the worker queue is full. */
     boolean execute(Route route, Runnable task, ConnectionHandler conn) {
-        ExecutionModel model = route.execution() != null ? route.execution() : config.defaultExecution();
-        switch (model) {
+        switch (model(route)) {
             case EVENT_LOOP -> conn.eventLoop().execute(task);
             case VIRTUAL -> virtualThreads.execute(task);
             case WORKER -> {
@@ -181,6 +244,12 @@ final class Dispatcher {
     }
 
     void close() {
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        if (pinned != null) {
+            pinned.close();
+        }
         workers.shutdown();
         virtualThreads.shutdownNow();
     }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * its response exactly once, whichever comes first of the handler's result, the timeout, the
  * client leaving or shutdown. A result that loses the race is dropped and counted.
  */
-public final class Exchange implements RequestContext {
+public final class Exchange implements RequestContext, dev.baton.internal.HandlerReturn {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     final ConnectionHandler connection;
@@ -43,10 +43,20 @@ public final class Exchange implements RequestContext {
     private final ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks = new ConcurrentLinkedQueue<>();
     private final PendingWorkTracker pendingWork = new PendingWorkTracker();
     private volatile CompletableFuture<?> pendingStage;
+    private final RequestTrace trace;
+    final long dispatchedNanos;
+    final dev.baton.internal.metrics.ServerMetrics.RouteMetrics routeMetrics;
+    private volatile long holdNanos;
+    private volatile long awaitStartNanos;
+    private volatile boolean syncStageReported;
+    private volatile Boolean handlerReturnedStage;
     private ScheduledFuture<?> timer;
 
     Exchange(Dispatcher dispatcher, ConnectionHandler connection, NettyRequest request, Route route, Deadline deadline,
-             boolean keepAlive, boolean head, long arrivalNanos) {
+             boolean keepAlive, boolean head, long arrivalNanos, RequestTrace trace) {
+        this.trace = trace;
+        this.dispatchedNanos = System.nanoTime();
+        this.routeMetrics = dispatcher.routeMetrics(route);
         this.dispatcher = dispatcher;
         this.connection = connection;
         this.request = request;
@@ -69,11 +79,69 @@ public final class Exchange implements RequestContext {
         if (outcome.get() != null) {
             return;
         }
+        Thread me = Thread.currentThread();
+        long start = System.nanoTime();
+        if (trace != null) {
+            trace.add("queue", me.getName(), start - dispatchedNanos);
+        }
+        Object result;
+        dispatcher.handlerStarted(this);
         try {
-            accept(route.handler().handle(this));
+            result = route.handler().handle(this);
+        } catch (Throwable t) {
+            dispatcher.handlerEnded(this);
+            addHold(System.nanoTime() - start);
+            fail(t);
+            return;
+        }
+        dispatcher.handlerEnded(this);
+        long held = System.nanoTime() - start;
+        addHold(held);
+        if (trace != null) {
+            trace.add("action", me.getName(), held);
+        }
+        checkSafetyNets(result, held);
+        try {
+            accept(result);
         } catch (Throwable t) {
             fail(t);
         }
+    }
+
+    @Override
+    public void handlerReturned(Object value) {
+        handlerReturnedStage = value instanceof CompletionStage ? Boolean.TRUE : Boolean.FALSE;
+    }
+
+    private void checkSafetyNets(Object result, long held) {
+        if (handlerReturnedStage == null) {
+            handlerReturned(result); // no middleware in between
+        }
+        boolean asyncHandler = handlerReturnedStage;
+        if (result instanceof CompletionStage<?> stage) {
+            CompletableFuture<?> cf = cancellable(stage);
+            if (cf == null || !cf.isDone()) {
+                awaitStartNanos = System.nanoTime();
+            }
+        }
+        if (asyncHandler && dispatcher.nets().isFakeAsync(held)) {
+            dispatcher.nets().fakeAsync(route, held);
+        } else if (!asyncHandler && pendingWork.pending() > 0) {
+            syncStageReported = true;
+            dispatcher.nets().asyncInSyncStage(route, pendingWork.descriptions());
+        }
+    }
+
+    void addHold(long nanos) {
+        holdNanos += nanos;
+    }
+
+    long holdNanos() {
+        return holdNanos;
+    }
+
+    RequestTrace trace() {
+        return trace;
     }
 
     private void accept(Object result) {
@@ -94,6 +162,9 @@ public final class Exchange implements RequestContext {
             pendingStage = cf;
             stage.whenComplete((value, error) -> {
                 pendingStage = null;
+                if (trace != null && awaitStartNanos != 0) {
+                    trace.add("await", RequestTrace.NO_THREAD, System.nanoTime() - awaitStartNanos);
+                }
                 if (error != null) {
                     fail(error);
                 } else {
@@ -104,7 +175,7 @@ public final class Exchange implements RequestContext {
         }
         Response response;
         try {
-            response = ResultAdapter.toResponse(result);
+            response = dev.baton.internal.ResultAdapter.toResponse(result);
         } catch (RuntimeException e) {
             fail(e);
             return;
@@ -198,11 +269,9 @@ public final class Exchange implements RequestContext {
             t.cancel(false);
         }
         java.util.List<String> abandoned = pendingWork.abandonAll();
-        if (!abandoned.isEmpty() && how != Outcome.TIMED_OUT && how != Outcome.CLIENT_DISCONNECTED && how != Outcome.SHUT_DOWN) {
-            dispatcher.metrics().pendingAtCompletion.increment();
-            log.warn("{}: the response completed while {} asynchronous operation(s) were still pending {}; they were "
-                    + "cancelled. Await every operation you start (return a stage that completes after them), "
-                    + "or close its PendingWork ticket when it ends.", route, abandoned.size(), abandoned);
+        if (!abandoned.isEmpty() && !syncStageReported
+                && (how == Outcome.RESPONDED || how == Outcome.FAILED)) {
+            dispatcher.nets().pendingAtCompletion(route, abandoned);
         }
         Consumer<Outcome> c;
         while ((c = completionCallbacks.poll()) != null) {

@@ -6,7 +6,6 @@ import dev.baton.ServerStats;
 import dev.baton.ShutdownReport;
 import dev.baton.http.ExceptionMapper;
 import dev.baton.internal.metrics.ServerMetrics;
-import dev.baton.internal.routing.RouteTable;
 import dev.baton.routing.Route;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -50,7 +49,7 @@ public final class NettyServer {
     public NettyServer(ServerConfig config, List<Route> routes,
                        Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json) {
         this.config = config;
-        this.dispatcher = new Dispatcher(config, new RouteTable(routes), new ErrorMapping(mappers), json, metrics, shutdown);
+        this.dispatcher = new Dispatcher(config, routes, new ErrorMapping(mappers), json, metrics, shutdown);
         this.epoll = config.nativeTransport() && Epoll.isAvailable();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -78,6 +77,7 @@ public final class NettyServer {
             dispatcher.close();
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
+        dispatcher.start(group);
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         log.info("Baton listening on {}:{} ({} transport, {} workers, queue {})", config.host(), port,
                 epoll ? "epoll" : "nio", config.workerThreads(), config.requestQueueCapacity());

@@ -32,6 +32,15 @@ final class PendingWorkTracker implements PendingWork {
         return open.size();
     }
 
+    /** What is open now. */
+    List<String> descriptions() {
+        List<String> out = new ArrayList<>();
+        for (TicketImpl t : open) {
+            out.add(t.description);
+        }
+        return out;
+    }
+
     /** The response completed: abandons what is still open and returns its descriptions. */
     List<String> abandonAll() {
         closed = true;

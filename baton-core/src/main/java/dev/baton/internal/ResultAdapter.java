@@ -1,0 +1,49 @@
+package dev.baton.internal;
+
+import dev.baton.http.Problem;
+import dev.baton.http.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Turns what a handler returns into a {@link Response}, or a stage of one. */
+public final class ResultAdapter {
+    private ResultAdapter() {
+    }
+
+    public static Response toResponse(Object value) {
+        if (value == null) {
+            return Response.noContent();
+        }
+        if (value instanceof Response r) {
+            return r;
+        }
+        if (value instanceof CharSequence s) {
+            return Response.ok().bytes(s.toString().getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        }
+        if (value instanceof byte[] b) {
+            return Response.ok().bytes(b, "application/octet-stream");
+        }
+        if (value instanceof java.util.Optional<?> o) {
+            return o.isPresent() ? toResponse(o.get()) : Problem.of(404, "not found").toResponse();
+        }
+        return Response.json(value);
+    }
+
+    /** A stage of the response: already complete for a plain value, so a sync handler costs no hop. */
+    public static CompletionStage<Response> toResponseStage(Object value) {
+        if (value instanceof CompletionStage<?> stage) {
+            CompletableFuture<Response> derived = stage.thenApply(ResultAdapter::toResponse).toCompletableFuture();
+            if (stage instanceof CompletableFuture<?> source) {
+                // cancelling the response (timeout, disconnect) must reach the handler's own stage
+                derived.whenComplete((v, e) -> {
+                    if (e instanceof java.util.concurrent.CancellationException) {
+                        source.cancel(false);
+                    }
+                });
+            }
+            return derived;
+        }
+        return CompletableFuture.completedFuture(toResponse(value));
+    }
+}

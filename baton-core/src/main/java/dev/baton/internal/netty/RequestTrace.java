@@ -1,0 +1,36 @@
+package dev.baton.internal.netty;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which thread ran each stage of one request, and for how long: the thread-name trace, written
+ * out as a {@code Server-Timing} header. Only made for requests that asked for it.
+ */
+final class RequestTrace {
+    /** A stage with no thread: the request was waiting on I/O or a timer. */
+    static final String NO_THREAD = "no thread";
+
+    private record Stage(String name, String thread, long nanos) {
+    }
+
+    private final List<Stage> stages = new ArrayList<>(6);
+
+    synchronized void add(String name, String thread, long nanos) {
+        stages.add(new Stage(name, thread, Math.max(0, nanos)));
+    }
+
+    /** RFC-style Server-Timing value: {@code queue;dur=0.031;desc="baton-worker-1", ...}. */
+    synchronized String serverTiming() {
+        StringBuilder sb = new StringBuilder(160);
+        for (Stage s : stages) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(s.name).append(";dur=").append(String.format(Locale.ROOT, "%.3f", s.nanos / 1e6))
+                    .append(";desc=\"").append(s.thread.replace("\"", "'").replace("\\", "/")).append('"');
+        }
+        return sb.toString();
+    }
+}

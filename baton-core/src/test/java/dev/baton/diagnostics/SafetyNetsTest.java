@@ -1,0 +1,94 @@
+package dev.baton.diagnostics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.ExecutionModel;
+import dev.baton.support.Await;
+import dev.baton.support.TestServer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class SafetyNetsTest {
+
+    @Test
+    void aSyncHandlerThatReturnsWhileItsAsyncWorkIsPendingIsReportedAndTheWorkCancelled() throws Exception {
+        CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.get("/sync-leak", ctx -> {
+            ctx.pendingWork().begin("fire and forget", () -> cancelled.complete(null));
+            return "returned at once";
+        }))) {
+            assertThat(s.get("/sync-leak").body()).isEqualTo("returned at once");
+            cancelled.get(5, TimeUnit.SECONDS);
+            assertThat(s.server.stats().safetyNets().asyncInSyncStage()).isEqualTo(1);
+            assertThat(s.server.stats().safetyNets().pendingAtCompletion()).isZero();
+        }
+    }
+
+    @Test
+    void aBlockedEventLoopIsReportedAndCorrectEventLoopCodeIsNot() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.blockedThreadThreshold(Duration.ofMillis(100)), r -> {
+            r.get("/fine", ctx -> "quick").execution(ExecutionModel.EVENT_LOOP);
+            r.get("/blocks", ctx -> {
+                Thread.sleep(400); // blocks the event loop on purpose
+                return "blocked";
+            }).execution(ExecutionModel.EVENT_LOOP);
+        })) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(s.get("/fine").body()).isEqualTo("quick");
+            }
+            assertThat(s.server.stats().safetyNets().blockedEventLoop()).isZero();
+            assertThat(s.get("/blocks").body()).isEqualTo("blocked");
+            Await.until("blocked loop reported", Duration.ofSeconds(5), () -> s.server.stats().safetyNets().blockedEventLoop() >= 1);
+        }
+    }
+
+    @Test
+    void anAsyncHandlerThatHoldsItsThreadBeforeReturningItsStageIsReportedAsFakeAsync() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.fakeAsyncThreshold(Duration.ofMillis(50)), r -> {
+            r.get("/real", ctx -> CompletableFuture.supplyAsync(() -> "real",
+                    CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)));
+            r.get("/fake", ctx -> {
+                Thread.sleep(150); // sync work dressed as async, on purpose
+                return CompletableFuture.supplyAsync(() -> "fake");
+            });
+        })) {
+            assertThat(s.get("/real").body()).isEqualTo("real");
+            assertThat(s.server.stats().safetyNets().fakeAsync()).isZero();
+            assertThat(s.get("/fake").body()).isEqualTo("fake");
+            assertThat(s.server.stats().safetyNets().fakeAsync()).isEqualTo(1);
+        }
+    }
+
+    /** Blocking inside a class initializer pins a virtual thread to its carrier, even on JDK 24+. */
+    static final class SlowToInitialize {
+        static final String VALUE;
+
+        static {
+            try {
+                Thread.sleep(200); // blocks inside <clinit> on purpose
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            VALUE = "initialized";
+        }
+    }
+
+    @Test
+    void aPinnedVirtualThreadIsCountedAndPlainBlockingOnAVirtualThreadIsNot() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/sleeps", ctx -> {
+                Thread.sleep(100); // unmounts: no pinning
+                return "slept";
+            }).execution(ExecutionModel.VIRTUAL);
+            r.get("/pins", ctx -> SlowToInitialize.VALUE).execution(ExecutionModel.VIRTUAL);
+        })) {
+            assertThat(s.get("/sleeps").body()).isEqualTo("slept");
+            assertThat(s.get("/pins").body()).isEqualTo("initialized");
+            Await.until("pinning reported by JFR", Duration.ofSeconds(15),
+                    () -> s.server.stats().safetyNets().virtualThreadPinned() >= 1);
+            assertThat(s.server.stats().safetyNets().virtualThreadPinned()).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.baton.diagnostics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.Tracing;
+import dev.baton.support.TestServer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ThreadTraceTest {
+
+    @Test
+    void theTraceShowsAnotherThreadCompletingAnAsyncRequestAndTheSameThreadForASyncOne() throws Exception {
+        ExecutorService completer = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-completer"));
+        try (TestServer s = TestServer.start(c -> c.tracing(Tracing.ON_REQUEST), r -> {
+            r.get("/async", ctx -> CompletableFuture.supplyAsync(() -> "later",
+                    CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS, completer)));
+            r.get("/sync", ctx -> "now");
+        })) {
+            var async = s.send(s.request("/async").header(Tracing.HEADER, "1").build());
+            String timing = async.headers().firstValue("Server-Timing").orElseThrow();
+            assertThat(timing).contains("accept;dur=", "desc=\"baton-io", "queue;dur=", "action;dur=",
+                    "await;dur=", "desc=\"no thread\"", "complete;dur=", "desc=\"test-completer\"");
+            assertThat(timing).containsPattern("action;dur=[0-9.]+;desc=\"baton-worker-\\d+\"");
+
+            var sync = s.send(s.request("/sync").header(Tracing.HEADER, "1").build());
+            String syncTiming = sync.headers().firstValue("Server-Timing").orElseThrow();
+            String actionThread = between(syncTiming, "action;dur=", ",");
+            String completeThread = between(syncTiming, "complete;dur=", null);
+            assertThat(thread(actionThread)).isEqualTo(thread(completeThread)).startsWith("baton-worker-");
+            assertThat(syncTiming).doesNotContain("await");
+
+            assertThat(s.get("/sync").headers().firstValue("Server-Timing")).isEmpty();
+        } finally {
+            completer.shutdown();
+        }
+    }
+
+    @Test
+    void perRouteFiguresSetThreadHoldTimeAgainstWallTime() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/async", ctx -> CompletableFuture.supplyAsync(() -> "later",
+                    CompletableFuture.delayedExecutor(150, TimeUnit.MILLISECONDS)));
+            r.get("/blocking", ctx -> {
+                Thread.sleep(150); // holds its thread on purpose
+                return "done";
+            });
+        })) {
+            for (int i = 0; i < 3; i++) {
+                s.get("/async");
+                s.get("/blocking");
+            }
+            var routes = s.server.stats().routes();
+            var async = routes.get("GET /async");
+            var blocking = routes.get("GET /blocking");
+            assertThat(async.meanMillis()).isGreaterThan(140);
+            assertThat(async.threadHoldRatio()).isLessThan(0.3);
+            assertThat(blocking.threadHoldRatio()).isGreaterThan(0.8);
+        }
+    }
+
+    private static String between(String s, String start, String end) {
+        int i = s.indexOf(start);
+        int j = end == null ? s.length() : s.indexOf(end, i);
+        return s.substring(i, j < 0 ? s.length() : j);
+    }
+
+    private static String thread(String stage) {
+        return stage.substring(stage.indexOf("desc=\"") + 6, stage.lastIndexOf('"'));
+    }
+}
