@@ -20,7 +20,7 @@ public final class CancellationSource implements CancellationToken {
 
     private final AtomicReference<CancellationReason> reason = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Callback> callbacks = new ConcurrentLinkedQueue<>();
-    private final CompletableFuture<CancellationReason> cancelled = new CompletableFuture<>();
+    private volatile CompletableFuture<CancellationReason> cancelled;
     private final boolean neverFires;
 
     public CancellationSource() {
@@ -55,7 +55,10 @@ public final class CancellationSource implements CancellationToken {
         while ((c = callbacks.poll()) != null) {
             c.run(why);
         }
-        cancelled.complete(why);
+        CompletableFuture<CancellationReason> f = cancelled;
+        if (f != null) {
+            f.complete(why);
+        }
         return true;
     }
 
@@ -86,7 +89,21 @@ public final class CancellationSource implements CancellationToken {
 
     @Override
     public CompletionStage<CancellationReason> whenCancelled() {
-        return cancelled.minimalCompletionStage();
+        CompletableFuture<CancellationReason> f = cancelled;
+        if (f == null) {
+            synchronized (this) {
+                f = cancelled;
+                if (f == null) {
+                    f = new CompletableFuture<>();
+                    cancelled = f;
+                }
+            }
+        }
+        CancellationReason why = reason.get();
+        if (why != null) {
+            f.complete(why);
+        }
+        return f.minimalCompletionStage();
     }
 
     @Override

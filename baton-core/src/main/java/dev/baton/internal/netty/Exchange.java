@@ -38,7 +38,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private final Deadline deadline;
     private final Dispatcher dispatcher;
     private final CancellationSource token = new CancellationSource();
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private volatile Map<String, Object> attributes;
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks = new ConcurrentLinkedQueue<>();
     private final PendingWorkTracker pendingWork = new PendingWorkTracker();
@@ -309,7 +309,17 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
 
     @Override
     public Map<String, Object> attributes() {
-        return attributes;
+        Map<String, Object> a = attributes;
+        if (a == null) {
+            synchronized (this) {
+                a = attributes;
+                if (a == null) {
+                    a = new ConcurrentHashMap<>(4);
+                    attributes = a;
+                }
+            }
+        }
+        return a;
     }
 
     @Override

@@ -13,14 +13,30 @@ import org.slf4j.LoggerFactory;
 final class PendingWorkTracker implements PendingWork {
     private static final Logger log = LoggerFactory.getLogger(PendingWorkTracker.class);
 
-    private final Set<TicketImpl> open = ConcurrentHashMap.newKeySet();
+    /** Made on first use: most requests start no tracked work. */
+    private volatile Set<TicketImpl> open;
     private volatile boolean closed;
+
+    private Set<TicketImpl> openSet() {
+        Set<TicketImpl> s = open;
+        if (s == null) {
+            synchronized (this) {
+                s = open;
+                if (s == null) {
+                    s = ConcurrentHashMap.newKeySet();
+                    open = s;
+                }
+            }
+        }
+        return s;
+    }
 
     @Override
     public Ticket begin(String description, Runnable onAbandon) {
         TicketImpl t = new TicketImpl(description, onAbandon);
-        open.add(t);
-        if (closed && open.remove(t)) {
+        Set<TicketImpl> s = openSet();
+        s.add(t);
+        if (closed && s.remove(t)) {
             // registered after the response completed: abandon at once
             t.abandon();
         }
@@ -29,14 +45,18 @@ final class PendingWorkTracker implements PendingWork {
 
     @Override
     public int pending() {
-        return open.size();
+        Set<TicketImpl> s = open;
+        return s == null ? 0 : s.size();
     }
 
     /** What is open now. */
     List<String> descriptions() {
         List<String> out = new ArrayList<>();
-        for (TicketImpl t : open) {
-            out.add(t.description);
+        Set<TicketImpl> s = open;
+        if (s != null) {
+            for (TicketImpl t : s) {
+                out.add(t.description);
+            }
         }
         return out;
     }
@@ -44,9 +64,13 @@ final class PendingWorkTracker implements PendingWork {
     /** The response completed: abandons what is still open and returns its descriptions. */
     List<String> abandonAll() {
         closed = true;
+        Set<TicketImpl> s = open;
+        if (s == null || s.isEmpty()) {
+            return List.of();
+        }
         List<String> abandoned = new ArrayList<>();
-        for (TicketImpl t : open) {
-            if (open.remove(t)) {
+        for (TicketImpl t : s) {
+            if (s.remove(t)) {
                 abandoned.add(t.description);
                 t.abandon();
             }
@@ -77,7 +101,7 @@ final class PendingWorkTracker implements PendingWork {
         @Override
         public void close() {
             if (done.compareAndSet(false, true)) {
-                open.remove(this);
+                openSet().remove(this);
             }
         }
     }
