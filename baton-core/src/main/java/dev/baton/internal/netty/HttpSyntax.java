@@ -1,6 +1,10 @@
 package dev.baton.internal.netty;
 
-/** Byte classes of RFC 9110 / 9112 grammar, as lookup tables. */
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** The RFC 9110 / 9112 grammar the scanner needs: byte classes as lookup tables, the request line, the chunk line. */
 final class HttpSyntax {
     private static final boolean[] TCHAR = new boolean[256];
     private static final boolean[] HOST_CHAR = new boolean[256];
@@ -46,6 +50,11 @@ final class HttpSyntax {
         return b > 0x20 && b < 0x7F;
     }
 
+    /** A byte that may appear somewhere in a request line: visible US-ASCII or SP. */
+    static boolean isRequestLineByte(byte b) {
+        return b >= 0x20 && b < 0x7F;
+    }
+
     static int hexValue(byte b) {
         if (b >= '0' && b <= '9') {
             return b - '0';
@@ -57,5 +66,144 @@ final class HttpSyntax {
             return b - 'A' + 10;
         }
         return -1;
+    }
+
+    /** True if {@code buf[from, from + lowerName.length())} is {@code lowerName}, ignoring ASCII case. */
+    static boolean nameIs(ByteBuf buf, int from, int length, String lowerName) {
+        if (length != lowerName.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            int c = buf.getByte(from + i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lowerName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Checks the request line {@code buf[from, to)}, CRLF excluded: {@code method SP target SP
+     * HTTP/1.x}, with an origin-form or absolute http(s) target, or {@code *} for OPTIONS.
+     * Returns true for HTTP/1.0, false for HTTP/1.1.
+     */
+    static boolean isHttp10RequestLine(ByteBuf buf, int from, int to) {
+        int i = from;
+        while (i < to && isTchar(buf.getByte(i))) {
+            i++;
+        }
+        if (i == from || i >= to || buf.getByte(i) != ' ') {
+            throw new RejectedRequest.Violation(400, "malformed request line: expected 'METHOD SP target SP HTTP/1.x'");
+        }
+        boolean options = i - from == 7 && buf.toString(from, 7, StandardCharsets.US_ASCII).equals("OPTIONS");
+        int targetStart = ++i;
+        while (i < to && buf.getByte(i) != ' ') {
+            byte b = buf.getByte(i);
+            if (!isTargetByte(b)) {
+                throw new RejectedRequest.Violation(400, "the request target holds a control, space or non-ASCII byte");
+            }
+            if (b == '#') {
+                throw new RejectedRequest.Violation(400, "the request target cannot hold a fragment ('#')");
+            }
+            i++;
+        }
+        if (i == targetStart || i >= to) {
+            throw new RejectedRequest.Violation(400, "malformed request line: expected 'METHOD SP target SP HTTP/1.x'");
+        }
+        boolean asterisk = buf.getByte(targetStart) == '*' && i - targetStart == 1;
+        String scheme = buf.toString(targetStart, Math.min(i - targetStart, 8), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+        boolean absolute = scheme.startsWith("http://") || scheme.startsWith("https://");
+        if (buf.getByte(targetStart) != '/' && !(asterisk && options) && !absolute) {
+            throw new RejectedRequest.Violation(400, "the request target must be a path ('/...') or an absolute http(s) URI");
+        }
+        String version = buf.toString(i + 1, to - i - 1, StandardCharsets.US_ASCII);
+        return switch (version) {
+            case "HTTP/1.1" -> false;
+            case "HTTP/1.0" -> true;
+            default -> throw version.matches("HTTP/[0-9]\\.[0-9]")
+                    ? new RejectedRequest.Violation(505, "only HTTP/1.1 and HTTP/1.0 are served, not " + version)
+                    : new RejectedRequest.Violation(400, "malformed HTTP version");
+        };
+    }
+
+    /**
+     * The size of the chunk line {@code buf[from, to)}, CRLF excluded, after checking its
+     * extensions: {@code chunk-size *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )}.
+     * A size above {@code limit} is refused as soon as its digits pass it, so no size overflows.
+     */
+    static long chunkSize(ByteBuf buf, int from, int to, long limit) {
+        int i = from;
+        long size = 0;
+        int digit;
+        while (i < to && (digit = hexValue(buf.getByte(i))) >= 0) {
+            size = size * 16 + digit;
+            if (size > limit) {
+                throw new RejectedRequest.Violation(413, "the body is larger than " + limit + " bytes");
+            }
+            i++;
+        }
+        if (i == from) {
+            throw new RejectedRequest.Violation(400, "malformed chunk size");
+        }
+        while (i < to) {
+            i = skipWhitespace(buf, i, to);
+            if (i >= to || buf.getByte(i) != ';') {
+                throw new RejectedRequest.Violation(400, "malformed chunk size or extension");
+            }
+            i = skipWhitespace(buf, i + 1, to);
+            int nameStart = i;
+            while (i < to && isTchar(buf.getByte(i))) {
+                i++;
+            }
+            if (i == nameStart) {
+                throw new RejectedRequest.Violation(400, "malformed chunk extension name");
+            }
+            int afterName = skipWhitespace(buf, i, to);
+            if (afterName < to && buf.getByte(afterName) == '=') {
+                i = extensionValue(buf, skipWhitespace(buf, afterName + 1, to), to);
+            }
+        }
+        return size;
+    }
+
+    /** token / quoted-string; returns the index after it. */
+    private static int extensionValue(ByteBuf buf, int i, int to) {
+        if (i < to && buf.getByte(i) == '"') {
+            i++;
+            while (i < to) {
+                byte b = buf.getByte(i);
+                if (b == '"') {
+                    return i + 1;
+                }
+                if (b == '\\') {
+                    i++;
+                    if (i >= to || !isFieldValueByte(buf.getByte(i))) {
+                        break;
+                    }
+                } else if (!isFieldValueByte(b)) {
+                    break;
+                }
+                i++;
+            }
+            throw new RejectedRequest.Violation(400, "malformed quoted chunk extension value");
+        }
+        int start = i;
+        while (i < to && isTchar(buf.getByte(i))) {
+            i++;
+        }
+        if (i == start) {
+            throw new RejectedRequest.Violation(400, "malformed chunk extension value");
+        }
+        return i;
+    }
+
+    private static int skipWhitespace(ByteBuf buf, int i, int to) {
+        while (i < to && (buf.getByte(i) == ' ' || buf.getByte(i) == '\t')) {
+            i++;
+        }
+        return i;
     }
 }

@@ -6,4 +6,18 @@ package dev.baton.internal.netty;
  * the answer always closes the connection.
  */
 record RejectedRequest(int status, String detail) {
+
+    /** Thrown where a rule is broken, deep in the scanner; caught at its top and sent on as a {@link RejectedRequest}. */
+    static final class Violation extends RuntimeException {
+        final int status;
+
+        Violation(int status, String detail) {
+            super(detail, null, false, false);
+            this.status = status;
+        }
+
+        RejectedRequest toRequest() {
+            return new RejectedRequest(status, getMessage());
+        }
+    }
 }

@@ -38,6 +38,12 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (idle > 0) {
             p.addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
         }
+        addRequestDecoding(p, config);
+        p.addLast(new ConnectionHandler(dispatcher));
+    }
+
+    /** Strict scanner, Netty's codec, aggregator: bytes in, FullHttpRequest or RejectedRequest out. Tests build the same. */
+    static void addRequestDecoding(ChannelPipeline p, ServerConfig config) {
         // the scanner enforces the documented limits; Netty's own are a little wider so that
         // they only ever act as a second line of defence
         HttpDecoderConfig decoder = new HttpDecoderConfig()
@@ -50,6 +56,5 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(new StrictRequestScanner(config));
         p.addLast(new HttpServerCodec(decoder));
         p.addLast(new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodySize()), true));
-        p.addLast(new ConnectionHandler(dispatcher));
     }
 }

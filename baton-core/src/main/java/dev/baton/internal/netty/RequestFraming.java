@@ -1,0 +1,148 @@
+package dev.baton.internal.netty;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The fields of one request head that decide how its body is framed (RFC 9112 6.3), and the
+ * rules the scanner holds them to once the head is complete. Ambiguous framing is what request
+ * smuggling feeds on, so every doubt is a 400 rather than a guess.
+ */
+final class RequestFraming {
+    /** {@link #bodyLength} of a chunked body. */
+    static final long CHUNKED = -1;
+    private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
+
+    private boolean http10;
+    private long contentLength;
+    private int contentLengthFields;
+    private boolean badContentLength;
+    private boolean conflictingContentLength;
+    private String transferEncoding;
+    private int hostFields;
+    private boolean unsupportedExpectation;
+
+    RequestFraming() {
+        reset(false);
+    }
+
+    /** Starts a new head of the given version. */
+    void reset(boolean isHttp10) {
+        http10 = isHttp10;
+        contentLength = -1;
+        contentLengthFields = 0;
+        badContentLength = false;
+        conflictingContentLength = false;
+        transferEncoding = null;
+        hostFields = 0;
+        unsupportedExpectation = false;
+    }
+
+    void contentLength(String value) {
+        contentLengthFields++;
+        long v = parseContentLength(value);
+        if (v < 0) {
+            badContentLength = true;
+        } else if (contentLength >= 0 && contentLength != v) {
+            conflictingContentLength = true;
+        } else {
+            contentLength = v;
+        }
+    }
+
+    void transferEncoding(String value) {
+        transferEncoding = transferEncoding == null ? value : transferEncoding + "," + value;
+    }
+
+    void host(String value) {
+        hostFields++;
+        for (int i = 0; i < value.length(); i++) {
+            if (!HttpSyntax.isHostChar((byte) value.charAt(i))) {
+                throw new RejectedRequest.Violation(400, "the Host header is not a valid host[:port]");
+            }
+        }
+    }
+
+    /** Netty's aggregator would answer anything but 100-continue itself, without problem details. */
+    void expect(String value) {
+        if (!value.equalsIgnoreCase("100-continue")) {
+            unsupportedExpectation = true;
+        }
+    }
+
+    /**
+     * The length of the body the complete head announces, 0 for none, or {@link #CHUNKED}.
+     * Refuses a head whose framing is ambiguous, or whose body is known to be too large.
+     */
+    long bodyLength(long maxBodySize) {
+        if (!http10 && hostFields != 1) {
+            throw new RejectedRequest.Violation(400, hostFields == 0 ? "HTTP/1.1 requests must carry a Host header"
+                    : "a request carries exactly one Host header");
+        }
+        if (http10 && hostFields > 1) {
+            throw new RejectedRequest.Violation(400, "a request carries at most one Host header");
+        }
+        if (badContentLength) {
+            throw new RejectedRequest.Violation(400, "Content-Length must be a non-negative decimal number");
+        }
+        if (conflictingContentLength) {
+            throw new RejectedRequest.Violation(400, "differing Content-Length values");
+        }
+        if (transferEncoding != null) {
+            checkTransferEncoding();
+        }
+        if (unsupportedExpectation && !http10) {
+            throw new RejectedRequest.Violation(417, "the only expectation served is 100-continue");
+        }
+        if (transferEncoding != null) {
+            return CHUNKED;
+        }
+        if (contentLength > maxBodySize) {
+            throw new RejectedRequest.Violation(413, "the body is larger than " + maxBodySize + " bytes");
+        }
+        return Math.max(0, contentLength);
+    }
+
+    private void checkTransferEncoding() {
+        if (http10) {
+            throw new RejectedRequest.Violation(400, "Transfer-Encoding is not allowed in HTTP/1.0");
+        }
+        if (contentLengthFields > 0) {
+            throw new RejectedRequest.Violation(400, "a request cannot carry both Content-Length and Transfer-Encoding");
+        }
+        // RFC 9110 5.6.1: empty list elements are ignored
+        List<String> codings = Arrays.stream(transferEncoding.split(","))
+                .map(c -> c.strip().toLowerCase(Locale.ROOT)).filter(c -> !c.isEmpty()).toList();
+        if (codings.isEmpty()) {
+            throw new RejectedRequest.Violation(400, "chunked must be the final transfer coding, and appear once");
+        }
+        for (int k = 0; k < codings.size(); k++) {
+            String coding = codings.get(k);
+            boolean last = k == codings.size() - 1;
+            if (coding.equals("chunked") != last) {
+                throw new RejectedRequest.Violation(400, "chunked must be the final transfer coding, and appear once");
+            }
+            if (!last) {
+                throw new RejectedRequest.Violation(501, "transfer coding '" + coding + "' is not supported");
+            }
+        }
+    }
+
+    /** 1*DIGIT, surrounded by optional whitespace; -1 when malformed ({@code +10}, {@code 1,0}, empty). */
+    private static long parseContentLength(String value) {
+        String v = value.strip();
+        if (v.isEmpty() || v.length() > MAX_CONTENT_LENGTH_DIGITS) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+}
