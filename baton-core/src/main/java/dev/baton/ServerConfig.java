@@ -73,7 +73,8 @@ public record ServerConfig(
         require(maxHeaderSize >= 256, "maxHeaderSize must be >= 256");
         require(maxHeaderCount > 0, "maxHeaderCount must be > 0");
         require(maxBodySize >= 0 && maxBodySize <= Integer.MAX_VALUE - 8, "maxBodySize must be 0..2 GiB");
-        require(nonNegative(requestHeadTimeout), "requestHeadTimeout must be >= 0");
+        require(requestHeadTimeout != null && requestHeadTimeout.toMillis() > 0,
+                "requestHeadTimeout must be positive: a head that never completes would hold its connection forever");
         require(nonNegative(idleTimeout), "idleTimeout must be >= 0");
         require(nonNegative(requestTimeout), "requestTimeout must be >= 0 (0 means none)");
         require(timeoutStatus >= 400 && timeoutStatus <= 599, "timeoutStatus must be 4xx or 5xx");

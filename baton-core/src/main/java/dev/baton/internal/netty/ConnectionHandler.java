@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     private static final int MAX_PIPELINED = 16;
+    private static final long LINGER_MILLIS = 1000;
 
     private final Dispatcher dispatcher;
     private final ServerMetrics metrics;
@@ -269,12 +270,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         decorate(msg.headers(), close, http10Current);
         if (close) {
             closing = true;
-            ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(msg).addListener(forceClose ? (ChannelFutureListener) this::lingeringClose : ChannelFutureListener.CLOSE);
             releasePending();
             return;
         }
         ctx.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         flushSoon();
+    }
+
+    /**
+     * After refusing a request the client may still be sending (a body we will not read). A
+     * plain close with unread bytes makes the kernel send a reset, which can destroy our answer
+     * before the client reads it (RFC 9112 9.6); so close our side, discard input for a moment,
+     * then close.
+     */
+    private void lingeringClose(io.netty.channel.ChannelFuture written) {
+        if (!written.isSuccess() || !(ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex)) {
+            ctx.close();
+            return;
+        }
+        duplex.shutdownOutput().addListener(f -> {
+            ctx.channel().config().setAutoRead(true); // the scanner discards whatever arrives now
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
     }
 
     private void decorate(HttpHeaders h, boolean close, boolean http10) {
