@@ -5,6 +5,7 @@ import dev.baton.client.ClientResponse;
 import dev.baton.client.ClientTimeoutException;
 import dev.baton.client.Interceptor;
 import dev.baton.context.Deadline;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletionStage;
  * min(attempt timeout, the call's remaining deadline).
  */
 public final class ExchangeInterceptor implements Interceptor {
+    private static final Duration INBOUND_GRACE = Duration.ofMillis(50);
     private final ConnectionPool pools;
     private final OutboundExchange.Settings settings;
 
@@ -26,13 +28,18 @@ public final class ExchangeInterceptor implements Interceptor {
     public CompletionStage<ClientResponse> intercept(ClientRequest request, Chain chain) {
         CallState call = ((RealChain) chain).call();
         HostKey key = HostKey.of(request.uri());
-        Deadline deadline = request.timeout().isZero() ? call.deadline() : call.deadline().min(request.timeout());
+        Deadline own = request.timeout().isZero() ? Deadline.NONE : Deadline.after(request.timeout());
+        Deadline deadline = call.deadline().min(own);
         if (deadline.isExpired()) {
             settings.metrics().timeouts.increment();
             return CompletableFuture.failedFuture(new ClientTimeoutException(request + ": no time left before the deadline"));
         }
+        // when the inbound request's deadline is the earlier one, its server times it out (and so aborts this
+        // call) first; our timer is only a backstop, so that the inbound request answers with its timeout status
+        Deadline timer = own.compareTo(call.deadline()) <= 0 ? own
+                : Deadline.after(call.deadline().remaining().plus(INBOUND_GRACE)).min(own);
         settings.metrics().attempts.increment();
-        OutboundExchange ex = new OutboundExchange(request, deadline, settings);
+        OutboundExchange ex = new OutboundExchange(request, deadline, timer, settings);
         call.attach(ex);
         ex.start(pools.host(key), call.loop());
         return ex.result();

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class OutboundExchange {
     private final ClientRequest request;
     private final Deadline deadline;
+    private final Deadline timerDeadline;
     private final Settings settings;
     private final CompletableFuture<ClientResponse> result = new CompletableFuture<>();
     private final AtomicBoolean done = new AtomicBoolean();
@@ -66,9 +67,11 @@ final class OutboundExchange {
     record Settings(long maxResponseBytes, String userAgent, ObjectMapper json, ClientMetrics metrics) {
     }
 
-    OutboundExchange(ClientRequest request, Deadline deadline, Settings settings) {
+    /** {@code deadline} is the attempt's budget (sent on); {@code timerDeadline}, when it fails (a little later for an inbound deadline). */
+    OutboundExchange(ClientRequest request, Deadline deadline, Deadline timerDeadline, Settings settings) {
         this.request = request;
         this.deadline = deadline;
+        this.timerDeadline = timerDeadline;
         this.settings = settings;
     }
 
@@ -82,8 +85,8 @@ final class OutboundExchange {
 
     /** Arms the deadline timer on {@code loop} and asks {@code pool} for a connection. */
     void start(HostPool pool, EventLoop loop) {
-        if (!deadline.isNone()) {
-            timer = loop.schedule(this::timedOut, deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        if (!timerDeadline.isNone()) {
+            timer = loop.schedule(this::timedOut, timerDeadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
         }
         HostPool.Pending p = pool.acquire(loop);
         acquiring = p;
@@ -120,7 +123,7 @@ final class OutboundExchange {
             return;
         }
         long left = deadline.remaining().toMillis();
-        if (!deadline.isNone() && left <= 0) {
+        if (!deadline.isNone() && left <= 0 && timerDeadline.isExpired()) {
             timedOut();
             return;
         }
@@ -141,7 +144,7 @@ final class OutboundExchange {
             h.set(HttpHeaderNames.USER_AGENT, settings.userAgent());
         }
         if (request.propagateDeadline() && !deadline.isNone()) {
-            h.set(Deadline.HEADER, left);
+            h.set(Deadline.HEADER, Math.max(1, left));
         }
         if (b.contentType() != null) {
             h.set(HttpHeaderNames.CONTENT_TYPE, b.contentType());
