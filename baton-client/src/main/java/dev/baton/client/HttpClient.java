@@ -30,10 +30,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -55,7 +53,7 @@ public final class HttpClient implements AutoCloseable {
     private final ClientConfig config;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final Set<EventExecutor> loops = new HashSet<>();
+    private final List<EventExecutor> loops = new ArrayList<>();
     private final ObjectMapper json;
     private final ClientMetrics metrics = new ClientMetrics();
     private final ConnectionPool pools;
@@ -198,10 +196,18 @@ public final class HttpClient implements AutoCloseable {
         return s.length() <= 300 ? s : s.substring(0, 300) + "...";
     }
 
-    /** The inbound request's own event loop when it is one of ours (locality), else the next one. */
+    /**
+     * For locality (no thread hop, pooled connections of that loop first): the inbound request's
+     * event loop when it is one of ours, else the caller's own loop if it is one, else the next.
+     */
     private EventLoop loopFor(RequestContext ctx) {
         if (ctx instanceof Exchange ex && loops.contains(ex.eventLoop())) {
             return ex.eventLoop();
+        }
+        for (EventExecutor e : loops) {
+            if (e.inEventLoop() && e instanceof EventLoop loop) {
+                return loop;
+            }
         }
         return group.next();
     }
