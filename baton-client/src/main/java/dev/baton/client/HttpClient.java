@@ -165,12 +165,13 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /** Ties the call to the inbound request: its cancellation aborts the call, and it counts as pending work. */
-    private static void track(RequestContext ctx, CallState call, ClientRequest request, CompletableFuture<?> out) {
+    private static void track(RequestContext ctx, CallState call, ClientRequest request, CallFuture<?> out) {
         CancellationToken.Registration registration = ctx.cancellation().onCancel(why -> call.abort(
                 new CancellationException(request + " was cancelled: its inbound request ended (" + why + ")")));
         PendingWork.Ticket ticket = ctx.pendingWork().begin(request.toString(), () -> call.abort(
                 new CancellationException(request + " was cancelled: the inbound response completed first")));
-        out.whenComplete((v, e) -> {
+        // before the handler's continuation sees the result, which may complete the inbound response
+        out.beforeCompletion(() -> {
             registration.close();
             ticket.close();
         });

@@ -26,15 +26,30 @@ class ConnectionPoolTest {
     final Set<Integer> remotePorts = ConcurrentHashMap.newKeySet();
     final AtomicInteger active = new AtomicInteger();
     final AtomicInteger peakActive = new AtomicInteger();
+    final CompletableFuture<String> gate = new CompletableFuture<>();
+    final CountDownLatch arrived = new CountDownLatch(1);
     Server backend;
 
     @BeforeEach
     void startBackend() {
-        backend = servers.start(r -> r.get("/work", ctx -> {
-            remotePorts.add(ctx.request().remoteAddress().getPort());
-            peakActive.accumulateAndGet(active.incrementAndGet(), Math::max);
-            return later(20, "ok").whenComplete((v, e) -> active.decrementAndGet());
-        }).execution(ExecutionModel.EVENT_LOOP));
+        backend = servers.start(r -> {
+            r.get("/work", ctx -> {
+                remotePorts.add(ctx.request().remoteAddress().getPort());
+                peakActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                return later(20, "ok").whenComplete((v, e) -> active.decrementAndGet());
+            }).execution(ExecutionModel.EVENT_LOOP);
+            r.get("/hold", ctx -> {
+                arrived.countDown();
+                return gate;
+            }).execution(ExecutionModel.EVENT_LOOP);
+        });
+    }
+
+    /** Sends a call that holds the client's only connection until {@link #gate} completes. */
+    private CompletableFuture<String> holdTheOnlyConnection(HttpClient client) throws InterruptedException {
+        CompletableFuture<String> first = client.get(url(backend, "/hold")).send(BodyReader.text());
+        assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
+        return first;
     }
 
     @AfterEach
@@ -100,18 +115,10 @@ class ConnectionPoolTest {
 
     @Test
     void aFullWaitQueueFailsTheNextCallAtOnce() throws Exception {
-        CompletableFuture<String> gate = new CompletableFuture<>();
-        CountDownLatch arrived = new CountDownLatch(1);
-        Server held = servers.start(r -> r.get("/hold", ctx -> {
-            arrived.countDown();
-            return gate;
-        }).execution(ExecutionModel.EVENT_LOOP));
         HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1).maxQueuedPerHost(1));
-
-        CompletableFuture<String> first = client.get(url(held, "/hold")).send(BodyReader.text());
-        assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<String> queued = client.get(url(held, "/hold")).send(BodyReader.text());
-        CompletableFuture<String> rejected = client.get(url(held, "/hold")).send(BodyReader.text());
+        CompletableFuture<String> first = holdTheOnlyConnection(client);
+        CompletableFuture<String> queued = client.get(url(backend, "/hold")).send(BodyReader.text());
+        CompletableFuture<String> rejected = client.get(url(backend, "/hold")).send(BodyReader.text());
 
         assertThatThrownBy(() -> rejected.get(1, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
@@ -128,24 +135,17 @@ class ConnectionPoolTest {
 
     @Test
     void aCallWaitingForABusyHostFailsWhenItsTimeoutPasses() throws Exception {
-        CompletableFuture<String> gate = new CompletableFuture<>();
-        CountDownLatch arrived = new CountDownLatch(1);
-        Server held = servers.start(r -> r.get("/hold", ctx -> {
-            arrived.countDown();
-            return gate;
-        }).execution(ExecutionModel.EVENT_LOOP));
         HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1));
-        CompletableFuture<String> first = client.get(url(held, "/hold")).send(BodyReader.text());
-        assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = holdTheOnlyConnection(client);
 
         long start = System.nanoTime();
-        CompletableFuture<String> waiting = client.get(url(held, "/hold")).timeout(Duration.ofMillis(200)).send(BodyReader.text());
+        CompletableFuture<String> waiting = client.get(url(backend, "/hold")).timeout(Duration.ofMillis(200)).send(BodyReader.text());
         assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
                 .cause().isInstanceOf(PoolExhaustedException.class)
                 .satisfies(e -> assertThat(((PoolExhaustedException) e).reason()).isEqualTo(PoolExhaustedException.Reason.WAIT_TIMED_OUT));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(190), Duration.ofSeconds(3));
         gate.complete("released");
         assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("released");
-        assertThat(client.stats().hosts().get("127.0.0.1:" + held.port()).queued()).isZero();
+        assertThat(client.stats().hosts().get("127.0.0.1:" + backend.port()).queued()).isZero();
     }
 }

@@ -90,6 +90,7 @@ class DeadlineTest {
         assertThat(seen.get("b")).isBetween(1L, 2000L - 45);
         assertThat(seen.get("c")).isBetween(1L, seen.get("b") - 45);
         assertThat(seen.get("c-deadline")).isLessThanOrEqualTo(seen.get("c"));
+        assertThat(a.stats().pendingAtCompletion() + b.stats().pendingAtCompletion()).isZero();
     }
 
     @Test
@@ -105,6 +106,7 @@ class DeadlineTest {
 
         assertThat(call(front, "/front").body()).isEqualTo("ok");
         assertThat(seen.get("budget")).isBetween(1L, 800L);
+        assertThat(front.stats().pendingAtCompletion()).as("an awaited call is not abandoned work").isZero();
     }
 
     @Test

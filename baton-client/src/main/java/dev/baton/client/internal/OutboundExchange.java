@@ -266,8 +266,10 @@ final class OutboundExchange {
         boolean reusable = keepAlive && requestSent && !"close".equalsIgnoreCase(request.headers().first("Connection").orElse(""));
         ClientConnection conn = connection;
         if (stream != null) {
-            stream.end();
+            // the connection goes back first: a reader that saw the end may call again at once
+            conn.channel().config().setAutoRead(true);
             conn.ended(this, reusable);
+            stream.end();
             return;
         }
         byte[] bytes = ByteBufUtil.getBytes(body);

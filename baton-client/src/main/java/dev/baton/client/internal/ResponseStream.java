@@ -43,7 +43,6 @@ final class ResponseStream extends InputStream {
 
     synchronized void end() {
         ended = true;
-        channel.config().setAutoRead(true);
         notifyAll();
     }
 
