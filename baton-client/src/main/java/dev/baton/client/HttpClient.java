@@ -32,9 +32,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
@@ -58,6 +60,7 @@ public final class HttpClient implements AutoCloseable {
     private final ClientMetrics metrics = new ClientMetrics();
     private final ConnectionPool pools;
     private final List<Interceptor> chain;
+    private final Set<CallState> inFlight = ConcurrentHashMap.newKeySet();
     private final int firstNetwork;
 
     private HttpClient(Builder b) {
@@ -125,9 +128,14 @@ public final class HttpClient implements AutoCloseable {
         return metrics.snapshot(pools.stats());
     }
 
-    /** Closes the pooled connections, and the event loops if the client started its own. */
+    /**
+     * Closes every connection (calls in flight and waiting fail; later ones are refused), then
+     * the event loops if the client started its own.
+     */
     @Override
     public void close() {
+        // abort the calls first: one between attempts (a retry timer) has no connection to lose
+        inFlight.forEach(c -> c.abort(new HttpClientException("the client was closed during " + c)));
         pools.close();
         if (ownsGroup) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -137,10 +145,14 @@ public final class HttpClient implements AutoCloseable {
     /** Runs {@code request} through the interceptors; a non-null {@code reader} turns the response into the value. */
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> execute(ClientRequest request, BodyReader<T> reader) {
+        if (pools.isClosed()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+        }
         metrics.calls.increment();
         RequestContext ctx = request.context().orElse(null);
-        CallState call = new CallState(loopFor(ctx), ctx == null ? Deadline.NONE : ctx.deadline());
+        CallState call = new CallState(loopFor(ctx), ctx == null ? Deadline.NONE : ctx.deadline(), request.toString());
         CallFuture<T> out = new CallFuture<>(call, request.toString());
+        inFlight.add(call);
         if (ctx != null) {
             track(ctx, call, request, out);
         }
@@ -154,6 +166,7 @@ public final class HttpClient implements AutoCloseable {
             }
         });
         out.whenComplete((v, e) -> {
+            inFlight.remove(call);
             if (e != null) {
                 metrics.failures.increment();
                 if (e instanceof CancellationException) {

@@ -134,6 +134,21 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void closingTheClientFailsTheCallsWaitingForAConnectionAndRefusesNewOnes() throws Exception {
+        HttpClient client = HttpClient.builder().eventLoopThreads(1).maxConnectionsPerHost(1).build();
+        CompletableFuture<String> first = holdTheOnlyConnection(client);
+        CompletableFuture<String> waiting = client.get(url(backend, "/hold")).send(BodyReader.text());
+
+        client.close();
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(HttpClientException.class)
+                .hasMessageContaining("the client was closed");
+        assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(HttpClientException.class)
+                .hasMessageContaining("the client was closed");
+        assertThatThrownBy(() -> client.get(url(backend, "/work")).send().get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(IllegalStateException.class).hasMessage("the client is closed");
+    }
+
+    @Test
     void aCallWaitingForABusyHostFailsWhenItsTimeoutPasses() throws Exception {
         HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1));
         CompletableFuture<String> first = holdTheOnlyConnection(client);

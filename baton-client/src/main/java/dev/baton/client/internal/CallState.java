@@ -16,9 +16,17 @@ public final class CallState {
     private final CompletableFuture<Throwable> abortSignal = new CompletableFuture<>();
     private volatile OutboundExchange current;
 
-    public CallState(EventLoop loop, Deadline deadline) {
+    private final String description;
+
+    public CallState(EventLoop loop, Deadline deadline, String description) {
         this.loop = loop;
         this.deadline = deadline;
+        this.description = description;
+    }
+
+    @Override
+    public String toString() {
+        return description;
     }
 
     public EventLoop loop() {

@@ -13,6 +13,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -23,6 +25,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +46,7 @@ public final class ConnectionPool {
     private final Class<? extends SocketChannel> channelType;
     private final SslContext tls;
     private final Map<HostKey, HostPool> hosts = new ConcurrentHashMap<>();
+    private final ChannelGroup channels = new DefaultChannelGroup("baton-client", GlobalEventExecutor.INSTANCE);
     private volatile boolean closed;
 
     public ConnectionPool(ClientConfig config, EventLoopGroup group, SSLContext sslContext, ClientMetrics metrics) {
@@ -99,6 +103,7 @@ public final class ConnectionPool {
     }
 
     private void initPipeline(SocketChannel ch, HostKey key, HostPool pool) {
+        channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (key.tls()) {
             SSLEngine engine = tls.newEngine(ch.alloc(), key.host(), key.port());
@@ -117,7 +122,7 @@ public final class ConnectionPool {
         p.addLast(new ClientConnection(ch, pool));
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed;
     }
 
@@ -127,9 +132,10 @@ public final class ConnectionPool {
         return out;
     }
 
-    /** Closes idle connections; busy ones close when their exchange ends or fails. */
+    /** Fails the calls waiting for a connection and closes every connection: calls in flight fail. */
     public void close() {
         closed = true;
-        hosts.values().forEach(HostPool::closeIdle);
+        hosts.values().forEach(HostPool::close);
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

@@ -3,6 +3,7 @@ package dev.baton.client.internal;
 import dev.baton.client.ClientRequest;
 import dev.baton.client.ClientResponse;
 import dev.baton.client.ClientTimeoutException;
+import dev.baton.client.HttpClientException;
 import dev.baton.client.Interceptor;
 import dev.baton.context.Deadline;
 import java.time.Duration;
@@ -26,6 +27,9 @@ public final class ExchangeInterceptor implements Interceptor {
 
     @Override
     public CompletionStage<ClientResponse> intercept(ClientRequest request, Chain chain) {
+        if (pools.isClosed()) {
+            return CompletableFuture.failedFuture(new HttpClientException("the client is closed"));
+        }
         CallState call = ((RealChain) chain).call();
         HostKey key = HostKey.of(request.uri());
         Deadline own = request.timeout().isZero() ? Deadline.NONE : Deadline.after(request.timeout());

@@ -1,6 +1,7 @@
 package dev.baton.client.internal;
 
 import dev.baton.client.ClientStats;
+import dev.baton.client.HttpClientException;
 import dev.baton.client.PoolExhaustedException;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
@@ -173,8 +174,18 @@ final class HostPool {
         connect(w);
     }
 
-    /** Closes the idle connections (client shutdown). */
-    void closeIdle() {
+    /** Client shutdown: fails the waiting calls and closes the idle connections. */
+    void close() {
+        Pending w;
+        while (true) {
+            synchronized (this) {
+                w = waiters.poll();
+            }
+            if (w == null) {
+                break;
+            }
+            w.completeExceptionally(new HttpClientException("the client was closed while the call waited for a connection to " + key));
+        }
         ClientConnection c;
         while (true) {
             synchronized (this) {

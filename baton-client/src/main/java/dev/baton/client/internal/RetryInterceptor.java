@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -72,9 +73,14 @@ public final class RetryInterceptor implements Interceptor {
             if (response != null) {
                 response.close();
             }
-            metrics.retries.increment();
-            chain.executor().schedule(() -> attempt(request, chain, policy, n + 1, start, out),
-                    delay.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                chain.executor().schedule(() -> attempt(request, chain, policy, n + 1, start, out),
+                        delay.toNanos(), TimeUnit.NANOSECONDS);
+                metrics.retries.increment();
+            } catch (RejectedExecutionException e) {
+                // the event loops are shutting down
+                out.completeExceptionally(cause != null ? cause : e);
+            }
         });
     }
 
