@@ -21,7 +21,10 @@ import java.util.function.Supplier;
  * {@code java.net.http.HttpClient}, in one run, on the same Baton backend over loopback, with
  * a fixed number of calls kept in flight. Bounded in calls and in time per measurement.
  *
- * <pre>{@code java -cp bench/target/baton-bench.jar dev.baton.bench.ClientBenchmark --requests 60000 --seconds 10 --concurrency 64,2000}</pre>
+ * <pre>{@code
+ * ./baton build -pl bench -am dependency:build-classpath -Dmdep.outputFile=/tmp/bench-cp.txt
+ * java -cp bench/target/classes:$(cat /tmp/bench-cp.txt) dev.baton.bench.ClientBenchmark --requests 100000 --seconds 8
+ * }</pre>
  */
 public final class ClientBenchmark {
     private ClientBenchmark() {
