@@ -1,0 +1,60 @@
+package dev.baton.client;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The client's settings, immutable once built by {@link HttpClient.Builder}; every field has a
+ * default (see the module README's table).
+ *
+ * <pre>{@code HttpClient c = HttpClient.builder().maxConnectionsPerHost(32).perHost("inventory:8080", 8).build(); c.config().limitFor("inventory:8080");}</pre>
+ *
+ * @param eventLoopThreads      threads of the client's own event loops (when not sharing a server's)
+ * @param maxConnectionsPerHost connections per host (12 x cores by default, as ASP.NET)
+ * @param perHost               limits for particular hosts, by {@code host:port}
+ * @param maxQueuedPerHost      requests that may wait for a busy host's connection; past it, {@link PoolExhaustedException}
+ * @param connectTimeout        TCP connect plus TLS handshake
+ * @param timeout               the default timeout of each attempt ({@link Duration#ZERO}: none); the call's deadline caps it
+ * @param idleTimeout           how long an unused pooled connection stays open ({@link Duration#ZERO}: forever)
+ * @param maxResponseBytes      the largest buffered response body; stream larger ones
+ * @param maxHeaderSize         the largest response header block
+ * @param propagateDeadline     send the remaining time in {@code Baton-Timeout}
+ * @param userAgent             the User-Agent sent when the request sets none
+ * @param retry                 the default retry policy
+ */
+public record ClientConfig(int eventLoopThreads, int maxConnectionsPerHost, Map<String, Integer> perHost,
+                           int maxQueuedPerHost, Duration connectTimeout, Duration timeout, Duration idleTimeout,
+                           long maxResponseBytes, int maxHeaderSize, boolean propagateDeadline, String userAgent,
+                           RetryPolicy retry) {
+
+    public ClientConfig {
+        require(eventLoopThreads > 0, "eventLoopThreads must be > 0");
+        require(maxConnectionsPerHost > 0, "maxConnectionsPerHost must be > 0");
+        require(perHost.values().stream().allMatch(n -> n > 0), "per-host limits must be > 0");
+        require(maxQueuedPerHost >= 0, "maxQueuedPerHost must be >= 0");
+        require(connectTimeout.toMillis() > 0, "connectTimeout must be positive");
+        require(!timeout.isNegative(), "timeout must be >= 0 (0 means none)");
+        require(!idleTimeout.isNegative(), "idleTimeout must be >= 0 (0 means none)");
+        require(maxResponseBytes > 0 && maxResponseBytes <= Integer.MAX_VALUE - 8, "maxResponseBytes must be 1..2 GiB");
+        require(maxHeaderSize >= 1024, "maxHeaderSize must be >= 1024");
+        require(retry != null, "retry is required");
+        perHost = Map.copyOf(perHost);
+        userAgent = userAgent == null ? "baton-client" : userAgent;
+    }
+
+    /** The default per-host limit: 12 per core. */
+    public static int defaultMaxConnectionsPerHost() {
+        return 12 * Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The connection limit of {@code hostAndPort}. */
+    public int limitFor(String hostAndPort) {
+        return perHost.getOrDefault(hostAndPort, maxConnectionsPerHost);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.baton.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.baton.client.internal.CallFuture;
+import dev.baton.client.internal.CallState;
+import dev.baton.client.internal.ClientMetrics;
+import dev.baton.client.internal.ConnectionPool;
+import dev.baton.client.internal.ExchangeInterceptor;
+import dev.baton.client.internal.HostKey;
+import dev.baton.client.internal.RealChain;
+import dev.baton.client.internal.RetryInterceptor;
+import dev.baton.context.CancellationToken;
+import dev.baton.context.Deadline;
+import dev.baton.context.PendingWork;
+import dev.baton.context.RequestContext;
+import dev.baton.internal.netty.Exchange;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.URI;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An asynchronous HTTP/1.1 client on Netty: pooled keep-alive connections with a limit per
+ * host, retries, and, for calls made inside a Baton request, the request's deadline and
+ * cancellation. Inside a server, give it the server's event loops: it starts no thread then.
+ * One client per application; it is thread-safe.
+ *
+ * <pre>{@code
+ * HttpClient client = HttpClient.builder().eventLoops(server.eventLoopGroup()).build();
+ * routing.get("/page/{id}", ctx -> client.get("http://inventory/gizmos/" + id).in(ctx).send(as(Gizmo.class)));
+ * }</pre>
+ */
+public final class HttpClient implements AutoCloseable {
+    private final ClientConfig config;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final List<EventExecutor> loops = new ArrayList<>();
+    private final ObjectMapper json;
+    private final ClientMetrics metrics = new ClientMetrics();
+    private final ConnectionPool pools;
+    private final List<Interceptor> chain;
+    private final Set<CallState> inFlight = ConcurrentHashMap.newKeySet();
+    private final int firstNetwork;
+
+    private HttpClient(Builder b) {
+        this.config = new ClientConfig(b.eventLoopThreads, b.maxConnectionsPerHost, b.perHost, b.maxQueuedPerHost,
+                b.connectTimeout, b.timeout, b.idleTimeout, b.maxResponseBytes, b.maxHeaderSize, b.propagateDeadline,
+                b.userAgent, b.retry);
+        this.ownsGroup = b.group == null;
+        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
+                new DefaultThreadFactory("baton-client", true),
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()) : b.group;
+        group.forEach(loops::add);
+        this.json = b.json != null ? b.json : new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.pools = new ConnectionPool(config, group, b.ssl != null ? b.ssl : defaultSsl(), metrics);
+        List<Interceptor> all = new ArrayList<>(b.interceptors);
+        all.add(new RetryInterceptor(metrics));
+        this.firstNetwork = all.size();
+        all.addAll(b.networkInterceptors);
+        all.add(new ExchangeInterceptor(pools, json, config.maxResponseBytes(), config.userAgent(), metrics));
+        this.chain = List.copyOf(all);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Call get(String uri) {
+        return request("GET", URI.create(uri));
+    }
+
+    public Call post(String uri) {
+        return request("POST", URI.create(uri));
+    }
+
+    public Call put(String uri) {
+        return request("PUT", URI.create(uri));
+    }
+
+    public Call patch(String uri) {
+        return request("PATCH", URI.create(uri));
+    }
+
+    public Call delete(String uri) {
+        return request("DELETE", URI.create(uri));
+    }
+
+    /** A call with any method. */
+    public Call request(String method, URI uri) {
+        HostKey.of(uri); // fail here, on the caller's line, for a URI the client cannot call
+        return new Call(this, method, uri);
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /** The JSON mapper for request and response bodies. */
+    public ObjectMapper objectMapper() {
+        return json;
+    }
+
+    /** A snapshot of the counters and of every host's pool. */
+    public ClientStats stats() {
+        return metrics.snapshot(pools.stats());
+    }
+
+    /**
+     * Closes every connection (calls in flight and waiting fail; later ones are refused), then
+     * the event loops if the client started its own.
+     */
+    @Override
+    public void close() {
+        // abort the calls first: one between attempts (a retry timer) has no connection to lose
+        inFlight.forEach(c -> c.abort(new HttpClientException("the client was closed during " + c)));
+        pools.close();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Runs {@code request} through the interceptors; a non-null {@code reader} turns the response into the value. */
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> execute(ClientRequest request, BodyReader<T> reader) {
+        if (pools.isClosed()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+        }
+        metrics.calls.increment();
+        RequestContext ctx = request.context().orElse(null);
+        CallState call = new CallState(loopFor(ctx), ctx == null ? Deadline.NONE : ctx.deadline(), request.toString());
+        CallFuture<T> out = new CallFuture<>(call, request.toString());
+        inFlight.add(call);
+        if (ctx != null) {
+            track(ctx, call, request, out);
+        }
+        new RealChain(chain, 0, firstNetwork, call).proceed(request).whenComplete((response, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error);
+            } else if (reader == null) {
+                out.complete((T) response);
+            } else {
+                read(request, response, reader, out);
+            }
+        });
+        out.whenComplete((v, e) -> {
+            inFlight.remove(call);
+            if (e != null) {
+                metrics.failures.increment();
+                if (e instanceof CancellationException) {
+                    metrics.cancelled.increment();
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Ties the call to the inbound request: its cancellation aborts the call, and it counts as pending work. */
+    private static void track(RequestContext ctx, CallState call, ClientRequest request, CallFuture<?> out) {
+        CancellationToken.Registration registration = ctx.cancellation().onCancel(why -> call.abort(
+                new CancellationException(request + " was cancelled: its inbound request ended (" + why + ")")));
+        PendingWork.Ticket ticket = ctx.pendingWork().begin(request.toString(), () -> call.abort(
+                new CancellationException(request + " was cancelled: the inbound response completed first")));
+        // before the handler's continuation sees the result, which may complete the inbound response
+        out.beforeCompletion(() -> {
+            registration.close();
+            ticket.close();
+        });
+    }
+
+    private static <T> void read(ClientRequest request, ClientResponse response, BodyReader<T> reader,
+                                 CompletableFuture<T> out) {
+        if (!response.isSuccess()) {
+            String body = response.isStreamed() ? "" : ": " + abbreviate(response.text());
+            response.close();
+            out.completeExceptionally(new HttpStatusException(response, request + " answered " + response.status() + body));
+            return;
+        }
+        try {
+            out.complete(reader.read(response));
+        } catch (Throwable t) {
+            response.close();
+            out.completeExceptionally(t);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+
+    /**
+     * For locality (no thread hop, pooled connections of that loop first): the inbound request's
+     * event loop when it is one of ours, else the caller's own loop if it is one, else the next.
+     */
+    private EventLoop loopFor(RequestContext ctx) {
+        if (ctx instanceof Exchange ex && loops.contains(ex.eventLoop())) {
+            return ex.eventLoop();
+        }
+        for (EventExecutor e : loops) {
+            if (e.inEventLoop() && e instanceof EventLoop loop) {
+                return loop;
+            }
+        }
+        return group.next();
+    }
+
+    private static SSLContext defaultSsl() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no default TLS context", e);
+        }
+    }
+
+    /** Builds an {@link HttpClient}; every setting has a default. */
+    public static final class Builder {
+        private EventLoopGroup group;
+        private int eventLoopThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        private int maxConnectionsPerHost = ClientConfig.defaultMaxConnectionsPerHost();
+        private final Map<String, Integer> perHost = new HashMap<>();
+        private int maxQueuedPerHost = 1000;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration timeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private long maxResponseBytes = 16L * 1024 * 1024;
+        private int maxHeaderSize = 16 * 1024;
+        private boolean propagateDeadline = true;
+        private String userAgent = "baton-client";
+        private RetryPolicy retry = RetryPolicy.defaults();
+        private final List<Interceptor> interceptors = new ArrayList<>();
+        private final List<Interceptor> networkInterceptors = new ArrayList<>();
+        private SSLContext ssl;
+        private ObjectMapper json;
+
+        private Builder() {
+        }
+
+        /** Runs on these event loops (a server's: {@code server.eventLoopGroup()}); not closed with the client. */
+        public Builder eventLoops(EventLoopGroup value) { group = value; return this; }
+        /** The size of the client's own event-loop group, when it has one. */
+        public Builder eventLoopThreads(int value) { eventLoopThreads = value; return this; }
+        public Builder maxConnectionsPerHost(int value) { maxConnectionsPerHost = value; return this; }
+        /** The connection limit of one host, {@code "host:port"}. */
+        public Builder perHost(String hostAndPort, int limit) { perHost.put(hostAndPort, limit); return this; }
+        public Builder maxQueuedPerHost(int value) { maxQueuedPerHost = value; return this; }
+        public Builder connectTimeout(Duration value) { connectTimeout = value; return this; }
+        /** The default timeout of each attempt; {@link Duration#ZERO} for none. */
+        public Builder timeout(Duration value) { timeout = value; return this; }
+        public Builder idleTimeout(Duration value) { idleTimeout = value; return this; }
+        public Builder maxResponseBytes(long value) { maxResponseBytes = value; return this; }
+        public Builder maxHeaderSize(int value) { maxHeaderSize = value; return this; }
+        /** Whether calls send their remaining time in {@code Baton-Timeout} (a call can override it). */
+        public Builder propagateDeadline(boolean value) { propagateDeadline = value; return this; }
+        public Builder userAgent(String value) { userAgent = value; return this; }
+        public Builder retry(RetryPolicy value) { retry = value; return this; }
+        /** Adds an application interceptor: once per call, before the retries. */
+        public Builder interceptor(Interceptor value) { interceptors.add(value); return this; }
+        /** Adds a network interceptor: once per attempt, after the retries. */
+        public Builder networkInterceptor(Interceptor value) { networkInterceptors.add(value); return this; }
+        /** The TLS context for https (its trust store decides which servers are trusted); the JDK default if unset. */
+        public Builder sslContext(SSLContext value) { ssl = value; return this; }
+        public Builder objectMapper(ObjectMapper value) { json = value; return this; }
+
+        public HttpClient build() {
+            return new HttpClient(this);
+        }
+    }
+}

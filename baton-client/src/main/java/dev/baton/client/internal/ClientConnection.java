@@ -1,0 +1,119 @@
+package dev.baton.client.internal;
+
+import dev.baton.client.ConnectionClosedException;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One pooled HTTP/1.1 connection, the last handler of its pipeline. Runs one exchange at a time
+ * (no pipelining), on its event loop, and gives itself back to its pool when the exchange ends.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+    private final Channel channel;
+    private final HostPool pool;
+    private final AtomicBoolean retired = new AtomicBoolean();
+    private OutboundExchange current;
+    private Throwable failure;
+
+    ClientConnection(Channel channel, HostPool pool) {
+        this.channel = channel;
+        this.pool = pool;
+    }
+
+    EventLoop loop() {
+        return channel.eventLoop();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    boolean isActive() {
+        return channel.isActive();
+    }
+
+    /** True the first time: the pool frees this connection's place once. */
+    boolean retire() {
+        return retired.compareAndSet(false, true);
+    }
+
+    void close() {
+        channel.close();
+    }
+
+    /** Runs {@code ex} on this connection, from any thread. */
+    void start(OutboundExchange ex) {
+        if (!loop().inEventLoop()) {
+            loop().execute(() -> start(ex));
+            return;
+        }
+        if (!channel.isActive()) {
+            pool.retire(this);
+            ex.fail(new ConnectionClosedException("the pooled connection to the host was closed before the request was sent",
+                    false, failure));
+            return;
+        }
+        current = ex;
+        ex.begin(this);
+    }
+
+    /** The exchange completed normally (on the loop). */
+    void ended(OutboundExchange ex, boolean reusable) {
+        if (current == ex) {
+            current = null;
+            pool.release(this, reusable);
+        }
+    }
+
+    /** The exchange failed or was aborted (on the loop): the connection cannot be trusted, close it. */
+    void abandon(OutboundExchange ex) {
+        if (current == ex) {
+            current = null;
+        }
+        pool.retire(this);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        OutboundExchange ex = current;
+        if (ex == null) {
+            // nothing was asked: a stray byte from the server means the connection is unusable
+            ReferenceCountUtil.release(msg);
+            pool.retire(this);
+            return;
+        }
+        ex.onMessage(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        OutboundExchange ex = current;
+        current = null;
+        pool.retire(this);
+        if (ex != null) {
+            ex.fail(new ConnectionClosedException("the connection closed before the response was complete"
+                    + (failure == null ? "" : ": " + failure), ex.responseStarted(), failure));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        failure = cause;
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && current == null) {
+            pool.evictIfIdle(this);
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+}

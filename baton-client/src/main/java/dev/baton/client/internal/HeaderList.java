@@ -1,0 +1,91 @@
+package dev.baton.client.internal;
+
+import dev.baton.http.Headers;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** An immutable, ordered, case-insensitive list of header fields. */
+public final class HeaderList implements Headers {
+    public static final HeaderList EMPTY = new HeaderList(List.of());
+
+    private final List<Map.Entry<String, String>> entries;
+
+    private HeaderList(List<Map.Entry<String, String>> entries) {
+        this.entries = entries;
+    }
+
+    public static HeaderList of(List<Map.Entry<String, String>> entries) {
+        return entries.isEmpty() ? EMPTY : new HeaderList(List.copyOf(entries));
+    }
+
+    /** A copy where {@code name} has the one value {@code value} (or none, when value is null), appended last. */
+    public HeaderList with(String name, String value) {
+        List<Map.Entry<String, String>> copy = new ArrayList<>(entries.size() + 1);
+        for (Map.Entry<String, String> e : entries) {
+            if (!e.getKey().equalsIgnoreCase(name)) {
+                copy.add(e);
+            }
+        }
+        if (value != null) {
+            copy.add(Map.entry(name, value));
+        }
+        return new HeaderList(Collections.unmodifiableList(copy));
+    }
+
+    @Override
+    public Optional<String> first(String name) {
+        for (Map.Entry<String, String> e : entries) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return Optional.of(e.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<String> all(String name) {
+        List<String> out = new ArrayList<>(1);
+        for (Map.Entry<String, String> e : entries) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                out.add(e.getValue());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return first(name).isPresent();
+    }
+
+    @Override
+    public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Map.Entry<String, String> e : entries) {
+            names.add(e.getKey().toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
+    @Override
+    public int size() {
+        return entries.size();
+    }
+
+    @Override
+    public Iterator<Map.Entry<String, String>> iterator() {
+        return entries.iterator();
+    }
+
+    @Override
+    public String toString() {
+        return entries.toString();
+    }
+}

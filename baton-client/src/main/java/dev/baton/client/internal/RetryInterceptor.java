@@ -1,0 +1,125 @@
+package dev.baton.client.internal;
+
+import dev.baton.client.ClientRequest;
+import dev.baton.client.ClientResponse;
+import dev.baton.client.ClientTimeoutException;
+import dev.baton.client.ConnectFailedException;
+import dev.baton.client.ConnectionClosedException;
+import dev.baton.client.Interceptor;
+import dev.baton.client.RetryPolicy;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Repeats a failed attempt as the request's {@link RetryPolicy} allows: after a connect failure,
+ * a broken connection, an attempt timeout, or a status from the policy's list, waiting the
+ * backoff (or the server's {@code Retry-After}, if longer) on the call's event loop. Gives up,
+ * returning the last response or error, when the attempts, the budget or the deadline run out.
+ */
+public final class RetryInterceptor implements Interceptor {
+    private final ClientMetrics metrics;
+
+    public RetryInterceptor(ClientMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public CompletionStage<ClientResponse> intercept(ClientRequest request, Chain chain) {
+        RetryPolicy policy = request.retry();
+        if (!policy.allows(request)) {
+            return chain.proceed(request);
+        }
+        CompletableFuture<ClientResponse> out = new CompletableFuture<>();
+        attempt(request, chain, policy, 1, System.nanoTime(), out);
+        return out;
+    }
+
+    private void attempt(ClientRequest request, Chain chain, RetryPolicy policy, int n, long start,
+                         CompletableFuture<ClientResponse> out) {
+        CompletionStage<ClientResponse> stage;
+        try {
+            stage = chain.proceed(request);
+        } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+            return;
+        }
+        stage.whenComplete((response, error) -> {
+            Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+            Duration delay = n < policy.maxAttempts() && !chain.isCancelled() ? delay(policy, n, response, cause) : null;
+            if (delay != null) {
+                long elapsed = System.nanoTime() - start;
+                boolean overBudget = elapsed + delay.toNanos() > policy.budget().toNanos();
+                boolean pastDeadline = chain.deadline().remaining().compareTo(delay) <= 0;
+                if (overBudget || pastDeadline) {
+                    delay = null;
+                }
+            }
+            if (delay == null) {
+                if (cause != null) {
+                    out.completeExceptionally(cause);
+                } else {
+                    out.complete(response);
+                }
+                return;
+            }
+            if (response != null) {
+                response.close();
+            }
+            try {
+                chain.executor().schedule(() -> attempt(request, chain, policy, n + 1, start, out),
+                        delay.toNanos(), TimeUnit.NANOSECONDS);
+                metrics.retries.increment();
+            } catch (RejectedExecutionException e) {
+                // the event loops are shutting down
+                out.completeExceptionally(cause != null ? cause : e);
+            }
+        });
+    }
+
+    /** The wait before retry {@code n}, or null if this outcome is not worth another attempt. */
+    static Duration delay(RetryPolicy policy, int n, ClientResponse response, Throwable cause) {
+        if (cause != null) {
+            boolean retryable = cause instanceof ConnectFailedException || cause instanceof ConnectionClosedException
+                    || cause instanceof ClientTimeoutException;
+            return retryable ? backoff(policy, n) : null;
+        }
+        if (!policy.retryOnStatus().contains(response.status())) {
+            return null;
+        }
+        Duration backoff = backoff(policy, n);
+        Duration asked = response.header("Retry-After").map(RetryInterceptor::retryAfter).orElse(null);
+        return asked != null && asked.compareTo(backoff) > 0 ? asked : backoff;
+    }
+
+    private static Duration backoff(RetryPolicy policy, int n) {
+        Duration max = policy.backoff(n);
+        return policy.jitter() ? Duration.ofNanos(ThreadLocalRandom.current().nextLong(max.toNanos() + 1)) : max;
+    }
+
+    /** {@code Retry-After} as delay-seconds or an HTTP-date; null when malformed. */
+    static Duration retryAfter(String value) {
+        String v = value.strip();
+        if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
+            return v.length() > 9 ? Duration.ofSeconds(999_999_999) : Duration.ofSeconds(Long.parseLong(v));
+        }
+        try {
+            Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+            return d.isNegative() ? Duration.ZERO : d;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RetryInterceptor";
+    }
+}

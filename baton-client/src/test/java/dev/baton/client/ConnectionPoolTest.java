@@ -1,0 +1,166 @@
+package dev.baton.client;
+
+import static dev.baton.client.Servers.later;
+import static dev.baton.client.Servers.url;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.ExecutionModel;
+import dev.baton.Server;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConnectionPoolTest {
+    final Servers servers = new Servers();
+    final Set<Integer> remotePorts = ConcurrentHashMap.newKeySet();
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicInteger peakActive = new AtomicInteger();
+    final CompletableFuture<String> gate = new CompletableFuture<>();
+    final CountDownLatch arrived = new CountDownLatch(1);
+    Server backend;
+
+    @BeforeEach
+    void startBackend() {
+        backend = servers.start(r -> {
+            r.get("/work", ctx -> {
+                remotePorts.add(ctx.request().remoteAddress().getPort());
+                peakActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                return later(20, "ok").whenComplete((v, e) -> active.decrementAndGet());
+            }).execution(ExecutionModel.EVENT_LOOP);
+            r.get("/hold", ctx -> {
+                arrived.countDown();
+                return gate;
+            }).execution(ExecutionModel.EVENT_LOOP);
+        });
+    }
+
+    /** Sends a call that holds the client's only connection until {@link #gate} completes. */
+    private CompletableFuture<String> holdTheOnlyConnection(HttpClient client) throws InterruptedException {
+        CompletableFuture<String> first = client.get(url(backend, "/hold")).send(BodyReader.text());
+        assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
+        return first;
+    }
+
+    @AfterEach
+    void stop() {
+        servers.close();
+    }
+
+    @Test
+    void twoHundredCallsInFlightNeverUseMoreConnectionsThanTheLimit() throws Exception {
+        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(4).maxQueuedPerHost(500));
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            calls.add(client.get(url(backend, "/work")).send(BodyReader.text()));
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+        assertThat(calls).allSatisfy(c -> assertThat(c.join()).isEqualTo("ok"));
+        assertThat(remotePorts).hasSizeBetween(1, 4);
+        assertThat(peakActive.get()).isBetween(1, 4);
+        ClientStats.HostStats host = client.stats().hosts().get("127.0.0.1:" + backend.port());
+        assertThat(host.peakOpen()).isEqualTo(4);
+        assertThat(host.limit()).isEqualTo(4);
+        assertThat(client.stats().connectionsOpened()).isEqualTo(remotePorts.size());
+    }
+
+    @Test
+    void aPerHostLimitOverridesTheGlobalOne() throws Exception {
+        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(50).perHost("127.0.0.1:" + backend.port(), 2));
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            calls.add(client.get(url(backend, "/work")).send(BodyReader.text()));
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+        assertThat(remotePorts).hasSizeBetween(1, 2);
+        assertThat(peakActive.get()).isBetween(1, 2);
+    }
+
+    @Test
+    void sequentialCallsReuseOneKeptAliveConnection() throws Exception {
+        HttpClient client = servers.client(b -> { });
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.get(url(backend, "/work")).send(BodyReader.text()).get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+        }
+        assertThat(remotePorts).hasSize(1);
+        assertThat(client.stats().connectionsOpened()).isEqualTo(1);
+        assertThat(client.stats().connectionsReused()).isEqualTo(9);
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        HttpClient client = servers.client(b -> b.idleTimeout(Duration.ofMillis(200)));
+        client.get(url(backend, "/work")).send(BodyReader.text()).get(5, TimeUnit.SECONDS);
+        String host = "127.0.0.1:" + backend.port();
+        assertThat(client.stats().hosts().get(host).open()).isEqualTo(1);
+
+        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> client.stats().hosts().get(host).open() == 0)).isTrue();
+        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> backend.stats().openConnections() == 0)).isTrue();
+        client.get(url(backend, "/work")).send(BodyReader.text()).get(5, TimeUnit.SECONDS);
+        assertThat(remotePorts).hasSize(2);
+        assertThat(client.stats().connectionsOpened()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullWaitQueueFailsTheNextCallAtOnce() throws Exception {
+        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1).maxQueuedPerHost(1));
+        CompletableFuture<String> first = holdTheOnlyConnection(client);
+        CompletableFuture<String> queued = client.get(url(backend, "/hold")).send(BodyReader.text());
+        CompletableFuture<String> rejected = client.get(url(backend, "/hold")).send(BodyReader.text());
+
+        assertThatThrownBy(() -> rejected.get(1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(PoolExhaustedException.class)
+                .hasMessageContaining("1 requests are already waiting")
+                .satisfies(e -> assertThat(((PoolExhaustedException) e).reason()).isEqualTo(PoolExhaustedException.Reason.QUEUE_FULL));
+        assertThat(queued).isNotDone();
+        gate.complete("released");
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+        assertThat(queued.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+        assertThat(client.stats().attempts()).isEqualTo(3);
+        assertThat(client.stats().failures()).isEqualTo(1);
+    }
+
+    @Test
+    void closingTheClientFailsTheCallsWaitingForAConnectionAndRefusesNewOnes() throws Exception {
+        HttpClient client = HttpClient.builder().eventLoopThreads(1).maxConnectionsPerHost(1).build();
+        CompletableFuture<String> first = holdTheOnlyConnection(client);
+        CompletableFuture<String> waiting = client.get(url(backend, "/hold")).send(BodyReader.text());
+
+        client.close();
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(HttpClientException.class)
+                .hasMessageContaining("the client was closed");
+        assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(HttpClientException.class)
+                .hasMessageContaining("the client was closed");
+        assertThatThrownBy(() -> client.get(url(backend, "/work")).send().get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(IllegalStateException.class).hasMessage("the client is closed");
+    }
+
+    @Test
+    void aCallWaitingForABusyHostFailsWhenItsTimeoutPasses() throws Exception {
+        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1));
+        CompletableFuture<String> first = holdTheOnlyConnection(client);
+
+        long start = System.nanoTime();
+        CompletableFuture<String> waiting = client.get(url(backend, "/hold")).timeout(Duration.ofMillis(200)).send(BodyReader.text());
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(PoolExhaustedException.class)
+                .satisfies(e -> assertThat(((PoolExhaustedException) e).reason()).isEqualTo(PoolExhaustedException.Reason.WAIT_TIMED_OUT));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(190), Duration.ofSeconds(3));
+        gate.complete("released");
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+        assertThat(client.stats().hosts().get("127.0.0.1:" + backend.port()).queued()).isZero();
+    }
+}

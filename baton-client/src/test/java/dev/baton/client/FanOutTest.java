@@ -1,0 +1,90 @@
+package dev.baton.client;
+
+import static dev.baton.client.Servers.later;
+import static dev.baton.client.Servers.url;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.ExecutionModel;
+import dev.baton.Server;
+import dev.baton.context.CancellationReason;
+import dev.baton.http.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FanOutTest {
+    final Servers servers = new Servers();
+    final List<CancellationReason> cancelled = new CopyOnWriteArrayList<>();
+    final CountDownLatch slowArrived = new CountDownLatch(2);
+    final CountDownLatch slowCancelled = new CountDownLatch(2);
+    Server backend;
+    HttpClient client;
+
+    @BeforeEach
+    void start() {
+        backend = servers.start(r -> {
+            r.get("/sleep/{ms}", ctx -> later(ctx.request().path("ms").asLong(), ctx.request().path("ms").asString()))
+                    .execution(ExecutionModel.EVENT_LOOP);
+            r.get("/never", ctx -> {
+                ctx.cancellation().onCancel(why -> {
+                    cancelled.add(why);
+                    slowCancelled.countDown();
+                });
+                slowArrived.countDown();
+                return new CompletableFuture<String>();
+            }).noTimeout().execution(ExecutionModel.EVENT_LOOP);
+            r.get("/fail", ctx -> {
+                slowArrived.await(5, TimeUnit.SECONDS);
+                return Response.status(500).text("broken");
+            });
+        });
+        client = servers.client(b -> b.retry(RetryPolicy.none()));
+    }
+
+    @AfterEach
+    void stop() {
+        servers.close();
+    }
+
+    private Supplier<CompletableFuture<String>> get(String path) {
+        return () -> client.get(url(backend, path)).send(BodyReader.text());
+    }
+
+    @Test
+    void threeParallelCallsOf300MillisecondsEndInWellUnder900() throws Exception {
+        long start = System.nanoTime();
+        FanOut.Three<String, String, String> r = FanOut.of(get("/sleep/300"), get("/sleep/300"), get("/sleep/300"))
+                .get(5, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(r).isEqualTo(new FanOut.Three<>("300", "300", "300"));
+        assertThat(took).isBetween(Duration.ofMillis(295), Duration.ofMillis(750));
+    }
+
+    @Test
+    void allKeepsTheOrderOfTheCalls() throws Exception {
+        List<String> r = FanOut.all(List.of(get("/sleep/120"), get("/sleep/10"), get("/sleep/60"))).get(5, TimeUnit.SECONDS);
+        assertThat(r).containsExactly("120", "10", "60");
+    }
+
+    @Test
+    void aFailingSiblingCancelsTheOthers() throws Exception {
+        long start = System.nanoTime();
+        CompletableFuture<List<String>> all = FanOut.all(List.of(get("/never"), get("/never"), get("/fail")));
+
+        assertThatThrownBy(() -> all.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(HttpStatusException.class)
+                .hasMessageContaining("answered 500: broken");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        assertThat(slowCancelled.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(cancelled).containsExactly(CancellationReason.CLIENT_DISCONNECT, CancellationReason.CLIENT_DISCONNECT);
+        assertThat(client.stats().cancelled()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.baton.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** https against the JDK's HTTPS server, with a self-signed certificate made by keytool for this run. */
+class TlsTest {
+    static final char[] PASSWORD = "changeit".toCharArray();
+    static HttpsServer server;
+    static Certificate certificate;
+    final Servers servers = new Servers();
+
+    @BeforeAll
+    static void startHttpsServer(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(out).isZero();
+
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(store.toFile())) {
+            keys.load(in, PASSWORD);
+        }
+        certificate = keys.getCertificate("server");
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD);
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(kmf.getKeyManagers(), null, null);
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        server.createContext("/", ex -> {
+            byte[] body = ("secure " + ex.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+    }
+
+    @AfterAll
+    static void stopHttpsServer() {
+        server.stop(0);
+    }
+
+    static SSLContext trusting(Certificate cert) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Test
+    void aServerWhoseCertificateIsTrustedAnswersOverTls() throws Exception {
+        SSLContext tls = trusting(certificate);
+        try (servers) {
+            HttpClient client = servers.client(b -> b.sslContext(tls));
+            int port = server.getAddress().getPort();
+            assertThat(client.get("https://localhost:" + port + "/a").send(BodyReader.text()).get(10, TimeUnit.SECONDS))
+                    .isEqualTo("secure /a");
+            assertThat(client.get("https://localhost:" + port + "/b").send(BodyReader.text()).get(10, TimeUnit.SECONDS))
+                    .isEqualTo("secure /b");
+            assertThat(client.stats().connectionsOpened()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCertificateForAnotherHostNameIsRejected() throws Exception {
+        SSLContext tls = trusting(certificate);
+        try (servers) {
+            HttpClient client = servers.client(b -> b.sslContext(tls).retry(RetryPolicy.none()));
+            // trusted, but issued for localhost only
+            assertThatThrownBy(() -> client.get("https://127.0.0.1:" + server.getAddress().getPort() + "/").send()
+                    .get(10, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ConnectFailedException.class).hasMessageContaining("TLS handshake");
+        }
+    }
+
+    @Test
+    void anUntrustedCertificateFailsTheConnect() {
+        try (servers) {
+            HttpClient client = servers.client(b -> b.retry(RetryPolicy.none()));
+            assertThatThrownBy(() -> client.get("https://localhost:" + server.getAddress().getPort() + "/").send()
+                    .get(10, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ConnectFailedException.class)
+                    .hasMessageContaining("TLS handshake with localhost:" + server.getAddress().getPort() + " failed");
+        }
+    }
+}
