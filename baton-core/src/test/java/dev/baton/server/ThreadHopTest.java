@@ -32,12 +32,18 @@ class ThreadHopTest {
         ExecutorService completer = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-completer"));
         AtomicReference<Thread> ran = new AtomicReference<>();
         AtomicReference<Thread> completed = new AtomicReference<>();
+        CompletableFuture<String> stage = new CompletableFuture<>();
         try (TestServer s = TestServer.start(r -> r.get("/async", ctx -> {
-            ran.set(Thread.currentThread());
             ctx.onComplete(o -> completed.set(Thread.currentThread()));
-            return CompletableFuture.supplyAsync(() -> "later", completer);
+            ran.set(Thread.currentThread());
+            return stage;
         }))) {
-            assertThat(s.get("/async").body()).isEqualTo("later");
+            var call = s.getAsync("/async");
+            // complete only once the worker has returned the stage and gone back to its pool
+            dev.baton.support.Await.until("worker released", java.time.Duration.ofSeconds(5),
+                    () -> ran.get() != null && ran.get().getState() == Thread.State.WAITING);
+            completer.execute(() -> stage.complete("later"));
+            assertThat(call.get(5, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("later");
             assertThat(completed.get().getName()).isEqualTo("test-completer");
             assertThat(completed.get()).isNotSameAs(ran.get());
         } finally {

@@ -104,11 +104,11 @@ public final class NettyServer {
         }
         long start = System.nanoTime();
         long inFlightAtStart = metrics.inFlight.get();
+        // open connections stay up: a request that arrives on one now is answered 503 + close
+        shutdown.startDraining(metrics);
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
-        // open connections stay up: a request that arrives on one now is answered 503 + close
-        shutdown.startDraining(metrics);
         try {
             shutdown.drained.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
