@@ -25,6 +25,9 @@ import java.util.concurrent.Executors;
  * queue) and hands it to the thread its route's execution model names.
  */
 final class Dispatcher {
+    /** How long after a propagated deadline our own timer fires, as a backstop. */
+    static final long PROPAGATED_DEADLINE_GRACE_MILLIS = 100;
+
     private final ServerConfig config;
     private final RouteTable routes;
     private final ErrorMapping errors;
@@ -180,9 +183,13 @@ final class Dispatcher {
         }
         Duration timeout = route.timeoutOverride().orElse(config.requestTimeout());
         Duration propagated = propagatedTimeout(request);
+        long timerMillis = timeout.toMillis();
         if (propagated != null && (timeout.isZero() || propagated.compareTo(timeout) < 0)) {
-            // the caller's remaining budget, capped by our own route timeout
+            // the caller's remaining budget, capped by our own route timeout; the caller hangs up
+            // at that moment, so our own timer is only a backstop a little later (the request then
+            // ends as CLIENT_DISCONNECT, which is what happened)
             timeout = propagated.isZero() ? Duration.ofMillis(1) : propagated;
+            timerMillis = timeout.toMillis() + PROPAGATED_DEADLINE_GRACE_MILLIS;
         }
         Deadline deadline = timeout.isZero() ? Deadline.NONE : Deadline.after(timeout);
         RequestTrace trace = wantsTrace(request) ? new RequestTrace() : null;
@@ -191,7 +198,7 @@ final class Dispatcher {
         }
         Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos, trace);
         conn.begin(ex);
-        ex.armTimeout(timeout.toMillis());
+        ex.armTimeout(timerMillis);
         switch (model(route)) {
             case EVENT_LOOP -> ex.execute();
             case VIRTUAL -> virtualThreads.execute(ex::execute);
