@@ -52,8 +52,8 @@ class DeadlineTest {
     @Test
     void aFrontRequestThatTimesOutAbortsItsOutboundCallAndTheBackendSeesTheDisconnect() throws Exception {
         Server front = servers.build(c -> { }, r -> r.get("/front", ctx ->
-                // without the header the backend keeps no deadline of its own, so only the abort can end it
-                client.get(url(backend, "/never")).in(ctx).propagateDeadline(false).send(BodyReader.text()))
+                // the backend gets the remaining budget too, but its own timer is only a backstop: the abort wins
+                client.get(url(backend, "/never")).in(ctx).send(BodyReader.text()))
                 .timeout(Duration.ofMillis(300)));
         client = servers.client(b -> b.eventLoops(front.eventLoopGroup()));
         front.start();
@@ -113,9 +113,9 @@ class DeadlineTest {
     void anAttemptTimeoutFailsTheCallAndClosesItsConnection() throws Exception {
         client = servers.client(b -> b.retry(RetryPolicy.none()));
         long start = System.nanoTime();
-        // no Baton-Timeout: the backend would time out by itself at the same moment
+        // the backend gets Baton-Timeout: 200, and keeps its own timer as a backstop just after it
         CompletableFuture<String> f = client.get(url(backend, "/never")).timeout(Duration.ofMillis(200))
-                .propagateDeadline(false).send(BodyReader.text());
+                .send(BodyReader.text());
 
         assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ClientTimeoutException.class)
                 .hasMessageContaining("waiting for the response");
