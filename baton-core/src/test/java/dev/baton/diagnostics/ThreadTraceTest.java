@@ -25,17 +25,30 @@ class ThreadTraceTest {
             assertThat(timing).contains("accept;dur=", "desc=\"baton-io", "queue;dur=", "action;dur=",
                     "await;dur=", "desc=\"no thread\"", "complete;dur=", "desc=\"test-completer\"");
             assertThat(timing).containsPattern("action;dur=[0-9.]+;desc=\"baton-worker-\\d+\"");
+            assertThat(timing).containsPattern("write;dur=[0-9.]+;desc=\"baton-io-[0-9-]+\"$");
 
             var sync = s.send(s.request("/sync").header(Tracing.HEADER, "1").build());
             String syncTiming = sync.headers().firstValue("Server-Timing").orElseThrow();
             String actionThread = between(syncTiming, "action;dur=", ",");
-            String completeThread = between(syncTiming, "complete;dur=", null);
+            String completeThread = between(syncTiming, "complete;dur=", ",");
             assertThat(thread(actionThread)).isEqualTo(thread(completeThread)).startsWith("baton-worker-");
             assertThat(syncTiming).doesNotContain("await");
 
             assertThat(s.get("/sync").headers().firstValue("Server-Timing")).isEmpty();
         } finally {
             completer.shutdown();
+        }
+    }
+
+    @Test
+    void middlewareAndActionAreSeparateStagesOfTheTrace() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.tracing(Tracing.ALWAYS), r -> {
+            r.use((ctx, next) -> next.proceed());
+            r.get("/mw", ctx -> "ok");
+        })) {
+            String timing = s.get("/mw").headers().firstValue("Server-Timing").orElseThrow();
+            assertThat(timing).containsSubsequence("accept;", "queue;", "middleware;", "action;", "complete;", "write;");
+            assertThat(timing.split("action;")).hasSize(2);
         }
     }
 

@@ -155,10 +155,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestTrace trace = ex.trace();
         if (trace != null) {
             trace.add("complete", Thread.currentThread().getName(), rendered);
-            String timing = trace.serverTiming();
-            if (full != null) {
-                full.headers().set("Server-Timing", timing);
-            }
+            ex.sentNanos = System.nanoTime();
         }
         FullHttpResponse msg = full;
         EventLoop loop = eventLoop();
@@ -193,6 +190,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         decorate(msg.headers(), close, http10Current);
+        addServerTiming(ex, msg.headers());
         // account before the bytes leave, so that a client never sees its response before the numbers do
         boolean error = msg.status().code() >= 500;
         account(ex, error);
@@ -208,9 +206,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean closeDelimited = http10Current || close;
         HttpResponse head = ResponseRenderer.streamHead(response, http10Current);
         decorate(head.headers(), closeDelimited, http10Current);
-        if (ex.trace() != null) {
-            head.headers().set("Server-Timing", ex.trace().serverTiming());
-        }
+        addServerTiming(ex, head.headers());
         ctx.writeAndFlush(head).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (ex.head) {
             ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
@@ -295,6 +291,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }, LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** The trace's last stage is the hop to this event loop and the write itself. */
+    private static void addServerTiming(Exchange ex, HttpHeaders h) {
+        RequestTrace trace = ex.trace();
+        if (trace != null) {
+            trace.add("write", Thread.currentThread().getName(), System.nanoTime() - ex.sentNanos);
+            h.set("Server-Timing", trace.serverTiming());
+        }
     }
 
     private void decorate(HttpHeaders h, boolean close, boolean http10) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * its response exactly once, whichever comes first of the handler's result, the timeout, the
  * client leaving or shutdown. A result that loses the race is dropped and counted.
  */
-public final class Exchange implements RequestContext, dev.baton.internal.HandlerReturn {
+public final class Exchange implements RequestContext, dev.baton.internal.HandlerReturn, dev.baton.internal.StageTrace {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     final ConnectionHandler connection;
@@ -45,11 +45,14 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private volatile CompletableFuture<?> pendingStage;
     private final RequestTrace trace;
     final long dispatchedNanos;
+    /** When the response was handed to the connection (traced requests only). */
+    volatile long sentNanos;
     final dev.baton.internal.metrics.ServerMetrics.RouteMetrics routeMetrics;
     private volatile long holdNanos;
     private volatile long awaitStartNanos;
     private volatile boolean syncStageReported;
     private volatile Boolean handlerReturnedStage;
+    private volatile boolean actionTraced;
     private ScheduledFuture<?> timer;
 
     Exchange(Dispatcher dispatcher, ConnectionHandler connection, NettyRequest request, Route route, Deadline deadline,
@@ -97,7 +100,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         dispatcher.handlerEnded(this);
         long held = System.nanoTime() - start;
         addHold(held);
-        if (trace != null) {
+        if (trace != null && !actionTraced) {
             trace.add("action", me.getName(), held);
         }
         checkSafetyNets(result, held);
@@ -105,6 +108,21 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             accept(result);
         } catch (Throwable t) {
             fail(t);
+        }
+    }
+
+    @Override
+    public boolean tracing() {
+        return trace != null;
+    }
+
+    @Override
+    public void stage(String stage, long nanos) {
+        if (trace != null) {
+            if (stage.equals("action")) {
+                actionTraced = true;
+            }
+            trace.add(stage, Thread.currentThread().getName(), nanos);
         }
     }
 

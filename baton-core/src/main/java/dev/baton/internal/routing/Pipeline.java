@@ -4,6 +4,7 @@ import dev.baton.context.RequestContext;
 import dev.baton.http.Response;
 import dev.baton.internal.HandlerReturn;
 import dev.baton.internal.ResultAdapter;
+import dev.baton.internal.StageTrace;
 import dev.baton.routing.Handler;
 import dev.baton.routing.Middleware;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class Pipeline {
             return handler;
         }
         List<Middleware> chain = List.copyOf(middleware);
-        return ctx -> new Link(chain, handler, ctx, 0).proceed();
+        return ctx -> new Link(chain, handler, ctx, 0, System.nanoTime()).proceed();
     }
 
     private static final class Link implements Middleware.Next {
@@ -34,13 +35,15 @@ public final class Pipeline {
         private final Handler handler;
         private final RequestContext ctx;
         private final int index;
+        private final long startNanos;
         private final AtomicBoolean called = new AtomicBoolean();
 
-        Link(List<Middleware> chain, Handler handler, RequestContext ctx, int index) {
+        Link(List<Middleware> chain, Handler handler, RequestContext ctx, int index, long startNanos) {
             this.chain = chain;
             this.handler = handler;
             this.ctx = ctx;
             this.index = index;
+            this.startNanos = startNanos;
         }
 
         @Override
@@ -52,14 +55,22 @@ public final class Pipeline {
             }
             try {
                 if (index == chain.size()) {
+                    StageTrace trace = ctx instanceof StageTrace t && t.tracing() ? t : null;
+                    long start = trace == null ? 0 : System.nanoTime();
+                    if (trace != null) {
+                        trace.stage("middleware", start - startNanos);
+                    }
                     Object value = handler.handle(ctx);
+                    if (trace != null) {
+                        trace.stage("action", System.nanoTime() - start);
+                    }
                     if (ctx instanceof HandlerReturn observer) {
                         observer.handlerReturned(value);
                     }
                     return ResultAdapter.toResponseStage(value);
                 }
                 Middleware m = chain.get(index);
-                CompletionStage<Response> result = m.handle(ctx, new Link(chain, handler, ctx, index + 1));
+                CompletionStage<Response> result = m.handle(ctx, new Link(chain, handler, ctx, index + 1, startNanos));
                 if (result == null) {
                     throw new IllegalStateException("middleware #" + (index + 1) + " (" + name(m) + ") returned null for "
                             + ctx.route() + "; return next.proceed() or a response stage");
