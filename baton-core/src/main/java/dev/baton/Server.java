@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.baton.controller.ActionFilter;
+import dev.baton.controller.internal.ControllerCompiler;
 import dev.baton.http.ExceptionMapper;
 import dev.baton.internal.netty.NettyServer;
 import dev.baton.routing.Route;
 import dev.baton.routing.Routing;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,8 @@ public final class Server implements AutoCloseable {
 
     private Server(Builder b) {
         this.config = b.config;
-        this.routes = b.routing.routes();
+        this.routes = b.controllers.isEmpty() ? b.routing.routes()
+                : new ControllerCompiler(b.json, b.actionFilters).appendTo(b.routing.routes(), b.controllers);
         this.netty = new NettyServer(config, routes, b.mappers, b.json);
     }
 
@@ -104,6 +108,8 @@ public final class Server implements AutoCloseable {
         private final Routing routing = new Routing();
         private final Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers = new LinkedHashMap<>();
         private ObjectMapper json = defaultObjectMapper();
+        private final List<Object> controllers = new ArrayList<>();
+        private final List<ActionFilter> actionFilters = new ArrayList<>();
 
         private Builder() {
         }
@@ -128,6 +134,21 @@ public final class Server implements AutoCloseable {
         /** Adds routes. May be called several times. */
         public Builder routing(Consumer<Routing> routes) {
             routes.accept(routing);
+            return this;
+        }
+
+        /**
+         * Adds annotated controllers ({@link dev.baton.controller}), compiled at {@link #build()}
+         * into routes beside the functional ones. May be called several times.
+         */
+        public Builder controllers(Object... instances) {
+            controllers.addAll(List.of(instances));
+            return this;
+        }
+
+        /** A filter around every controller action; {@code @Filters} on a class or action beat it. */
+        public Builder actionFilter(ActionFilter filter) {
+            actionFilters.add(java.util.Objects.requireNonNull(filter, "filter"));
             return this;
         }
 

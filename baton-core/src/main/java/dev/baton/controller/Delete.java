@@ -1,0 +1,20 @@
+package dev.baton.controller;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Maps a controller method to {@code DELETE} requests for a path under the class's {@link Controller} prefix.
+ *
+ * <pre>{@code @Delete("/{id}") void remove(UUID id) { ... }}</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Delete {
+    /** The path pattern, e.g. {@code /gizmos/{id}}; empty for the prefix itself. */
+    String value() default "";
+}

@@ -1,0 +1,20 @@
+package dev.baton.controller;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Maps a controller method to {@code PUT} requests for a path under the class's {@link Controller} prefix.
+ *
+ * <pre>{@code @Put("/{id}") Gizmo replace(UUID id, @Body Gizmo gizmo) { ... }}</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Put {
+    /** The path pattern, e.g. {@code /gizmos/{id}}; empty for the prefix itself. */
+    String value() default "";
+}

@@ -1,0 +1,91 @@
+package dev.baton.controller.internal;
+
+import dev.baton.controller.ActionFilter;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs an action inside its filters, outermost first: each filter's {@code before}, the action,
+ * then each {@code after} (or {@code onException}) innermost first. Stays on the calling thread
+ * while every step is synchronous; a step that returns a stage continues when it completes.
+ */
+final class FilterPipeline {
+    private final ActionFilter[] filters;
+
+    FilterPipeline(List<ActionFilter> filters) {
+        this.filters = filters.toArray(ActionFilter[]::new);
+    }
+
+    /** A step that answers a value or a {@link CompletionStage}. */
+    @FunctionalInterface
+    interface Step {
+        Object run() throws Exception;
+    }
+
+    Object run(ActionCall call, Step action) throws Exception {
+        return enter(0, call, action);
+    }
+
+    private Object enter(int i, ActionCall call, Step action) throws Exception {
+        if (i == filters.length) {
+            return action.run();
+        }
+        Object before = filters[i].before(call);
+        if (before instanceof CompletionStage<?> pending) {
+            return pending.thenCompose(v -> v != null ? CompletableFuture.completedFuture(v)
+                    : stage(() -> around(i, call, action)));
+        }
+        return before != null ? before : around(i, call, action);
+    }
+
+    /** The filters inside {@code i} and the action, then filter {@code i}'s after or onException. */
+    private Object around(int i, ActionCall call, Step action) throws Exception {
+        Object inner;
+        try {
+            inner = enter(i + 1, call, action);
+        } catch (Exception | Error e) {
+            return failed(i, call, e);
+        }
+        if (inner instanceof CompletionStage<?> pending) {
+            return pending.handle((v, e) -> e == null ? stage(() -> succeeded(i, call, v))
+                    : stage(() -> failed(i, call, unwrap(e)))).thenCompose(next -> next);
+        }
+        return succeeded(i, call, inner);
+    }
+
+    private Object succeeded(int i, ActionCall call, Object value) throws Exception {
+        call.result(value);
+        return filters[i].after(call);
+    }
+
+    private Object failed(int i, ActionCall call, Throwable error) throws Exception {
+        try {
+            return filters[i].onException(call, error);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new UndeclaredThrowableException(t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletionStage<Object> stage(Step step) {
+        try {
+            Object r = step.run();
+            return r instanceof CompletionStage<?> s ? (CompletionStage<Object>) s : CompletableFuture.completedFuture(r);
+        } catch (Exception | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
