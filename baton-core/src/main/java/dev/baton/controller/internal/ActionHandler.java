@@ -23,6 +23,8 @@ final class ActionHandler implements Handler {
         OPERATIONS
     }
 
+    private static final Object[] NO_ARGUMENTS = {};
+
     private final Object controller;
     private final Method method;
     private final String name;
@@ -55,7 +57,7 @@ final class ActionHandler implements Handler {
             case OPERATIONS -> new OperationsTracker(ctx, completion);
             case VALUE, STAGE -> null;
         };
-        Object[] args = new Object[binders.length];
+        Object[] args = binders.length == 0 ? NO_ARGUMENTS : new Object[binders.length];
         for (int i = 0; i < args.length; i++) {
             args[i] = binders[i].bind(ctx, async);
         }

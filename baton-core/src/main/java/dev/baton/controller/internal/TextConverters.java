@@ -17,6 +17,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -26,37 +27,37 @@ import java.util.function.Function;
  * so that a bad value is the same 400 problem a functional handler gets.
  */
 final class TextConverters {
-    private static final Map<Class<?>, Function<Param, Object>> KNOWN = Map.ofEntries(
-            Map.entry(String.class, Param::asString),
-            Map.entry(CharSequence.class, Param::asString),
-            Map.entry(int.class, Param::asInt),
-            Map.entry(Integer.class, Param::asInt),
-            Map.entry(long.class, Param::asLong),
-            Map.entry(Long.class, Param::asLong),
-            Map.entry(double.class, Param::asDouble),
-            Map.entry(Double.class, Param::asDouble),
-            Map.entry(boolean.class, Param::asBoolean),
-            Map.entry(Boolean.class, Param::asBoolean),
-            Map.entry(UUID.class, Param::asUuid),
-            Map.entry(LocalDate.class, Param::asDate),
-            Map.entry(short.class, p -> p.as("an integer from -32768 to 32767", Short::parseShort)),
-            Map.entry(Short.class, p -> p.as("an integer from -32768 to 32767", Short::parseShort)),
-            Map.entry(byte.class, p -> p.as("an integer from -128 to 127", Byte::parseByte)),
-            Map.entry(Byte.class, p -> p.as("an integer from -128 to 127", Byte::parseByte)),
-            Map.entry(float.class, p -> p.as("a number", Float::parseFloat)),
-            Map.entry(Float.class, p -> p.as("a number", Float::parseFloat)),
-            Map.entry(char.class, p -> p.as("a single character", TextConverters::single)),
-            Map.entry(Character.class, p -> p.as("a single character", TextConverters::single)),
-            Map.entry(BigDecimal.class, p -> p.as("a decimal number", BigDecimal::new)),
-            Map.entry(BigInteger.class, p -> p.as("an integer", BigInteger::new)),
-            Map.entry(Instant.class, p -> p.as("an ISO-8601 instant (2024-01-31T10:15:30Z)", Instant::parse)),
-            Map.entry(LocalDateTime.class, p -> p.as("an ISO-8601 date-time (2024-01-31T10:15:30)", LocalDateTime::parse)),
-            Map.entry(LocalTime.class, p -> p.as("an ISO-8601 time (10:15:30)", LocalTime::parse)),
-            Map.entry(OffsetDateTime.class, p -> p.as("an ISO-8601 date-time with offset (2024-01-31T10:15:30+01:00)",
-                    OffsetDateTime::parse)),
-            Map.entry(ZonedDateTime.class, p -> p.as("an ISO-8601 date-time with zone (2024-01-31T10:15:30Z)",
-                    ZonedDateTime::parse)),
-            Map.entry(Duration.class, p -> p.as("an ISO-8601 duration (PT30S)", Duration::parse)));
+    private static final Map<Class<?>, Function<Param, Object>> KNOWN = new HashMap<>();
+
+    static {
+        known(Param::asString, String.class, CharSequence.class);
+        known(Param::asInt, int.class, Integer.class);
+        known(Param::asLong, long.class, Long.class);
+        known(Param::asDouble, double.class, Double.class);
+        known(Param::asBoolean, boolean.class, Boolean.class);
+        known(Param::asUuid, UUID.class);
+        known(Param::asDate, LocalDate.class);
+        known(p -> p.as("an integer from -32768 to 32767", Short::parseShort), short.class, Short.class);
+        known(p -> p.as("an integer from -128 to 127", Byte::parseByte), byte.class, Byte.class);
+        known(p -> p.as("a number", Float::parseFloat), float.class, Float.class);
+        known(p -> p.as("a single character", TextConverters::single), char.class, Character.class);
+        known(p -> p.as("a decimal number", BigDecimal::new), BigDecimal.class);
+        known(p -> p.as("an integer", BigInteger::new), BigInteger.class);
+        known(p -> p.as("an ISO-8601 instant (2024-01-31T10:15:30Z)", Instant::parse), Instant.class);
+        known(p -> p.as("an ISO-8601 date-time (2024-01-31T10:15:30)", LocalDateTime::parse), LocalDateTime.class);
+        known(p -> p.as("an ISO-8601 time (10:15:30)", LocalTime::parse), LocalTime.class);
+        known(p -> p.as("an ISO-8601 date-time with offset (2024-01-31T10:15:30+01:00)", OffsetDateTime::parse),
+                OffsetDateTime.class);
+        known(p -> p.as("an ISO-8601 date-time with zone (2024-01-31T10:15:30Z)", ZonedDateTime::parse),
+                ZonedDateTime.class);
+        known(p -> p.as("an ISO-8601 duration (PT30S)", Duration::parse), Duration.class);
+    }
+
+    private static void known(Function<Param, Object> converter, Class<?>... types) {
+        for (Class<?> t : types) {
+            KNOWN.put(t, converter);
+        }
+    }
 
     private TextConverters() {
     }
