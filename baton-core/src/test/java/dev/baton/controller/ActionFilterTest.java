@@ -23,7 +23,7 @@ class ActionFilterTest {
     @BeforeAll
     static void start() {
         server = ControllerServer.start(b -> b.actionFilter(new Tracing("global"))
-                .actionFilter(new Outermost()), new Filtered(), new Unfiltered());
+                .actionFilter(new Outermost()), new Filtered(), new Unfiltered(), new Inheriting());
     }
 
     @AfterAll
@@ -183,6 +183,12 @@ class ActionFilterTest {
             throw how.equals("state") ? new IllegalStateException("a bad state") : new IllegalArgumentException("bad");
         }
 
+        @Get("/checked")
+        @Filters(Translate.class)
+        public String checked() throws java.io.IOException {
+            throw new java.io.IOException("the disk is full");
+        }
+
         @SuppressWarnings("unchecked")
         private static List<String> traceOf(dev.baton.context.RequestContext ctx) {
             return (List<String>) ctx.attributes().computeIfAbsent("trace",
@@ -197,6 +203,25 @@ class ActionFilterTest {
         public int envelope(int n) {
             return n * 2;
         }
+    }
+
+    public static class Base {
+        @Get("/inherited")
+        public List<String> inherited(dev.baton.context.RequestContext ctx) {
+            return Filtered.traceOf(ctx);
+        }
+    }
+
+    @Controller("/child")
+    @Filters(ClassLevel.class)
+    public static class Inheriting extends Base {
+    }
+
+    @Test
+    void anInheritedActionTakesThePrefixAndFiltersOfTheRegisteredClass() throws Exception {
+        var res = server.get("/child/inherited");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).contains("\"class:before\"", "\"global:before\"");
     }
 
     @Test
@@ -247,5 +272,7 @@ class ActionFilterTest {
         assertThat(translated.statusCode()).isEqualTo(422);
         assertThat(translated.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(translated.body()).contains("translated: bad");
+        // a checked exception reaches the filter as itself, not wrapped
+        assertThat(server.get("/filtered/checked").body()).contains("translated: the disk is full");
     }
 }

@@ -23,13 +23,13 @@ final class ActionFilters {
     private record Scoped(ActionFilter filter, int scope) {
     }
 
-    /** The filters around {@code action}, outermost first: by order, then global before class before action. */
-    List<ActionFilter> around(Method action, List<ActionFilter> global) {
+    /** The filters around {@code action} of {@code controller}, outermost first: by order, then global, class, action. */
+    List<ActionFilter> around(Class<?> controller, Method action, List<ActionFilter> global) {
         Map<Class<?>, Scoped> byType = new LinkedHashMap<>();
         for (ActionFilter f : global) {
             byType.put(f.getClass(), new Scoped(f, 0));
         }
-        declared(action.getDeclaringClass().getAnnotation(Filters.class), 1, byType);
+        declared(controller.getAnnotation(Filters.class), 1, byType);
         declared(action.getAnnotation(Filters.class), 2, byType);
         List<Scoped> sorted = new ArrayList<>(byType.values());
         sorted.sort(Comparator.comparingInt((Scoped s) -> s.filter.order()).thenComparingInt(Scoped::scope));

@@ -23,13 +23,10 @@ final class ActionHandler implements Handler {
         OPERATIONS
     }
 
-    private static final Object[] NO_ARGUMENTS = {};
-
     private final Object controller;
     private final Method method;
     private final String name;
     private final Style style;
-    private final ArgumentBinder[] binders;
     private final MethodInvoker invoker;
     private final FilterPipeline filters;
     private final OperationsTracker.Completion completion;
@@ -44,23 +41,22 @@ final class ActionHandler implements Handler {
         this.method = method;
         this.name = ControllerCompiler.describe(method);
         this.style = style;
-        this.binders = binders;
-        this.invoker = MethodInvoker.of(controller, method);
+        this.invoker = MethodInvoker.of(controller, method, binders);
         this.filters = filters;
         this.completion = completion;
     }
 
     @Override
     public Object handle(RequestContext ctx) throws Exception {
+        if (style == Style.VALUE && filters == null) {
+            return invoker.call(ctx, null); // the hot path: bind and call, nothing else
+        }
         Object async = switch (style) {
             case RESPONDER -> new OneShotResponder(ctx);
             case OPERATIONS -> new OperationsTracker(ctx, completion);
             case VALUE, STAGE -> null;
         };
-        Object[] args = binders.length == 0 ? NO_ARGUMENTS : new Object[binders.length];
-        for (int i = 0; i < args.length; i++) {
-            args[i] = binders[i].bind(ctx, async);
-        }
+        Object[] args = invoker.bind(ctx, async);
         if (filters == null) {
             return invoke(args, async);
         }

@@ -141,7 +141,11 @@ final class ArgumentBinders {
                 return value.isPresent() ? Optional.of(convert.apply(value)) : Optional.empty();
             };
         }
-        return (ctx, async) -> convert.apply(source.param(ctx.request(), name));
+        return switch (source) { // one lambda per source keeps the per-request path free of the switch
+            case PATH -> (ctx, async) -> convert.apply(ctx.request().path(name));
+            case QUERY -> (ctx, async) -> convert.apply(ctx.request().query(name));
+            case HEADER -> (ctx, async) -> convert.apply(ctx.request().header(name));
+        };
     }
 
     private ArgumentBinder body(String name, Type type) {

@@ -139,7 +139,7 @@ public final class ControllerCompiler {
         } else {
             style = ActionHandler.Style.VALUE;
         }
-        List<ActionFilter> applied = filters.around(m, globalFilters);
+        List<ActionFilter> applied = filters.around(controller.getClass(), m, globalFilters);
         return new ActionHandler(controller, m, style, args, applied.isEmpty() ? null : new FilterPipeline(applied),
                 completion);
     }
@@ -160,15 +160,8 @@ public final class ControllerCompiler {
             throw new IllegalArgumentException(describe(target) + " completes " + describe(action)
                     + ", so it cannot be an action itself");
         }
-        ArgumentBinder[] args = binders.forCompletion(target);
-        MethodInvoker invoker = MethodInvoker.of(controller, target);
-        return (ctx, ops) -> {
-            Object[] values = new Object[args.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = args[i].bind(ctx, ops);
-            }
-            return invoker.invoke(values);
-        };
+        MethodInvoker invoker = MethodInvoker.of(controller, target, binders.forCompletion(target));
+        return invoker::call;
     }
 
     /** The action's timeout: null for the server default, zero for none. The action's annotation beats the class's. */
