@@ -31,26 +31,35 @@ final class ActionHandler implements Handler {
     private final FilterPipeline filters;
     private final OperationsTracker.Completion completion;
 
-    /**
-     * @param filters    null when no filter applies
-     * @param completion the completion method, for {@link Style#OPERATIONS} only
-     */
-    ActionHandler(Object controller, Method method, Style style, ArgumentBinder[] binders, FilterPipeline filters,
-                  OperationsTracker.Completion completion) {
+    private ActionHandler(Object controller, Method method, Style style, MethodInvoker invoker, FilterPipeline filters,
+                          OperationsTracker.Completion completion) {
         this.controller = controller;
         this.method = method;
-        this.name = ControllerCompiler.describe(method);
+        this.name = invoker.toString();
         this.style = style;
-        this.invoker = MethodInvoker.of(controller, method, binders);
+        this.invoker = invoker;
         this.filters = filters;
         this.completion = completion;
     }
 
+    /**
+     * The handler of an action: the invoker itself for a value without filters (the hot path:
+     * bind and call, nothing else), else an ActionHandler around it.
+     *
+     * @param filters    null when no filter applies
+     * @param completion the completion method, for {@link Style#OPERATIONS} only
+     */
+    static Handler of(Object controller, Method method, Style style, ArgumentBinder[] binders, FilterPipeline filters,
+                      OperationsTracker.Completion completion) {
+        MethodInvoker invoker = MethodInvoker.of(controller, method, binders);
+        if (style == Style.VALUE && filters == null) {
+            return invoker;
+        }
+        return new ActionHandler(controller, method, style, invoker, filters, completion);
+    }
+
     @Override
     public Object handle(RequestContext ctx) throws Exception {
-        if (style == Style.VALUE && filters == null) {
-            return invoker.call(ctx, null); // the hot path: bind and call, nothing else
-        }
         Object async = switch (style) {
             case RESPONDER -> new OneShotResponder(ctx);
             case OPERATIONS -> new OperationsTracker(ctx, completion);

@@ -15,6 +15,7 @@ import dev.baton.controller.Put;
 import dev.baton.controller.Responder;
 import dev.baton.controller.Timeout;
 import dev.baton.internal.routing.RouteTable;
+import dev.baton.routing.Handler;
 import dev.baton.routing.Route;
 import dev.baton.routing.Routing;
 import java.lang.reflect.AnnotatedElement;
@@ -36,7 +37,7 @@ import java.util.stream.Collectors;
 
 /**
  * Compiles annotated controllers, once at startup, into the same {@link Route}s as functional
- * handlers: one {@link ActionHandler} per mapped method, with its binders, filters, timeout and
+ * handlers: one handler per mapped method, with its binders, filters, timeout and
  * execution model decided here so that nothing is looked up per request.
  *
  * <pre>{@code List<Route> all = new ControllerCompiler(json, globalFilters).appendTo(routing.routes(), controllers);}</pre>
@@ -87,7 +88,7 @@ public final class ControllerCompiler {
         for (Method m : methods) {
             for (Map.Entry<String, String> mapping : mappings(m).entrySet()) {
                 String pattern = join(prefix, mapping.getValue());
-                ActionHandler handler = action(controller, m, methods, pattern);
+                Handler handler = action(controller, m, methods, pattern);
                 Routing.RouteSpec spec = routing.route(mapping.getKey(), pattern, handler);
                 Duration timeout = timeout(m, type);
                 if (timeout != null) {
@@ -112,7 +113,7 @@ public final class ControllerCompiler {
         }
     }
 
-    private ActionHandler action(Object controller, Method m, List<Method> methods, String pattern) {
+    private Handler action(Object controller, Method m, List<Method> methods, String pattern) {
         ArgumentBinder[] args = binders.forAction(m, pattern);
         Set<Class<?>> types = new HashSet<>(Arrays.asList(m.getParameterTypes()));
         boolean responder = types.contains(Responder.class);
@@ -140,7 +141,7 @@ public final class ControllerCompiler {
             style = ActionHandler.Style.VALUE;
         }
         List<ActionFilter> applied = filters.around(controller.getClass(), m, globalFilters);
-        return new ActionHandler(controller, m, style, args, applied.isEmpty() ? null : new FilterPipeline(applied),
+        return ActionHandler.of(controller, m, style, args, applied.isEmpty() ? null : new FilterPipeline(applied),
                 completion);
     }
 

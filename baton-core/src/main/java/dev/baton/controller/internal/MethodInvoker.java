@@ -1,6 +1,7 @@
 package dev.baton.controller.internal;
 
 import dev.baton.context.RequestContext;
+import dev.baton.routing.Handler;
 import dev.baton.controller.internal.CompiledCalls.Call0;
 import dev.baton.controller.internal.CompiledCalls.Call1;
 import dev.baton.controller.internal.CompiledCalls.Call2;
@@ -21,16 +22,30 @@ import java.util.Collections;
  * {@link LambdaMetafactory} into a class that calls them directly, each argument bound straight
  * into the call (no array): as fast as a hand-written lambda. The others go through a
  * {@link MethodHandle} bound to the instance at startup. Primitive results come back boxed,
- * {@code void} as null.
+ * {@code void} as null. An action that returns a value and has no filter needs nothing more, so
+ * its invoker is its route's handler: no layer between the server and the call.
  */
-abstract class MethodInvoker {
+abstract class MethodInvoker implements Handler {
     private static final Class<?>[] CALLS = {Call0.class, Call1.class, Call2.class, Call3.class, Call4.class};
     private static final Object[] NO_ARGUMENTS = {};
 
     final ArgumentBinder[] binders;
+    private final String name;
 
-    private MethodInvoker(ArgumentBinder[] binders) {
+    private MethodInvoker(ArgumentBinder[] binders, String name) {
         this.binders = binders;
+        this.name = name;
+    }
+
+    /** As a handler: the whole of a value-returning action without filters. */
+    @Override
+    public final Object handle(RequestContext ctx) throws Exception {
+        return call(ctx, null);
+    }
+
+    @Override
+    public final String toString() {
+        return name;
     }
 
     /** Binds every argument from the request and calls the method: the hot path. */
@@ -59,7 +74,7 @@ abstract class MethodInvoker {
         if (method.getReturnType() != void.class && arity < CALLS.length) {
             Object call = compile(isStatic ? null : target, method, arity);
             if (call != null) {
-                return direct(call, binders);
+                return direct(call, binders, ControllerCompiler.describe(method));
             }
         }
         MethodHandle mh;
@@ -69,7 +84,7 @@ abstract class MethodInvoker {
             throw new IllegalArgumentException(ControllerCompiler.describe(method) + " is not accessible: " + e.getMessage(), e);
         }
         return new Spread((isStatic ? mh : mh.bindTo(target)).asSpreader(Object[].class, arity)
-                .asType(MethodType.methodType(Object.class, Object[].class)), binders);
+                .asType(MethodType.methodType(Object.class, Object[].class)), binders, ControllerCompiler.describe(method));
     }
 
     /** A CallN instance calling {@code method} on {@code target}; null when the JVM will not generate one. */
@@ -90,9 +105,9 @@ abstract class MethodInvoker {
     }
 
     // The compiled calls rethrow the method's checked exceptions undeclared, as the handle does.
-    private static MethodInvoker direct(Object call, ArgumentBinder[] b) {
+    private static MethodInvoker direct(Object call, ArgumentBinder[] b, String name) {
         return switch (b.length) {
-            case 0 -> new MethodInvoker(b) {
+            case 0 -> new MethodInvoker(b, name) {
                 final Call0 c = (Call0) call;
 
                 @Override
@@ -105,7 +120,7 @@ abstract class MethodInvoker {
                     return c.call();
                 }
             };
-            case 1 -> new MethodInvoker(b) {
+            case 1 -> new MethodInvoker(b, name) {
                 final Call1 c = (Call1) call;
                 final ArgumentBinder b0 = b[0];
 
@@ -119,7 +134,7 @@ abstract class MethodInvoker {
                     return c.call(a[0]);
                 }
             };
-            case 2 -> new MethodInvoker(b) {
+            case 2 -> new MethodInvoker(b, name) {
                 final Call2 c = (Call2) call;
                 final ArgumentBinder b0 = b[0];
                 final ArgumentBinder b1 = b[1];
@@ -134,7 +149,7 @@ abstract class MethodInvoker {
                     return c.call(a[0], a[1]);
                 }
             };
-            case 3 -> new MethodInvoker(b) {
+            case 3 -> new MethodInvoker(b, name) {
                 final Call3 c = (Call3) call;
                 final ArgumentBinder b0 = b[0];
                 final ArgumentBinder b1 = b[1];
@@ -150,7 +165,7 @@ abstract class MethodInvoker {
                     return c.call(a[0], a[1], a[2]);
                 }
             };
-            default -> new MethodInvoker(b) {
+            default -> new MethodInvoker(b, name) {
                 final Call4 c = (Call4) call;
                 final ArgumentBinder b0 = b[0];
                 final ArgumentBinder b1 = b[1];
@@ -174,8 +189,8 @@ abstract class MethodInvoker {
     private static final class Spread extends MethodInvoker {
         private final MethodHandle handle;
 
-        Spread(MethodHandle handle, ArgumentBinder[] binders) {
-            super(binders);
+        Spread(MethodHandle handle, ArgumentBinder[] binders, String name) {
+            super(binders, name);
             this.handle = handle;
         }
 
