@@ -36,8 +36,12 @@ public final class Server implements AutoCloseable {
 
     private Server(Builder b) {
         this.config = b.config;
-        this.routes = b.controllers.isEmpty() ? b.routing.routes()
-                : new ControllerCompiler(b.json, b.actionFilters).appendTo(b.routing.routes(), b.controllers);
+        if (!b.controllers.isEmpty()) {
+            // into the builder's routing, so that its middleware wraps the actions too; once
+            new ControllerCompiler(b.json, b.actionFilters).register(b.routing, b.controllers);
+            b.controllers.clear();
+        }
+        this.routes = b.routing.routes();
         this.netty = new NettyServer(config, routes, b.mappers, b.json);
     }
 
@@ -139,7 +143,8 @@ public final class Server implements AutoCloseable {
 
         /**
          * Adds annotated controllers ({@link dev.baton.controller}), compiled at {@link #build()}
-         * into routes beside the functional ones. May be called several times.
+         * into routes beside the functional ones, inside the top-level middleware. May be called
+         * several times.
          */
         public Builder controllers(Object... instances) {
             controllers.addAll(List.of(instances));

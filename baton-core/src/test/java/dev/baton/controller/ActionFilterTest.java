@@ -22,7 +22,8 @@ class ActionFilterTest {
 
     @BeforeAll
     static void start() {
-        server = ControllerServer.start(b -> b.actionFilter(new Tracing("global"))
+        server = ControllerServer.start(b -> b.config(c -> c.tracing(dev.baton.Tracing.ON_REQUEST))
+                .actionFilter(new Tracing("global"))
                 .actionFilter(new Outermost()), new Filtered(), new Unfiltered(), new Inheriting());
     }
 
@@ -235,6 +236,22 @@ class ActionFilterTest {
     }
 
     @Test
+    void topLevelMiddlewareWrapsTheActionsAndTheirFilters() throws Exception {
+        try (ControllerServer wrapped = ControllerServer.start(b -> b.routing(r -> r.use((ctx, next) -> {
+            List<String> trace = Filtered.traceOf(ctx);
+            trace.add("middleware");
+            return next.proceed().thenApply(response -> {
+                trace.add("middleware:after");
+                return response;
+            });
+        })), new Filtered())) {
+            var res = wrapped.get("/filtered/order");
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).startsWith("[\"middleware\",\"early:before\"").endsWith("\"middleware:after\"]");
+        }
+    }
+
+    @Test
     void aControllerWithoutDeclaredFiltersGetsTheGlobalOnes() throws Exception {
         var res = server.get("/plain/envelope/21");
         assertThat(res.body()).isEqualTo("envelope([21] -> 42)");
@@ -247,6 +264,15 @@ class ActionFilterTest {
         assertThat(res.body()).isEqualTo("[\"outermost:before\",\"class:before\",\"declared:before\","
                 + "\"async:before on async-filter\",\"action\",\"async:after\",\"declared:after\",\"class:after\","
                 + "\"outermost:after\"]");
+    }
+
+    @Test
+    void eachFilterMethodIsAStageOfTheThreadTraceOnTheThreadThatRanIt() throws Exception {
+        var res = server.send(server.request("/filtered/async").header(dev.baton.Tracing.HEADER, "1").build());
+        String timing = res.headers().firstValue("Server-Timing").orElseThrow();
+        // before on the worker; the filters outside the async one finish on the thread that completed its stage
+        assertThat(timing).containsPattern("filter;dur=[0-9.]+;desc=\"baton-worker-\\d+\"")
+                .containsPattern("filter;dur=[0-9.]+;desc=\"async-filter\"");
     }
 
     @Test

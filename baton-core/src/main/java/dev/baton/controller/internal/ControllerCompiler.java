@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  * handlers: one handler per mapped method, with its binders, filters, timeout and
  * execution model decided here so that nothing is looked up per request.
  *
- * <pre>{@code List<Route> all = new ControllerCompiler(json, globalFilters).appendTo(routing.routes(), controllers);}</pre>
+ * <pre>{@code new ControllerCompiler(json, globalFilters).register(routing, controllers);}</pre>
  */
 public final class ControllerCompiler {
     private final ArgumentBinders binders;
@@ -52,28 +52,29 @@ public final class ControllerCompiler {
         this.globalFilters = List.copyOf(globalFilters);
     }
 
-    /** {@code existing} followed by the routes of {@code controllers}; throws if a method and path are mapped twice. */
-    public List<Route> appendTo(List<Route> existing, List<?> controllers) {
-        Routing routing = new Routing();
+    /**
+     * Registers the routes of {@code controllers} on {@code routing}, after what it holds, so that
+     * its middleware applies to them too; throws if a method and path end up mapped twice.
+     */
+    public void register(Routing routing, List<?> controllers) {
+        List<Route> existing = routing.routes();
         List<String> origins = new ArrayList<>();
         for (Object controller : controllers) {
             compile(controller, routing, origins);
         }
-        List<Route> compiled = routing.routes();
+        List<Route> all = routing.routes();
         Map<String, String> seen = new HashMap<>();
         for (Route r : existing) {
             seen.putIfAbsent(key(r), "a handler registered with routing(...)");
         }
-        for (int i = 0; i < compiled.size(); i++) {
-            String previous = seen.putIfAbsent(key(compiled.get(i)), origins.get(i));
+        for (int i = 0; i < origins.size(); i++) {
+            Route r = all.get(existing.size() + i);
+            String previous = seen.putIfAbsent(key(r), origins.get(i));
             if (previous != null) {
-                throw new IllegalStateException("two actions are mapped to " + compiled.get(i) + ": " + previous
-                        + " and " + origins.get(i) + "; change the method or the path of one of them");
+                throw new IllegalStateException("two actions are mapped to " + r + ": " + previous + " and "
+                        + origins.get(i) + "; change the method or the path of one of them");
             }
         }
-        List<Route> all = new ArrayList<>(existing);
-        all.addAll(compiled);
-        return List.copyOf(all);
     }
 
     private void compile(Object controller, Routing routing, List<String> origins) {

@@ -1,6 +1,7 @@
 package dev.baton.controller.internal;
 
 import dev.baton.controller.ActionFilter;
+import dev.baton.internal.StageTrace;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutionException;
  * Runs an action inside its filters, outermost first: each filter's {@code before}, the action,
  * then each {@code after} (or {@code onException}) innermost first. Stays on the calling thread
  * while every step is synchronous; a step that returns a stage continues when it completes.
+ * On a traced request each filter method is a {@code filter} stage of the thread trace.
  */
 final class FilterPipeline {
     private final ActionFilter[] filters;
@@ -34,7 +36,7 @@ final class FilterPipeline {
         if (i == filters.length) {
             return action.run();
         }
-        Object before = filters[i].before(call);
+        Object before = traced(call, () -> filters[i].before(call));
         if (before instanceof CompletionStage<?> pending) {
             return pending.thenCompose(v -> v != null ? CompletableFuture.completedFuture(v)
                     : stage(() -> around(i, call, action)));
@@ -59,16 +61,32 @@ final class FilterPipeline {
 
     private Object succeeded(int i, ActionCall call, Object value) throws Exception {
         call.result(value);
-        return filters[i].after(call);
+        return traced(call, () -> filters[i].after(call));
     }
 
     private Object failed(int i, ActionCall call, Throwable error) throws Exception {
+        return traced(call, () -> {
+            try {
+                return filters[i].onException(call, error);
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new UndeclaredThrowableException(t);
+            }
+        });
+    }
+
+    /** Runs one filter method, reporting its time on this thread as a "filter" stage when the request is traced. */
+    private static Object traced(ActionCall call, Step step) throws Exception {
+        StageTrace trace = call.trace();
+        if (trace == null) {
+            return step.run();
+        }
+        long start = System.nanoTime();
         try {
-            return filters[i].onException(call, error);
-        } catch (Exception | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new UndeclaredThrowableException(t);
+            return step.run();
+        } finally {
+            trace.stage("filter", System.nanoTime() - start);
         }
     }
 

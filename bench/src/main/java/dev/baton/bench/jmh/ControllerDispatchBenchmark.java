@@ -13,6 +13,7 @@ import dev.baton.http.Param;
 import dev.baton.http.Request;
 import dev.baton.routing.Handler;
 import dev.baton.routing.Route;
+import dev.baton.routing.Routing;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -69,9 +70,9 @@ public class ControllerDispatchBenchmark {
 
     @Setup
     public void setUp() {
-        List<Route> routes = new ControllerCompiler(new ObjectMapper(), List.of())
-                .appendTo(List.of(), List.of(new Gizmos()));
-        for (Route r : routes) {
+        Routing routing = new Routing();
+        new ControllerCompiler(new ObjectMapper(), List.of()).register(routing, List.of(new Gizmos()));
+        for (Route r : routing.routes()) {
             if (r.pattern().equals("/gizmos/hello")) {
                 controllerHello = r.handler();
                 helloCtx = new BenchContext(r, new BenchRequest(Map.of(), Map.of()));
