@@ -30,6 +30,12 @@ public interface RequestContext {
     /** Async work started for this request; the server warns about and cancels what is still open at completion. */
     PendingWork pendingWork();
 
+    /**
+     * The event loop of the request's connection, as a scheduler for timers and short
+     * continuations. A stage completed here is written with no thread hop. Never block on it.
+     */
+    java.util.concurrent.ScheduledExecutorService scheduler();
+
     /** True once the response has been completed (written, timed out or abandoned). */
     boolean isCompleted();
 

@@ -77,4 +77,18 @@ class ThreadHopTest {
             assertThat(s.get("/virtual").body()).isEqualTo("true");
         }
     }
+
+    @Test
+    void aTimerOnTheRequestsSchedulerCompletesOnItsEventLoopWithNoFurtherHop() throws Exception {
+        AtomicReference<Thread> completed = new AtomicReference<>();
+        try (TestServer s = TestServer.start(r -> r.get("/timer", ctx -> {
+            ctx.onComplete(o -> completed.set(Thread.currentThread()));
+            CompletableFuture<String> done = new CompletableFuture<>();
+            ctx.scheduler().schedule(() -> done.complete("tick"), 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return done;
+        }))) {
+            assertThat(s.get("/timer").body()).isEqualTo("tick");
+            assertThat(completed.get().getName()).startsWith("baton-io");
+        }
+    }
 }

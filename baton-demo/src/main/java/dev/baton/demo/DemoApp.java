@@ -90,6 +90,7 @@ public final class DemoApp {
     private static CompletionStage<Map<String, Object>> async(RequestContext ctx) {
         String started = Thread.currentThread().getName();
         long ms = ctx.request().query("ms").asLong(200);
+        // a timer on another thread stands in for a slow backend: nothing waits meanwhile
         return delay(ms, "waited").thenApply(v -> Map.of("route", "async", "waitedMs", ms,
                 "startedOn", started, "completedOn", Thread.currentThread().getName()));
     }

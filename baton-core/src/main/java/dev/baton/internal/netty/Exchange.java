@@ -361,6 +361,11 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     }
 
     @Override
+    public java.util.concurrent.ScheduledExecutorService scheduler() {
+        return connection.eventLoop();
+    }
+
+    @Override
     public boolean isCompleted() {
         return outcome.get() != null;
     }

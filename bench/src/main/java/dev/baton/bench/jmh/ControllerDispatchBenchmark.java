@@ -224,6 +224,11 @@ public class ControllerDispatchBenchmark {
         }
 
         @Override
+        public java.util.concurrent.ScheduledExecutorService scheduler() {
+            throw new UnsupportedOperationException("not used by the benchmark");
+        }
+
+        @Override
         public boolean isCompleted() {
             return false;
         }
