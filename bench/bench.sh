@@ -8,6 +8,7 @@
 #   ./baton bench cost [options]            CPU time, allocated bytes and context switches per request
 #                                           (fixed young generation, COST_OPTS), per model and scenario
 #   ./baton bench jmh [regex] [jmh args]    JMH micro-benchmarks (defaults -f1 -wi 3 -w 1s -i 5 -r 1s)
+#   ./baton bench table FILE                the table again, from raw rows (ours or the peers' bench.sh)
 #
 # Options of the default run:
 #   --quick              short warm-up and runs (a smoke test, not a measurement)
@@ -21,7 +22,9 @@
 #
 # Environment: SERVER_CPUS (1) and WRK_CPUS (0) pin the server and wrk apart; JAVA_OPTS (the
 # peers' flags); C (64), D (5s), REPEAT (3), WARMUP_MAX (90 s per endpoint), SLOW_C (2000),
-# SLOW_D (10s), SLOW_MS (500). Only 127.0.0.1 is ever loaded; every run is bounded in time.
+# SLOW_D (10s), SLOW_MS (500); SERVER_ARGS, more bench-server options (e.g. "--request-timeout 0
+# --head-timeout 0 --idle-timeout 0" to see what the timers cost). Only 127.0.0.1 is ever
+# loaded; every run is bounded in time.
 # Raw rows go to bench/results/run-<time>.txt.
 set -uo pipefail
 MODE=run
@@ -33,7 +36,7 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"}
 SERVER_CPUS=${SERVER_CPUS:-1}; WRK_CPUS=${WRK_CPUS:-0}
 C=${C:-64}; D=${D:-5s}; REPEAT=${REPEAT:-3}; WARMUP_STEP=${WARMUP_STEP:-5}; WARMUP_MAX=${WARMUP_MAX:-90}
-SLOW_C=${SLOW_C:-2000}; SLOW_D=${SLOW_D:-10s}; SLOW_MS=${SLOW_MS:-500}
+SLOW_C=${SLOW_C:-2000}; SLOW_D=${SLOW_D:-10s}; SLOW_MS=${SLOW_MS:-500}; SERVER_ARGS=${SERVER_ARGS:-}
 tck=$(getconf CLK_TCK)
 started=()
 
@@ -191,7 +194,7 @@ start_target() { # target java-opts: starts it on a free port; sets SERVER_PID, 
       NAME=baton-$t
       # shellcheck disable=SC2086
       start_server "$logs/$NAME.log" "bench server ready" "$BASE/plaintext" \
-          "$java" $opts -jar "$jar" --port "$port" --model "$t" --timer "$TIMER" ;;
+          "$java" $opts -jar "$jar" --port "$port" --model "$t" --timer "$TIMER" $SERVER_ARGS ;;
   esac
 }
 
@@ -259,10 +262,22 @@ cost_table() { # raw-file
 
 # --- the table ----------------------------------------------------------------------------------
 table() { # raw-file: one row per target and scenario, the median-throughput sample, ratios vs netty
-  awk -v slow_ms="$SLOW_MS" '
-    function f(line, k,   parts, i, m) {
+  # also reads the ROW lines of ../shared/peers/bench.sh (peer=, rps=, no ok= nor conns=)
+  awk -v slow_ms="$SLOW_MS" -v slow_c="$SLOW_C" -v slow_d="$(secs "$SLOW_D")" '
+    function g(line, k,   parts, i, m) {
       m = split(line, parts, " ")
       for (i = 2; i <= m; i++) if (index(parts[i], k "=") == 1) return substr(parts[i], length(k) + 2)
+      return ""
+    }
+    function f(line, k,   v) {
+      v = g(line, k)
+      if (v != "") return v
+      if (k == "target") return g(line, "peer")
+      if (k == "ok_rps") return g(line, "rps")
+      if (k == "ok") return g(line, "requests")
+      if (k == "conns") return slow_c
+      if (k == "dur_s") return slow_d
+      if (k == "statuses") return "-"
       return ""
     }
     /^ROW / {
@@ -328,6 +343,10 @@ case "${1:-}" in
     exit 0 ;;
   cost)
     shift; MODE=cost ;;
+  table)
+    [ $# -eq 2 ] || die "usage: bench table RAW-FILE   (rows of this script or of the peers' bench.sh)"
+    table "$2"
+    exit 0 ;;
 esac
 
 QUICK=0; MODELS=WORKER,EVENT_LOOP,VIRTUAL; SCENARIOS=plaintext,json,slow,slow-blocking; PEERS=""; ROUNDS=1; TIMER=LOOP; BUILD=1
@@ -340,7 +359,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift ;;
     --timer) TIMER=$2; shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (try --help)" ;;
   esac
   shift
@@ -364,7 +383,7 @@ mkdir -p "$logs"
   echo "# baton bench $MODE $(date -u +%FT%TZ) git $(git -C "$root" rev-parse --short HEAD 2> /dev/null)$(git -C "$root" diff --quiet 2> /dev/null || echo -dirty)"
   echo "# $("$java" -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1); $(nproc) cpus: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
   if [ "$MODE" = cost ]; then opts=$COST_OPTS; else opts=$JAVA_OPTS; fi
-  echo "# JAVA_OPTS=$opts server_cpus=$SERVER_CPUS wrk_cpus=$WRK_CPUS c=$C d=$D repeat=$REPEAT warmup<=${WARMUP_MAX}s slow: c=$SLOW_C d=$SLOW_D ms=$SLOW_MS timer=$TIMER"
+  echo "# JAVA_OPTS=$opts server_cpus=$SERVER_CPUS wrk_cpus=$WRK_CPUS c=$C d=$D repeat=$REPEAT warmup<=${WARMUP_MAX}s slow: c=$SLOW_C d=$SLOW_D ms=$SLOW_MS timer=$TIMER server_args=$SERVER_ARGS"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$raw"
 for round in $(seq 1 "$ROUNDS"); do

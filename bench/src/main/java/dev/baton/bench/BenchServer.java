@@ -77,6 +77,16 @@ public final class BenchServer {
         if (o.queue >= 0) {
             config.requestQueueCapacity(o.queue);
         }
+        // 0 switches a timer off: to measure what the per-request and per-connection timers cost
+        if (o.requestTimeoutMs >= 0) {
+            config.requestTimeout(Duration.ofMillis(o.requestTimeoutMs));
+        }
+        if (o.headTimeoutMs >= 0) {
+            config.requestHeadTimeout(Duration.ofMillis(o.headTimeoutMs));
+        }
+        if (o.idleTimeoutMs >= 0) {
+            config.idleTimeout(Duration.ofMillis(o.idleTimeoutMs));
+        }
         // the routes are registered before the server exists, the event loops only after: hand them over late
         EventLoopGroup[] loops = new EventLoopGroup[1];
         Server server = Server.builder().config(config.build()).routing(r -> {
@@ -111,9 +121,11 @@ public final class BenchServer {
     }
 
     /** Command-line options. */
-    public record Options(String host, int port, ExecutionModel model, Timer timer, int workers, int queue) {
+    public record Options(String host, int port, ExecutionModel model, Timer timer, int workers, int queue,
+                          int requestTimeoutMs, int headTimeoutMs, int idleTimeoutMs) {
         static final String USAGE = "usage: BenchServer [--port N] [--host H] [--model WORKER|EVENT_LOOP|VIRTUAL] "
-                + "[--timer LOOP|JDK] [--workers N] [--queue N]";
+                + "[--timer LOOP|JDK] [--workers N] [--queue N] [--request-timeout MS] [--head-timeout MS] "
+                + "[--idle-timeout MS]   (a timeout of 0 means none; unset ones keep the server defaults)";
 
         static Options parse(String... args) {
             String host = "127.0.0.1";
@@ -122,6 +134,9 @@ public final class BenchServer {
             Timer timer = Timer.LOOP;
             int workers = 0;
             int queue = -1;
+            int requestTimeout = -1;
+            int headTimeout = -1;
+            int idleTimeout = -1;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("-h") || name.equals("--help")) {
@@ -138,10 +153,13 @@ public final class BenchServer {
                     case "--timer" -> timer = Timer.valueOf(v.toUpperCase(Locale.ROOT));
                     case "--workers" -> workers = number(name, v);
                     case "--queue" -> queue = number(name, v);
+                    case "--request-timeout" -> requestTimeout = number(name, v);
+                    case "--head-timeout" -> headTimeout = number(name, v);
+                    case "--idle-timeout" -> idleTimeout = number(name, v);
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             }
-            return new Options(host, port, model, timer, workers, queue);
+            return new Options(host, port, model, timer, workers, queue, requestTimeout, headTimeout, idleTimeout);
         }
 
         private static int number(String name, String v) {
