@@ -49,7 +49,7 @@ build() {
       -newer "$jar" -print -quit 2>/dev/null)
   if [ -f "$jar" ] && [ -z "$stale" ] && [ "${1:-}" != force ]; then return 0; fi
   say "bench: building $jar"
-  (cd "$root" && mvn -q -B package -DskipTests -pl bench -am) || die "the build failed"
+  (cd "$root" && mvn -q -B -Dstyle.color=never package -DskipTests -pl bench -am) || die "the build failed"
 }
 
 require_wrk() {
@@ -66,9 +66,12 @@ pinned() { # cpu-list: the taskset prefix, empty when there is nothing to pin to
   if [ -n "$1" ] && command -v taskset > /dev/null && [ "$(nproc)" -gt 1 ]; then echo "taskset -c $1"; fi
 }
 
-free_port() { # first port >= $1 nobody listens on
+free_port() { # first port >= $1 nobody listens on (of the next 200)
   local p=$1
-  while (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null; do p=$((p + 1)); done
+  while (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null; do
+    p=$((p + 1))
+    (( p < $1 + 200 )) || die "no free port in $1..$p"
+  done
   echo "$p"
 }
 
