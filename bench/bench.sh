@@ -169,6 +169,9 @@ start_server() { # log ready-regex|"" url command...: starts pinned, waits until
     sleep 0.25
   done
   curl -s -o /dev/null --max-time 2 "$url" || { say "bench: $url does not answer"; stop_server "$SERVER_PID"; return 1; }
+  # a server that names its pid (ours does) wins over $!, which is a wrapper when the shell forks twice
+  local named; named=$(sed -nE 's/.* pid ([0-9]+)$/\1/p' "$log" | head -1)
+  if [ -n "$named" ] && [ "$named" != "$SERVER_PID" ]; then SERVER_PID=$named; started+=("$named"); fi
 }
 
 stop_server() { # pid: TERM, then KILL after 5 s (a stalled event loop never drains)
