@@ -1,0 +1,173 @@
+package dev.baton.bench;
+
+import dev.baton.ExecutionModel;
+import dev.baton.Server;
+import dev.baton.ServerConfig;
+import dev.baton.context.RequestContext;
+import dev.baton.http.HttpException;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load-test server: the three endpoints of the peer servers, every route in one execution
+ * model, so that {@code ./baton bench} can show what each model costs.
+ *
+ * <pre>{@code java -jar bench/target/baton-bench.jar --port 8080 --model EVENT_LOOP}</pre>
+ *
+ * <ul>
+ *   <li>{@code GET /plaintext}: {@code Hello, World!}</li>
+ *   <li>{@code GET /json}: {@code {"message":"Hello, World!"}} through Jackson</li>
+ *   <li>{@code GET /slow?ms=N}: {@code ok} after N ms of non-blocking waiting (a timer completes the stage)</li>
+ *   <li>{@code GET /slow-blocking?ms=N}: {@code ok} after {@code Thread.sleep(N)}, to show what blocking costs</li>
+ * </ul>
+ */
+public final class BenchServer {
+    private static final String HELLO = "Hello, World!";
+    private static final long MAX_DELAY_MS = 60_000;
+
+    /** The JSON body, serialized by the server's Jackson mapper. */
+    public record Message(String message) {
+    }
+
+    /** Which timer completes {@code /slow}. */
+    public enum Timer {
+        /** A task scheduled on a Netty event loop of the server: completes on the I/O thread, no extra hop. */
+        LOOP,
+        /** {@code CompletableFuture.completeOnTimeout}: the JDK's single delayer thread, then a hop to the I/O thread. */
+        JDK
+    }
+
+    private BenchServer() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench server: " + e.getMessage());
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        Server server = start(o);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(Duration.ofMillis(500));
+            stopped.countDown();
+        }, "bench-shutdown"));
+        System.out.printf("bench server ready on port %d model %s timer %s workers %d queue %d pid %d%n",
+                server.port(), o.model, o.timer, server.config().workerThreads(), server.config().requestQueueCapacity(),
+                ProcessHandle.current().pid());
+        System.out.flush();
+        stopped.await();
+    }
+
+    /** Builds and starts the server described by {@code o}. */
+    public static Server start(Options o) {
+        ServerConfig.Builder config = ServerConfig.builder().port(o.port).host(o.host).defaultExecution(o.model);
+        if (o.workers > 0) {
+            config.workerThreads(o.workers);
+        }
+        if (o.queue >= 0) {
+            config.requestQueueCapacity(o.queue);
+        }
+        // 0 switches a timer off: to measure what the per-request and per-connection timers cost
+        if (o.requestTimeoutMs >= 0) {
+            config.requestTimeout(Duration.ofMillis(o.requestTimeoutMs));
+        }
+        if (o.headTimeoutMs >= 0) {
+            config.requestHeadTimeout(Duration.ofMillis(o.headTimeoutMs));
+        }
+        if (o.idleTimeoutMs >= 0) {
+            config.idleTimeout(Duration.ofMillis(o.idleTimeoutMs));
+        }
+        // the routes are registered before the server exists, the event loops only after: hand them over late
+        EventLoopGroup[] loops = new EventLoopGroup[1];
+        Server server = Server.builder().config(config.build()).routing(r -> {
+            r.get("/plaintext", ctx -> HELLO);
+            r.get("/json", ctx -> new Message(HELLO));
+            r.get("/slow", ctx -> delay(o.timer, loops[0], millis(ctx)));
+            r.get("/slow-blocking", ctx -> {
+                Thread.sleep(millis(ctx));
+                return "ok";
+            });
+        }).build();
+        loops[0] = server.eventLoopGroup();
+        return server.start();
+    }
+
+    private static long millis(RequestContext ctx) {
+        long ms = ctx.request().query("ms").asLong(500);
+        if (ms < 0 || ms > MAX_DELAY_MS) {
+            throw HttpException.badRequest("ms must be 0.." + MAX_DELAY_MS + ", got " + ms);
+        }
+        return ms;
+    }
+
+    /** "ok" after {@code ms}, without holding a thread. */
+    static CompletionStage<String> delay(Timer timer, EventLoopGroup loops, long ms) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        if (timer == Timer.JDK) {
+            return done.completeOnTimeout("ok", ms, TimeUnit.MILLISECONDS);
+        }
+        loops.next().schedule(() -> done.complete("ok"), ms, TimeUnit.MILLISECONDS);
+        return done;
+    }
+
+    /** Command-line options. */
+    public record Options(String host, int port, ExecutionModel model, Timer timer, int workers, int queue,
+                          int requestTimeoutMs, int headTimeoutMs, int idleTimeoutMs) {
+        static final String USAGE = "usage: BenchServer [--port N] [--host H] [--model WORKER|EVENT_LOOP|VIRTUAL] "
+                + "[--timer LOOP|JDK] [--workers N] [--queue N] [--request-timeout MS] [--head-timeout MS] "
+                + "[--idle-timeout MS]   (a timeout of 0 means none; unset ones keep the server defaults)";
+
+        static Options parse(String... args) {
+            String host = "127.0.0.1";
+            int port = 8080;
+            ExecutionModel model = ServerConfig.builder().build().defaultExecution();
+            Timer timer = Timer.LOOP;
+            int workers = 0;
+            int queue = -1;
+            int requestTimeout = -1;
+            int headTimeout = -1;
+            int idleTimeout = -1;
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i];
+                if (name.equals("-h") || name.equals("--help")) {
+                    throw new IllegalArgumentException("help");
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for " + name);
+                }
+                String v = args[++i];
+                switch (name) {
+                    case "--port" -> port = number(name, v);
+                    case "--host" -> host = v;
+                    case "--model" -> model = ExecutionModel.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_'));
+                    case "--timer" -> timer = Timer.valueOf(v.toUpperCase(Locale.ROOT));
+                    case "--workers" -> workers = number(name, v);
+                    case "--queue" -> queue = number(name, v);
+                    case "--request-timeout" -> requestTimeout = number(name, v);
+                    case "--head-timeout" -> headTimeout = number(name, v);
+                    case "--idle-timeout" -> idleTimeout = number(name, v);
+                    default -> throw new IllegalArgumentException("unknown option " + name);
+                }
+            }
+            return new Options(host, port, model, timer, workers, queue, requestTimeout, headTimeout, idleTimeout);
+        }
+
+        private static int number(String name, String v) {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " needs a number, got '" + v + "'");
+            }
+        }
+    }
+}
