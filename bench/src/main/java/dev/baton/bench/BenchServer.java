@@ -5,7 +5,6 @@ import dev.baton.Server;
 import dev.baton.ServerConfig;
 import dev.baton.context.RequestContext;
 import dev.baton.http.HttpException;
-import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +35,7 @@ public final class BenchServer {
 
     /** Which timer completes {@code /slow}. */
     public enum Timer {
-        /** A task scheduled on a Netty event loop of the server: completes on the I/O thread, no extra hop. */
+        /** A task scheduled on the request's event loop ({@code ctx.scheduler()}): completes on the I/O thread, no extra hop. */
         LOOP,
         /** {@code CompletableFuture.completeOnTimeout}: the JDK's single delayer thread, then a hop to the I/O thread. */
         JDK
@@ -82,23 +81,21 @@ public final class BenchServer {
             config.requestTimeout(Duration.ofMillis(o.requestTimeoutMs));
         }
         if (o.headTimeoutMs >= 0) {
-            config.requestHeadTimeout(Duration.ofMillis(o.headTimeoutMs));
+            // a head timeout must be positive; 0 here means "as good as off"
+            config.requestHeadTimeout(o.headTimeoutMs == 0 ? Duration.ofDays(1) : Duration.ofMillis(o.headTimeoutMs));
         }
         if (o.idleTimeoutMs >= 0) {
             config.idleTimeout(Duration.ofMillis(o.idleTimeoutMs));
         }
-        // the routes are registered before the server exists, the event loops only after: hand them over late
-        EventLoopGroup[] loops = new EventLoopGroup[1];
         Server server = Server.builder().config(config.build()).routing(r -> {
             r.get("/plaintext", ctx -> HELLO);
             r.get("/json", ctx -> new Message(HELLO));
-            r.get("/slow", ctx -> delay(o.timer, loops[0], millis(ctx)));
+            r.get("/slow", ctx -> delay(o.timer, ctx, millis(ctx)));
             r.get("/slow-blocking", ctx -> {
                 Thread.sleep(millis(ctx));
                 return "ok";
             });
         }).build();
-        loops[0] = server.eventLoopGroup();
         return server.start();
     }
 
@@ -111,12 +108,13 @@ public final class BenchServer {
     }
 
     /** "ok" after {@code ms}, without holding a thread. */
-    static CompletionStage<String> delay(Timer timer, EventLoopGroup loops, long ms) {
+    static CompletionStage<String> delay(Timer timer, RequestContext ctx, long ms) {
         CompletableFuture<String> done = new CompletableFuture<>();
         if (timer == Timer.JDK) {
             return done.completeOnTimeout("ok", ms, TimeUnit.MILLISECONDS);
         }
-        loops.next().schedule(() -> done.complete("ok"), ms, TimeUnit.MILLISECONDS);
+        // the connection's own event loop: the stage completes where the response is written
+        ctx.scheduler().schedule(() -> done.complete("ok"), ms, TimeUnit.MILLISECONDS);
         return done;
     }
 

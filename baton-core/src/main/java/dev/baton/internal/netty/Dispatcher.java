@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Takes a decoded request on its event loop, routes it, admits it (in-flight cap, request
@@ -198,11 +199,20 @@ final class Dispatcher {
         }
         Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos, trace);
         conn.begin(ex);
-        ex.armTimeout(timerMillis);
+        long timeoutAt = timerMillis == 0 ? 0 : arrivalNanos + TimeUnit.MILLISECONDS.toNanos(timerMillis);
         switch (model(route)) {
-            case EVENT_LOOP -> ex.execute();
-            case VIRTUAL -> virtualThreads.execute(ex::execute);
+            case EVENT_LOOP -> {
+                ex.execute();
+                if (!ex.isCompleted()) {
+                    conn.watchTimeout(ex, timeoutAt); // only a request still pending needs the timer
+                }
+            }
+            case VIRTUAL -> {
+                conn.watchTimeout(ex, timeoutAt);
+                virtualThreads.execute(ex::execute);
+            }
             case WORKER -> {
+                conn.watchTimeout(ex, timeoutAt);
                 if (!workers.trySubmit(ex::execute) && ex.reject()) {
                     metrics.rejected.increment();
                     conn.send(ex, unavailable("the request queue is full", path));

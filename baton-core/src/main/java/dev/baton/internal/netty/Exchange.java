@@ -8,7 +8,6 @@ import dev.baton.context.RequestContext;
 import dev.baton.http.Request;
 import dev.baton.http.Response;
 import dev.baton.routing.Route;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -53,7 +52,8 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private volatile boolean syncStageReported;
     private volatile Boolean handlerReturnedStage;
     private volatile boolean actionTraced;
-    private ScheduledFuture<?> timer;
+    /** When the timeout fires (System.nanoTime), 0 for none; watched by the connection's single timer. */
+    volatile long timeoutAtNanos;
 
     Exchange(Dispatcher dispatcher, ConnectionHandler connection, NettyRequest request, Route route, Deadline deadline,
              boolean keepAlive, boolean head, long arrivalNanos, RequestTrace trace) {
@@ -70,12 +70,6 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         this.arrivalNanos = arrivalNanos;
     }
 
-    /** Arms the timeout on the connection's event loop. */
-    void armTimeout(long millis) {
-        if (millis > 0) {
-            timer = connection.eventLoop().schedule(this::timeout, millis, TimeUnit.MILLISECONDS);
-        }
-    }
 
     /** Runs the handler on the current thread; a no-op if the request already ended (timed out while queued). */
     void execute() {
@@ -242,7 +236,6 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
 
     /** The async timeout fired (on the event loop). */
     void timeout() {
-        timer = null;
         if (!finish(Outcome.TIMED_OUT)) {
             return;
         }
@@ -281,10 +274,6 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private boolean finish(Outcome how) {
         if (!outcome.compareAndSet(null, how)) {
             return false;
-        }
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
         }
         java.util.List<String> abandoned = pendingWork.abandonAll();
         if (!abandoned.isEmpty() && !syncStageReported

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +35,13 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         ChannelPipeline p = ch.pipeline();
         long idle = config.idleTimeout().toMillis();
         if (idle > 0) {
-            p.addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+            p.addLast(new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS)); // reads only: no listener per write
         }
         addRequestDecoding(p, config);
         p.addLast(new ConnectionHandler(dispatcher));
     }
 
-    /** Strict scanner, Netty's codec, aggregator: bytes in, FullHttpRequest or RejectedRequest out. Tests build the same. */
+    /** Strict scanner, Netty's codec, request aggregator: bytes in, FullHttpRequest or RejectedRequest out. Tests build the same. */
     static void addRequestDecoding(ChannelPipeline p, ServerConfig config) {
         // the scanner enforces the documented limits; Netty's own are a little wider so that
         // they only ever act as a second line of defence
@@ -55,6 +54,6 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                 .setValidateHeaders(true);
         p.addLast(new StrictRequestScanner(config));
         p.addLast(new HttpServerCodec(decoder));
-        p.addLast(new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodySize()), true));
+        p.addLast(new RequestAggregator(config.maxBodySize()));
     }
 }

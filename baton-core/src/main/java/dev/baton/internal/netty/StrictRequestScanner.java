@@ -43,7 +43,10 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     /** Bytes left in the fixed-length body or in the current chunk. */
     private long remaining;
     private long bodyBytes;
+    /** One timer per connection, re-armed lazily: no task is scheduled or cancelled per request. */
     private ScheduledFuture<?> headTimer;
+    /** When the head being read began; 0 between heads. */
+    private long headStartNanos;
 
     // the field section (head or trailers) being read
     private boolean sawRequestLine;
@@ -95,7 +98,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         while (validated < readable) {
             switch (state) {
                 case HEAD, TRAILERS -> {
-                    if (state == State.HEAD && !sawRequestLine && headTimer == null) {
+                    if (state == State.HEAD && headStartNanos == 0) {
                         startHeadTimer(ctx);
                     }
                     if (!fieldSectionLine(readable)) {
@@ -312,20 +315,40 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private void startHeadTimer(ChannelHandlerContext ctx) {
-        long ms = config.requestHeadTimeout().toMillis();
-        if (ms > 0) {
-            headTimer = ctx.executor().schedule(() -> {
-                headTimer = null;
-                if (state == State.HEAD) {
-                    reject(ctx, new RejectedRequest(408, "the request head did not arrive within " + ms + " ms"));
-                    // outside a read: close the read the handlers after us think they are in
-                    ctx.fireChannelReadComplete();
-                }
-            }, ms, TimeUnit.MILLISECONDS);
+        headStartNanos = ctx.executor().ticker().nanoTime();
+        if (headTimer == null) {
+            armHeadTimer(ctx, config.requestHeadTimeout().toNanos());
         }
     }
 
+    private void armHeadTimer(ChannelHandlerContext ctx, long nanos) {
+        headTimer = ctx.executor().schedule(() -> headTimerFired(ctx), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void headTimerFired(ChannelHandlerContext ctx) {
+        headTimer = null;
+        if (state == State.REJECTED || headStartNanos == 0) {
+            return; // no head in progress: the next one re-arms
+        }
+        long limit = config.requestHeadTimeout().toNanos();
+        long waited = ctx.executor().ticker().nanoTime() - headStartNanos;
+        if (waited < limit) {
+            armHeadTimer(ctx, limit - waited); // a later head than the one that armed it
+            return;
+        }
+        reject(ctx, new RejectedRequest(408, "the request head did not arrive within "
+                + config.requestHeadTimeout().toMillis() + " ms"));
+        // outside a read: close the read the handlers after us think they are in
+        ctx.fireChannelReadComplete();
+    }
+
+    /** The head is complete: the timer, if it fires, finds nothing to do. */
     private void cancelHeadTimer() {
+        headStartNanos = 0;
+    }
+
+    private void stopHeadTimer() {
+        headStartNanos = 0;
         if (headTimer != null) {
             headTimer.cancel(false);
             headTimer = null;
@@ -340,7 +363,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseAll() {
-        cancelHeadTimer();
+        stopHeadTimer();
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;

@@ -49,6 +49,12 @@ public final class RouteTable {
                     + ": " + previous.route + " and " + route);
         }
         node.routes.put(route.method(), new Entry(route, List.copyOf(names)));
+        Set<String> allowed = new TreeSet<>(node.routes.keySet());
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        allowed.add("OPTIONS");
+        node.allowed = java.util.Collections.unmodifiableSet(allowed); // computed once, not per request
     }
 
     /** Looks up {@code method} and the decoded path segments. */
@@ -60,23 +66,19 @@ public final class RouteTable {
         Map<String, Entry> routes = found.routes;
         String effective = method.equals("HEAD") && !routes.containsKey("HEAD") ? "GET" : method;
         Entry e = routes.get(effective);
-        Set<String> allowed = new TreeSet<>(routes.keySet());
-        if (allowed.contains("GET")) {
-            allowed.add("HEAD");
-        }
-        allowed.add("OPTIONS");
+        Set<String> allowed = found.allowed;
         if (e == null) {
             return new Match(null, Map.of(), allowed);
         }
         return new Match(e.route, e.bind(found.values), allowed);
     }
 
-    private record Found(Map<String, Entry> routes, List<String> values) {
+    private record Found(Map<String, Entry> routes, Set<String> allowed, List<String> values) {
     }
 
     private static Found lookup(Node node, List<String> path, int i, List<String> values) {
         if (i == path.size()) {
-            return node.routes.isEmpty() ? null : new Found(node.routes, values);
+            return node.routes.isEmpty() ? null : new Found(node.routes, node.allowed, values);
         }
         String seg = path.get(i);
         Node lit = node.literals.get(seg);
@@ -118,6 +120,7 @@ public final class RouteTable {
     }
 
     private static final class Node {
+        Set<String> allowed = Set.of();
         final Map<String, Node> literals = new HashMap<>();
         Node param;
         final Map<String, Entry> routes = new LinkedHashMap<>();

@@ -1,0 +1,151 @@
+package dev.baton.internal.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Joins a request head and its body chunks into one {@link FullHttpRequest}. Unlike Netty's
+ * general aggregator it allocates nothing for the common bodiless request, and it relies on
+ * the {@link StrictRequestScanner} in front for the size limit and for refusing unknown
+ * expectations; it answers {@code Expect: 100-continue} itself.
+ */
+final class RequestAggregator extends ChannelInboundHandlerAdapter {
+    private final long maxBodySize;
+    private HttpRequest head;
+    private ByteBuf body;
+    private boolean skipping;
+
+    RequestAggregator(long maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest req) {
+            start(ctx, req);
+            if (msg instanceof HttpContent content) {
+                content(ctx, content); // a decoder that emits full messages at once
+            }
+        } else if (msg instanceof HttpContent content) {
+            content(ctx, content);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest req) {
+        releaseBody();
+        skipping = false;
+        if (req.decoderResult().isFailure()) {
+            // pass the failure on at once; drop whatever content the decoder still emits for it
+            skipping = true;
+            FullHttpRequest failed = full(req, Unpooled.EMPTY_BUFFER, null);
+            failed.setDecoderResult(req.decoderResult());
+            head = null;
+            ctx.fireChannelRead(failed);
+            return;
+        }
+        head = req;
+        if (HttpUtil.is100ContinueExpected(req)) {
+            req.headers().remove(HttpHeaderNames.EXPECT);
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+    }
+
+    private void content(ChannelHandlerContext ctx, HttpContent content) {
+        if (skipping || head == null) {
+            ReferenceCountUtil.release(content);
+            return;
+        }
+        DecoderResult result = content.decoderResult();
+        ByteBuf data = content.content();
+        if (data.isReadable()) {
+            append(ctx, data.retain());
+        }
+        boolean last = content instanceof LastHttpContent;
+        HttpHeaders trailers = last ? ((LastHttpContent) content).trailingHeaders() : null;
+        content.release();
+        if (result.isFailure()) {
+            FullHttpRequest failed = full(head, Unpooled.EMPTY_BUFFER, null);
+            failed.setDecoderResult(result);
+            releaseBody();
+            head = null;
+            skipping = true;
+            ctx.fireChannelRead(failed);
+            return;
+        }
+        if (last) {
+            HttpRequest req = head;
+            ByteBuf all = body == null ? Unpooled.EMPTY_BUFFER : body;
+            head = null;
+            body = null;
+            if (HttpUtil.isTransferEncodingChunked(req)) {
+                HttpUtil.setTransferEncodingChunked(req, false);
+                req.headers().set(HttpHeaderNames.CONTENT_LENGTH, all.readableBytes());
+            }
+            ctx.fireChannelRead(full(req, all, trailers));
+        }
+    }
+
+    private void append(ChannelHandlerContext ctx, ByteBuf data) {
+        if (body == null) {
+            body = data;
+        } else {
+            CompositeByteBuf composite;
+            if (body instanceof CompositeByteBuf c) {
+                composite = c;
+            } else {
+                composite = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+                composite.addComponent(true, body);
+                body = composite;
+            }
+            composite.addComponent(true, data);
+        }
+        if (body.readableBytes() > maxBodySize) {
+            // the scanner refuses such bodies first; this is a second line of defence
+            throw new IllegalStateException("request body over " + maxBodySize + " bytes");
+        }
+    }
+
+    private static FullHttpRequest full(HttpRequest req, ByteBuf content, HttpHeaders trailers) {
+        return new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(), content, req.headers(),
+                trailers == null ? io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE : trailers);
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseBody();
+        head = null;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseBody();
+    }
+}
