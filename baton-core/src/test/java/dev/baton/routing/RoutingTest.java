@@ -40,6 +40,8 @@ class RoutingTest {
             r.get("/empty", ctx -> null);
             r.get("/bytes", ctx -> new byte[] {1, 2, 3});
             r.get("/map", ctx -> Map.of("k", "v"));
+            r.get("/files/{name}", ctx -> "file " + ctx.request().path("name").asString());
+            r.post("/files/upload", ctx -> "uploaded");
         });
     }
 
@@ -128,6 +130,20 @@ class RoutingTest {
             raw.send("HEAD /map HTTP/1.1\r\nHost: x\r\n\r\nGET /map HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(raw.readResponse()).contains("content-length: 9").doesNotContain("{");
             assertThat(raw.readResponse()).endsWith("{\"k\":\"v\"}");
+        }
+    }
+
+    @Test
+    void aParameterRouteStillMatchesWhenALiteralSiblingOnlyHasAnotherMethod() throws Exception {
+        assertThat(s.get("/files/upload").body()).isEqualTo("file upload");
+        assertThat(s.send(s.request("/files/upload").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build())
+                .body()).isEqualTo("uploaded");
+        assertThat(s.get("/files/a+b").body()).isEqualTo("file a+b");
+        assertThat(s.get("/files/%E2%82%AC").body()).isEqualTo("file \u20ac");
+        try (RawHttp raw = new RawHttp(s.port())) {
+            RawHttp.Result bad = raw.send("GET /files/%zz HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.text()).contains("application/problem+json", "bad escape");
         }
     }
 

@@ -92,7 +92,7 @@ final class Dispatcher {
     void handlerStarted(Exchange ex) {
         ExecutionModel m = model(ex.route);
         if (m == ExecutionModel.EVENT_LOOP && watchdog != null) {
-            watchdog.running(ex.route.toString());
+            watchdog.running(ex.connection.eventLoop(), ex.route);
         } else if (m == ExecutionModel.VIRTUAL && pinned != null) {
             pinned.started(ex.route.toString());
         }
@@ -101,7 +101,7 @@ final class Dispatcher {
     void handlerEnded(Exchange ex) {
         ExecutionModel m = model(ex.route);
         if (m == ExecutionModel.EVENT_LOOP && watchdog != null) {
-            watchdog.running(null);
+            watchdog.running(ex.connection.eventLoop(), null);
         } else if (m == ExecutionModel.VIRTUAL && pinned != null) {
             pinned.ended(ex.route.toString());
         }
@@ -133,13 +133,15 @@ final class Dispatcher {
         boolean head = method.equals("HEAD");
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String uri = req.uri();
-        List<String> segments;
         String path;
         NettyRequest request;
+        RouteTable.Match match;
         try {
-            QueryStringDecoder decoder = new QueryStringDecoder(originForm(uri));
-            path = decoder.path();
-            segments = decodeSegments(decoder.rawPath());
+            String target = originForm(uri);
+            int query = target.indexOf('?');
+            String rawPath = query < 0 ? target : target.substring(0, query);
+            path = rawPath.indexOf('%') < 0 ? rawPath : new QueryStringDecoder(target).path();
+            match = routes.find(method, rawPath);
             byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;
             request = new NettyRequest(method, uri, path, req.protocolVersion().text(), req.headers(), body,
                     (InetSocketAddress) conn.remoteAddress(), json);
@@ -160,7 +162,6 @@ final class Dispatcher {
                     keepAlive, head, false);
             return;
         }
-        RouteTable.Match match = routes.find(method, segments);
         Route route = match.route();
         if (route == null) {
             if (match.allowed().isEmpty()) {
@@ -286,14 +287,5 @@ final class Dispatcher {
             return "/" + (query >= 0 ? uri.substring(query) : "");
         }
         return uri.substring(slash);
-    }
-
-    private static List<String> decodeSegments(String rawPath) {
-        List<String> raw = RouteTable.segments(rawPath.isEmpty() ? "/" : rawPath);
-        List<String> out = new ArrayList<>(raw.size());
-        for (String s : raw) {
-            out.add(s.indexOf('%') < 0 ? s : QueryStringDecoder.decodeComponent(s));
-        }
-        return out;
     }
 }

@@ -5,7 +5,6 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,8 +17,8 @@ final class EventLoopWatchdog {
     private final long thresholdNanos;
     private final SafetyNets nets;
     private final List<Probe> probes = new ArrayList<>();
-    /** The route each event loop thread is running a handler for, if any. */
-    private final Map<Thread, String> running = new ConcurrentHashMap<>();
+    /** Each loop's probe, found by the loop: built at start, read-only after. */
+    private final Map<EventExecutor, Probe> byLoop = new java.util.IdentityHashMap<>();
     private volatile boolean stopped;
     private Thread thread;
 
@@ -33,6 +32,7 @@ final class EventLoopWatchdog {
             Probe p = new Probe(loop);
             loop.submit(() -> p.thread = Thread.currentThread()).awaitUninterruptibly(5, TimeUnit.SECONDS);
             probes.add(p);
+            byLoop.put(loop, p);
         }
         thread = Thread.ofPlatform().daemon().name("baton-watchdog").start(this::watch);
     }
@@ -44,12 +44,11 @@ final class EventLoopWatchdog {
         }
     }
 
-    /** A handler starts (route) or ends (null) on the current event loop thread. */
-    void running(String route) {
-        if (route == null) {
-            running.remove(Thread.currentThread());
-        } else {
-            running.put(Thread.currentThread(), route);
+    /** A handler starts (route) or ends (null) on {@code loop}'s thread. A field write, no map update. */
+    void running(EventExecutor loop, Object route) {
+        Probe p = byLoop.get(loop);
+        if (p != null) {
+            p.route = route;
         }
     }
 
@@ -68,6 +67,8 @@ final class EventLoopWatchdog {
         final EventExecutor loop;
         volatile Thread thread;
         volatile long sentAt;
+        /** What the loop runs now; written by the loop, read by the watchdog: staleness is harmless. */
+        volatile Object route;
         boolean reported;
 
         Probe(EventExecutor loop) {
@@ -85,7 +86,8 @@ final class EventLoopWatchdog {
                 loop.execute(this);
             } else if (!reported && now - sent > thresholdNanos && thread != null) {
                 reported = true;
-                String route = running.getOrDefault(thread, "(no handler: event loop code outside a route)");
+                Object r = route;
+                String route = r == null ? "(no handler: event loop code outside a route)" : r.toString();
                 nets.blockedEventLoop(route, thread.getName(), (now - sent) / 1_000_000, thresholdNanos / 1_000_000,
                         thread.getStackTrace());
             }

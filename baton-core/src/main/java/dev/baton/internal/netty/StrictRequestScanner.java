@@ -67,6 +67,14 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             in.release();
             return;
         }
+        if (in.isDirect() && cumulation == null) {
+            // one bulk copy to the heap: every byte of a head is read several times (here and in
+            // Netty's decoder), and per-byte reads of direct memory are slow without Unsafe (JDK 24+)
+            ByteBuf heap = ctx.alloc().heapBuffer(in.readableBytes());
+            heap.writeBytes(in);
+            in.release();
+            in = heap;
+        }
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         RejectedRequest.Violation violation = null;
         try {

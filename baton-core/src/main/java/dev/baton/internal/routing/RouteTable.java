@@ -15,6 +15,8 @@ import java.util.TreeSet;
  */
 public final class RouteTable {
     private final Node root = new Node();
+    /** Nodes of patterns without parameters, by path: the common case is one hash lookup. */
+    private final Map<String, Node> staticPaths = new HashMap<>();
 
     public RouteTable(List<Route> routes) {
         for (Route r : routes) {
@@ -43,6 +45,9 @@ public final class RouteTable {
                 node = node.literals.computeIfAbsent(seg, k -> new Node());
             }
         }
+        if (names.isEmpty()) {
+            staticPaths.put(normalize(route.pattern()), node);
+        }
         Entry previous = node.routes.get(route.method());
         if (previous != null) {
             throw new IllegalStateException("two routes for " + route.method() + " " + route.pattern()
@@ -57,46 +62,95 @@ public final class RouteTable {
         node.allowed = java.util.Collections.unmodifiableSet(allowed); // computed once, not per request
     }
 
-    /** Looks up {@code method} and the decoded path segments. */
-    public Match find(String method, List<String> path) {
-        Found found = lookup(root, path, 0, new ArrayList<>());
+    /**
+     * Looks up {@code method} on a raw (still percent-encoded) path. A path without parameters or
+     * escapes is one hash lookup; otherwise the trie is walked, preferring a node that has the
+     * method (so {@code GET /a/b} finds {@code GET /a/{x}} even when {@code POST /a/b} exists),
+     * and falling back to the first node on the path for 405 and OPTIONS.
+     */
+    public Match find(String method, String rawPath) {
+        String effective = method.equals("HEAD") ? "GET" : method;
+        if (rawPath.indexOf('%') < 0) {
+            Node node = staticPaths.get(normalize(rawPath));
+            if (node != null && (node.routes.containsKey(method) || node.routes.containsKey(effective))) {
+                return match(node, method, List.of());
+            }
+        }
+        List<String> path = decodeSegments(rawPath);
+        Found[] any = new Found[1];
+        Found found = lookup(root, path, 0, new ArrayList<>(), method, effective, any);
+        if (found == null) {
+            found = any[0];
+        }
         if (found == null) {
             return Match.NOT_FOUND;
         }
-        Map<String, Entry> routes = found.routes;
-        String effective = method.equals("HEAD") && !routes.containsKey("HEAD") ? "GET" : method;
-        Entry e = routes.get(effective);
-        Set<String> allowed = found.allowed;
-        if (e == null) {
-            return new Match(null, Map.of(), allowed);
+        return match(found.node, method, found.values);
+    }
+
+    private static Match match(Node node, String method, List<String> values) {
+        Entry e = node.routes.get(method);
+        if (e == null && method.equals("HEAD")) {
+            e = node.routes.get("GET");
         }
-        return new Match(e.route, e.bind(found.values), allowed);
+        if (e == null) {
+            return new Match(null, Map.of(), node.allowed);
+        }
+        return new Match(e.route, e.bind(values), node.allowed);
     }
 
-    private record Found(Map<String, Entry> routes, Set<String> allowed, List<String> values) {
+    private record Found(Node node, List<String> values) {
     }
 
-    private static Found lookup(Node node, List<String> path, int i, List<String> values) {
+    private static Found lookup(Node node, List<String> path, int i, List<String> values, String method,
+                                String effective, Found[] any) {
         if (i == path.size()) {
-            return node.routes.isEmpty() ? null : new Found(node.routes, node.allowed, values);
+            if (node.routes.isEmpty()) {
+                return null;
+            }
+            Found f = new Found(node, List.copyOf(values));
+            if (node.routes.containsKey(method) || node.routes.containsKey(effective)) {
+                return f;
+            }
+            if (any[0] == null) {
+                any[0] = f;
+            }
+            return null;
         }
         String seg = path.get(i);
         Node lit = node.literals.get(seg);
         if (lit != null) {
-            Found found = lookup(lit, path, i + 1, values);
+            Found found = lookup(lit, path, i + 1, values, method, effective, any);
             if (found != null) {
                 return found;
             }
         }
         if (node.param != null && !seg.isEmpty()) {
             values.add(seg);
-            Found found = lookup(node.param, path, i + 1, values);
+            Found found = lookup(node.param, path, i + 1, values, method, effective, any);
             if (found != null) {
                 return found;
             }
             values.remove(values.size() - 1);
         }
         return null;
+    }
+
+    private static String normalize(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path.isEmpty() ? "/" : path;
+    }
+
+    /** Splits a raw path into percent-decoded segments; 400-worthy IllegalArgumentException on a bad escape. */
+    static List<String> decodeSegments(String rawPath) {
+        List<String> raw = segments(rawPath.isEmpty() ? "/" : rawPath);
+        if (rawPath.indexOf('%') < 0) {
+            return raw;
+        }
+        List<String> out = new ArrayList<>(raw.size());
+        for (String seg : raw) {
+            out.add(PathDecoding.decode(seg));
+        }
+        return out;
     }
 
     /** Splits a path into segments, ignoring a trailing slash. */
