@@ -143,7 +143,7 @@ class RoutingTest {
         try (RawHttp raw = new RawHttp(s.port())) {
             RawHttp.Result bad = raw.send("GET /files/%zz HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
             assertThat(bad.status()).isEqualTo(400);
-            assertThat(bad.text()).contains("application/problem+json", "bad escape");
+            assertThat(bad.text()).contains("application/problem+json", "malformed request target");
         }
     }
 
