@@ -23,7 +23,7 @@ public final class Response {
 
     private Response(int status, List<Map.Entry<String, String>> headers, String contentType, BodyKind kind, Object body) {
         this.status = status;
-        this.headers = List.copyOf(headers);
+        this.headers = headers.isEmpty() ? List.of() : List.copyOf(headers);
         this.contentType = contentType;
         this.kind = kind;
         this.body = body;
@@ -118,8 +118,9 @@ public final class Response {
             return bytes(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
         }
 
+        /** A body of bytes; the array is not copied, so do not change it afterwards. */
         public Response bytes(byte[] body, String defaultType) {
-            return new Response(status, headers, type(defaultType), BodyKind.BYTES, body.clone());
+            return new Response(status, headers, type(defaultType), BodyKind.BYTES, body);
         }
 
         /** A body serialized to JSON by the server's Jackson mapper when written. */

@@ -45,10 +45,10 @@ final class Dispatcher {
     Dispatcher(ServerConfig config, List<Route> routeList, ErrorMapping errors, ObjectMapper json, ServerMetrics metrics,
                ShutdownState shutdown) {
         this.config = config;
-        this.routes = new RouteTable(routeList);
         for (Route r : routeList) {
             routeMetrics.put(r, metrics.route(r.toString()));
         }
+        this.routes = new RouteTable(routeList, routeMetrics::get);
         this.nets = new SafetyNets(config, metrics);
         long blocked = config.blockedThreadThreshold().toNanos();
         this.watchdog = blocked > 0 ? new EventLoopWatchdog(blocked, nets) : null;
@@ -198,7 +198,8 @@ final class Dispatcher {
         if (trace != null) {
             trace.add("accept", Thread.currentThread().getName(), System.nanoTime() - arrivalNanos);
         }
-        Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos, trace);
+        Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos, trace,
+                (ServerMetrics.RouteMetrics) match.attachment());
         conn.begin(ex);
         long timeoutAt = timerMillis == 0 ? 0 : arrivalNanos + TimeUnit.MILLISECONDS.toNanos(timerMillis);
         switch (model(route)) {

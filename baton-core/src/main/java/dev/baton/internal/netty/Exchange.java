@@ -56,10 +56,11 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     volatile long timeoutAtNanos;
 
     Exchange(Dispatcher dispatcher, ConnectionHandler connection, NettyRequest request, Route route, Deadline deadline,
-             boolean keepAlive, boolean head, long arrivalNanos, RequestTrace trace) {
+             boolean keepAlive, boolean head, long arrivalNanos, RequestTrace trace,
+             dev.baton.internal.metrics.ServerMetrics.RouteMetrics routeMetrics) {
         this.trace = trace;
         this.dispatchedNanos = System.nanoTime();
-        this.routeMetrics = dispatcher.routeMetrics(route);
+        this.routeMetrics = routeMetrics != null ? routeMetrics : dispatcher.routeMetrics(route);
         this.dispatcher = dispatcher;
         this.connection = connection;
         this.request = request;

@@ -113,11 +113,21 @@ final class HttpSyntax {
         if (i == targetStart || i >= to) {
             throw new RejectedRequest.Violation(400, "malformed request line: expected 'METHOD SP target SP HTTP/1.x'");
         }
-        boolean asterisk = buf.getByte(targetStart) == '*' && i - targetStart == 1;
-        String scheme = buf.toString(targetStart, Math.min(i - targetStart, 8), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-        boolean absolute = scheme.startsWith("http://") || scheme.startsWith("https://");
-        if (buf.getByte(targetStart) != '/' && !(asterisk && options) && !absolute) {
-            throw new RejectedRequest.Violation(400, "the request target must be a path ('/...') or an absolute http(s) URI");
+        if (buf.getByte(targetStart) != '/') { // the common origin form needs no more checks
+            boolean asterisk = buf.getByte(targetStart) == '*' && i - targetStart == 1;
+            String scheme = buf.toString(targetStart, Math.min(i - targetStart, 8), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+            boolean absolute = scheme.startsWith("http://") || scheme.startsWith("https://");
+            if (!(asterisk && options) && !absolute) {
+                throw new RejectedRequest.Violation(400, "the request target must be a path ('/...') or an absolute http(s) URI");
+            }
+        }
+        if (to - i - 1 == 8 && buf.getByte(i + 1) == 'H' && buf.getByte(i + 2) == 'T' && buf.getByte(i + 3) == 'T'
+                && buf.getByte(i + 4) == 'P' && buf.getByte(i + 5) == '/' && buf.getByte(i + 6) == '1'
+                && buf.getByte(i + 7) == '.') {
+            byte minor = buf.getByte(i + 8);
+            if (minor == '1' || minor == '0') {
+                return minor == '0';
+            }
         }
         String version = buf.toString(i + 1, to - i - 1, StandardCharsets.US_ASCII);
         return switch (version) {

@@ -18,7 +18,15 @@ public final class RouteTable {
     /** Nodes of patterns without parameters, by path: the common case is one hash lookup. */
     private final Map<String, Node> staticPaths = new HashMap<>();
 
+    private final java.util.function.Function<Route, Object> attach;
+
     public RouteTable(List<Route> routes) {
+        this(routes, r -> null);
+    }
+
+    /** {@code attach} makes the per-route object a match hands back (the route's metrics): no map lookup per request. */
+    public RouteTable(List<Route> routes, java.util.function.Function<Route, Object> attach) {
+        this.attach = attach;
         for (Route r : routes) {
             add(r);
         }
@@ -53,7 +61,7 @@ public final class RouteTable {
             throw new IllegalStateException("two routes for " + route.method() + " " + route.pattern()
                     + ": " + previous.route + " and " + route);
         }
-        node.routes.put(route.method(), new Entry(route, List.copyOf(names)));
+        node.routes.put(route.method(), new Entry(route, List.copyOf(names), attach.apply(route)));
         Set<String> allowed = new TreeSet<>(node.routes.keySet());
         if (allowed.contains("GET")) {
             allowed.add("HEAD");
@@ -94,9 +102,9 @@ public final class RouteTable {
             e = node.routes.get("GET");
         }
         if (e == null) {
-            return new Match(null, Map.of(), node.allowed);
+            return new Match(null, Map.of(), node.allowed, null);
         }
-        return new Match(e.route, e.bind(values), node.allowed);
+        return new Match(e.route, e.bind(values), node.allowed, e.attachment);
     }
 
     private record Found(Node node, List<String> values) {
@@ -169,8 +177,8 @@ public final class RouteTable {
     }
 
     /** The outcome of a lookup: a route, or none with the methods the path allows (405 when non-empty). */
-    public record Match(Route route, Map<String, String> pathParams, Set<String> allowed) {
-        static final Match NOT_FOUND = new Match(null, Map.of(), Set.of());
+    public record Match(Route route, Map<String, String> pathParams, Set<String> allowed, Object attachment) {
+        static final Match NOT_FOUND = new Match(null, Map.of(), Set.of(), null);
     }
 
     private static final class Node {
@@ -180,7 +188,7 @@ public final class RouteTable {
         final Map<String, Entry> routes = new LinkedHashMap<>();
     }
 
-    private record Entry(Route route, List<String> names) {
+    private record Entry(Route route, List<String> names, Object attachment) {
         Map<String, String> bind(List<String> values) {
             if (names.isEmpty()) {
                 return Map.of();
