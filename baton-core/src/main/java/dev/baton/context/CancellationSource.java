@@ -19,7 +19,8 @@ public final class CancellationSource implements CancellationToken {
     private static final Logger log = LoggerFactory.getLogger(CancellationSource.class);
 
     private final AtomicReference<CancellationReason> reason = new AtomicReference<>();
-    private final ConcurrentLinkedQueue<Callback> callbacks = new ConcurrentLinkedQueue<>();
+    /** Made on first registration: most requests never register a callback. */
+    private volatile ConcurrentLinkedQueue<Callback> callbacks;
     private volatile CompletableFuture<CancellationReason> cancelled;
     private final boolean neverFires;
 
@@ -51,8 +52,9 @@ public final class CancellationSource implements CancellationToken {
         if (neverFires || !reason.compareAndSet(null, why)) {
             return false;
         }
+        ConcurrentLinkedQueue<Callback> queue = callbacks;
         Callback c;
-        while ((c = callbacks.poll()) != null) {
+        while (queue != null && (c = queue.poll()) != null) {
             c.run(why);
         }
         CompletableFuture<CancellationReason> f = cancelled;
@@ -78,13 +80,24 @@ public final class CancellationSource implements CancellationToken {
             return () -> { };
         }
         Callback c = new Callback(callback);
-        callbacks.add(c);
+        ConcurrentLinkedQueue<Callback> queue = callbacks;
+        if (queue == null) {
+            synchronized (this) {
+                queue = callbacks;
+                if (queue == null) {
+                    queue = new ConcurrentLinkedQueue<>();
+                    callbacks = queue;
+                }
+            }
+        }
+        queue.add(c);
         CancellationReason why = reason.get();
-        if (why != null && callbacks.remove(c)) {
+        if (why != null && queue.remove(c)) {
             // fired between the add and now: the canceller may have missed us
             c.run(why);
         }
-        return () -> callbacks.remove(c);
+        ConcurrentLinkedQueue<Callback> registered = queue;
+        return () -> registered.remove(c);
     }
 
     @Override

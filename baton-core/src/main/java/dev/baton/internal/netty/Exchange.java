@@ -39,7 +39,8 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private final CancellationSource token = new CancellationSource();
     private volatile Map<String, Object> attributes;
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
-    private final ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks = new ConcurrentLinkedQueue<>();
+    /** Made on first registration: most requests register none. */
+    private volatile ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks;
     private final PendingWorkTracker pendingWork = new PendingWorkTracker();
     private volatile CompletableFuture<?> pendingStage;
     private final RequestTrace trace;
@@ -281,8 +282,9 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
                 && (how == Outcome.RESPONDED || how == Outcome.FAILED)) {
             dispatcher.nets().pendingAtCompletion(route, abandoned);
         }
+        ConcurrentLinkedQueue<Consumer<Outcome>> queue = completionCallbacks;
         Consumer<Outcome> c;
-        while ((c = completionCallbacks.poll()) != null) {
+        while (queue != null && (c = queue.poll()) != null) {
             runCallback(c, how);
         }
         return true;
@@ -362,9 +364,19 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
 
     @Override
     public void onComplete(Consumer<Outcome> callback) {
-        completionCallbacks.add(callback);
+        ConcurrentLinkedQueue<Consumer<Outcome>> queue = completionCallbacks;
+        if (queue == null) {
+            synchronized (this) {
+                queue = completionCallbacks;
+                if (queue == null) {
+                    queue = new ConcurrentLinkedQueue<>();
+                    completionCallbacks = queue;
+                }
+            }
+        }
+        queue.add(callback);
         Outcome how = outcome.get();
-        if (how != null && completionCallbacks.remove(callback)) {
+        if (how != null && queue.remove(callback)) {
             runCallback(callback, how);
         }
     }

@@ -6,6 +6,14 @@ import java.util.Locale;
 
 /** The RFC 9110 / 9112 grammar the scanner needs: byte classes as lookup tables, the request line, the chunk line. */
 final class HttpSyntax {
+
+    /**
+     * One byte, straight from the backing array when there is one: the scanner copies inbound
+     * bytes to the heap, and this skips ByteBuf's index and reference-count checks per byte.
+     */
+    static byte at(io.netty.buffer.ByteBuf buf, int index) {
+        return buf.hasArray() ? buf.array()[buf.arrayOffset() + index] : buf.getByte(index);
+    }
     private static final boolean[] TCHAR = new boolean[256];
     private static final boolean[] HOST_CHAR = new boolean[256];
 
@@ -74,7 +82,7 @@ final class HttpSyntax {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            int c = buf.getByte(from + i);
+            int c = at(buf, from + i);
             if (c >= 'A' && c <= 'Z') {
                 c += 32;
             }
@@ -92,16 +100,16 @@ final class HttpSyntax {
      */
     static boolean isHttp10RequestLine(ByteBuf buf, int from, int to) {
         int i = from;
-        while (i < to && isTchar(buf.getByte(i))) {
+        while (i < to && isTchar(at(buf, i))) {
             i++;
         }
-        if (i == from || i >= to || buf.getByte(i) != ' ') {
+        if (i == from || i >= to || at(buf, i) != ' ') {
             throw new RejectedRequest.Violation(400, "malformed request line: expected 'METHOD SP target SP HTTP/1.x'");
         }
         boolean options = i - from == 7 && buf.toString(from, 7, StandardCharsets.US_ASCII).equals("OPTIONS");
         int targetStart = ++i;
-        while (i < to && buf.getByte(i) != ' ') {
-            byte b = buf.getByte(i);
+        while (i < to && at(buf, i) != ' ') {
+            byte b = at(buf, i);
             if (!isTargetByte(b)) {
                 throw new RejectedRequest.Violation(400, "the request target holds a control, space or non-ASCII byte");
             }
@@ -113,18 +121,18 @@ final class HttpSyntax {
         if (i == targetStart || i >= to) {
             throw new RejectedRequest.Violation(400, "malformed request line: expected 'METHOD SP target SP HTTP/1.x'");
         }
-        if (buf.getByte(targetStart) != '/') { // the common origin form needs no more checks
-            boolean asterisk = buf.getByte(targetStart) == '*' && i - targetStart == 1;
+        if (at(buf, targetStart) != '/') { // the common origin form needs no more checks
+            boolean asterisk = at(buf, targetStart) == '*' && i - targetStart == 1;
             String scheme = buf.toString(targetStart, Math.min(i - targetStart, 8), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
             boolean absolute = scheme.startsWith("http://") || scheme.startsWith("https://");
             if (!(asterisk && options) && !absolute) {
                 throw new RejectedRequest.Violation(400, "the request target must be a path ('/...') or an absolute http(s) URI");
             }
         }
-        if (to - i - 1 == 8 && buf.getByte(i + 1) == 'H' && buf.getByte(i + 2) == 'T' && buf.getByte(i + 3) == 'T'
-                && buf.getByte(i + 4) == 'P' && buf.getByte(i + 5) == '/' && buf.getByte(i + 6) == '1'
-                && buf.getByte(i + 7) == '.') {
-            byte minor = buf.getByte(i + 8);
+        if (to - i - 1 == 8 && at(buf, i + 1) == 'H' && at(buf, i + 2) == 'T' && at(buf, i + 3) == 'T'
+                && at(buf, i + 4) == 'P' && at(buf, i + 5) == '/' && at(buf, i + 6) == '1'
+                && at(buf, i + 7) == '.') {
+            byte minor = at(buf, i + 8);
             if (minor == '1' || minor == '0') {
                 return minor == '0';
             }
@@ -148,7 +156,7 @@ final class HttpSyntax {
         int i = from;
         long size = 0;
         int digit;
-        while (i < to && (digit = hexValue(buf.getByte(i))) >= 0) {
+        while (i < to && (digit = hexValue(at(buf, i))) >= 0) {
             size = size * 16 + digit;
             if (size > limit) {
                 throw new RejectedRequest.Violation(413, "the body is larger than " + limit + " bytes");
@@ -160,19 +168,19 @@ final class HttpSyntax {
         }
         while (i < to) {
             i = skipWhitespace(buf, i, to);
-            if (i >= to || buf.getByte(i) != ';') {
+            if (i >= to || at(buf, i) != ';') {
                 throw new RejectedRequest.Violation(400, "malformed chunk size or extension");
             }
             i = skipWhitespace(buf, i + 1, to);
             int nameStart = i;
-            while (i < to && isTchar(buf.getByte(i))) {
+            while (i < to && isTchar(at(buf, i))) {
                 i++;
             }
             if (i == nameStart) {
                 throw new RejectedRequest.Violation(400, "malformed chunk extension name");
             }
             int afterName = skipWhitespace(buf, i, to);
-            if (afterName < to && buf.getByte(afterName) == '=') {
+            if (afterName < to && at(buf, afterName) == '=') {
                 i = extensionValue(buf, skipWhitespace(buf, afterName + 1, to), to);
             }
         }
@@ -181,16 +189,16 @@ final class HttpSyntax {
 
     /** token / quoted-string; returns the index after it. */
     private static int extensionValue(ByteBuf buf, int i, int to) {
-        if (i < to && buf.getByte(i) == '"') {
+        if (i < to && at(buf, i) == '"') {
             i++;
             while (i < to) {
-                byte b = buf.getByte(i);
+                byte b = at(buf, i);
                 if (b == '"') {
                     return i + 1;
                 }
                 if (b == '\\') {
                     i++;
-                    if (i >= to || !isFieldValueByte(buf.getByte(i))) {
+                    if (i >= to || !isFieldValueByte(at(buf, i))) {
                         break;
                     }
                 } else if (!isFieldValueByte(b)) {
@@ -201,7 +209,7 @@ final class HttpSyntax {
             throw new RejectedRequest.Violation(400, "malformed quoted chunk extension value");
         }
         int start = i;
-        while (i < to && isTchar(buf.getByte(i))) {
+        while (i < to && isTchar(at(buf, i))) {
             i++;
         }
         if (i == start) {
@@ -211,7 +219,7 @@ final class HttpSyntax {
     }
 
     private static int skipWhitespace(ByteBuf buf, int i, int to) {
-        while (i < to && (buf.getByte(i) == ' ' || buf.getByte(i) == '\t')) {
+        while (i < to && (at(buf, i) == ' ' || at(buf, i) == '\t')) {
             i++;
         }
         return i;

@@ -315,7 +315,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private byte byteAt(int offset) {
-        return cumulation.getByte(index(offset));
+        return HttpSyntax.at(cumulation, index(offset));
     }
 
     private String value(int offset, int end) {
