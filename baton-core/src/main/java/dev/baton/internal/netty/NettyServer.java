@@ -138,8 +138,10 @@ public final class NettyServer {
                 done.add(ch.eventLoop().submit(() -> action.accept(h)));
             }
         }
+        // one deadline for all: a stalled event loop must not stretch shutdown by a second per connection
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (var f : done) {
-            f.awaitUninterruptibly(1, TimeUnit.SECONDS);
+            f.awaitUninterruptibly(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
     }
 }
