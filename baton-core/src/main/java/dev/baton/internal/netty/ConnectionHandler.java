@@ -234,7 +234,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // account before the bytes leave, so that a client never sees its response before the numbers do
         boolean error = msg.status().code() >= 500;
         account(ex, error);
-        ctx.write(msg).addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (close) {
+            ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.write(msg, ctx.voidPromise()); // a failure reaches exceptionCaught, which closes: no promise per response
+        }
         flushSoon();
         if (close) {
             closing = true;
@@ -310,7 +314,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             releasePending();
             return;
         }
-        ctx.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        ctx.write(msg, ctx.voidPromise());
         flushSoon();
     }
 

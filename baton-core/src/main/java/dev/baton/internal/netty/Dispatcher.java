@@ -41,6 +41,7 @@ final class Dispatcher {
     private final java.util.Map<Route, ServerMetrics.RouteMetrics> routeMetrics = new java.util.IdentityHashMap<>();
     private final EventLoopWatchdog watchdog;
     private final PinnedThreadMonitor pinned;
+    private final java.util.Map<Route, String> virtualThreadNames = new java.util.IdentityHashMap<>();
 
     Dispatcher(ServerConfig config, List<Route> routeList, ErrorMapping errors, ObjectMapper json, ServerMetrics metrics,
                ShutdownState shutdown) {
@@ -54,6 +55,9 @@ final class Dispatcher {
         this.watchdog = blocked > 0 ? new EventLoopWatchdog(blocked, nets) : null;
         boolean anyVirtual = routeList.stream().anyMatch(r -> model(r) == ExecutionModel.VIRTUAL);
         this.pinned = anyVirtual ? new PinnedThreadMonitor(nets) : null;
+        for (Route r : routeList) {
+            virtualThreadNames.put(r, PinnedThreadMonitor.threadName(r));
+        }
         this.errors = errors;
         this.json = json;
         this.metrics = metrics;
@@ -94,7 +98,7 @@ final class Dispatcher {
         if (m == ExecutionModel.EVENT_LOOP && watchdog != null) {
             watchdog.running(ex.connection.eventLoop(), ex.route);
         } else if (m == ExecutionModel.VIRTUAL && pinned != null) {
-            pinned.started(ex.route.toString());
+            Thread.currentThread().setName(virtualThreadNames.get(ex.route)); // how JFR events name the route
         }
     }
 
@@ -102,8 +106,6 @@ final class Dispatcher {
         ExecutionModel m = model(ex.route);
         if (m == ExecutionModel.EVENT_LOOP && watchdog != null) {
             watchdog.running(ex.connection.eventLoop(), null);
-        } else if (m == ExecutionModel.VIRTUAL && pinned != null) {
-            pinned.ended(ex.route.toString());
         }
     }
 

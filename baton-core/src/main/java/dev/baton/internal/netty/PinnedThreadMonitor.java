@@ -1,8 +1,6 @@
 package dev.baton.internal.netty;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingStream;
@@ -15,13 +13,10 @@ import org.slf4j.LoggerFactory;
  */
 final class PinnedThreadMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PinnedThreadMonitor.class);
-    private static final long KEEP_NANOS = Duration.ofSeconds(10).toNanos();
-
-    private record Run(String route, long endedAt) {
-    }
+    /** A virtual thread running a handler is named after its route: JFR events carry the name, so no map is needed. */
+    private static final String PREFIX = "baton-vt ";
 
     private final SafetyNets nets;
-    private final Map<Long, Run> runs = new ConcurrentHashMap<>();
     private RecordingStream stream;
 
     PinnedThreadMonitor(SafetyNets nets) {
@@ -33,7 +28,6 @@ final class PinnedThreadMonitor implements AutoCloseable {
             stream = new RecordingStream();
             stream.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ofMillis(20)).withStackTrace();
             stream.onEvent("jdk.VirtualThreadPinned", this::pinned);
-            stream.onFlush(this::forgetOldRuns);
             stream.setMaxAge(Duration.ofSeconds(10));
             stream.startAsync();
         } catch (RuntimeException | Error e) {
@@ -42,20 +36,14 @@ final class PinnedThreadMonitor implements AutoCloseable {
         }
     }
 
-    /** A VIRTUAL handler starts on the current (virtual) thread. */
-    void started(String route) {
-        runs.put(Thread.currentThread().threadId(), new Run(route, 0));
-    }
-
-    /** It ended; the entry stays a little while, since JFR delivers events late. */
-    void ended(String route) {
-        runs.put(Thread.currentThread().threadId(), new Run(route, System.nanoTime()));
+    static String threadName(dev.baton.routing.Route route) {
+        return PREFIX + route;
     }
 
     private void pinned(RecordedEvent e) {
-        long id = e.getThread("eventThread") == null ? -1 : e.getThread("eventThread").getJavaThreadId();
-        Run run = runs.get(id);
-        if (run == null) {
+        var thread = e.getThread("eventThread");
+        String name = thread == null ? null : thread.getJavaName();
+        if (name == null || !name.startsWith(PREFIX)) {
             return; // not a request thread of ours
         }
         StringBuilder stack = new StringBuilder();
@@ -65,12 +53,7 @@ final class PinnedThreadMonitor implements AutoCloseable {
                         .append(" line ").append(f.getLineNumber());
             }
         }
-        nets.virtualThreadPinned(run.route(), e.getDuration().toMillis(), stack.toString());
-    }
-
-    private void forgetOldRuns() {
-        long now = System.nanoTime();
-        runs.values().removeIf(r -> r.endedAt() != 0 && now - r.endedAt() > KEEP_NANOS);
+        nets.virtualThreadPinned(name.substring(PREFIX.length()), e.getDuration().toMillis(), stack.toString());
     }
 
     @Override

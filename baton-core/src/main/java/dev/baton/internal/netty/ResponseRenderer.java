@@ -50,9 +50,9 @@ final class ResponseRenderer {
         copyHeaders(r, h);
         if (bodyAllowed) {
             if (contentType != null && bytes != null) {
-                h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+                h.set(HttpHeaderNames.CONTENT_TYPE, HeaderValues.contentType(contentType));
             }
-            h.set(HttpHeaderNames.CONTENT_LENGTH, bytes == null ? 0 : bytes.length);
+            h.set(HttpHeaderNames.CONTENT_LENGTH, HeaderValues.length(bytes == null ? 0 : bytes.length));
         }
         return msg;
     }
