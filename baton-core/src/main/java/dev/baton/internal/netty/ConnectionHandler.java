@@ -22,7 +22,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +41,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final AsciiString serverHeader;
     private ChannelHandlerContext ctx;
     private Exchange current;
-    private io.netty.util.concurrent.ScheduledFuture<?> timeoutTimer;
-    private long timeoutTimerAt;
+    private final RequestTimer timer = new RequestTimer(() -> current);
     private StreamSink stream;
     private boolean inRead;
     private boolean needsFlush;
@@ -68,6 +66,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        timer.bind(ctx.executor());
     }
 
     @Override
@@ -137,41 +136,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Watches {@code ex}'s timeout with the connection's one timer (only one request is in
-     * flight per connection): re-armed lazily, so keep-alive traffic schedules and cancels
-     * no task per request. On the event loop.
-     */
+    /** Watches {@code ex}'s timeout with the connection's single timer. On the event loop. */
     void watchTimeout(Exchange ex, long timeoutAtNanos) {
-        if (timeoutAtNanos == 0) {
-            return;
-        }
-        ex.timeoutAtNanos = timeoutAtNanos;
-        if (timeoutTimer == null || timeoutTimerAt - timeoutAtNanos > 0) {
-            if (timeoutTimer != null) {
-                timeoutTimer.cancel(false);
-            }
-            armTimeoutTimer(timeoutAtNanos);
-        }
-    }
-
-    private void armTimeoutTimer(long atNanos) {
-        timeoutTimerAt = atNanos;
-        timeoutTimer = ctx.executor().schedule(this::timeoutTimerFired,
-                Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void timeoutTimerFired() {
-        timeoutTimer = null;
-        Exchange ex = current;
-        if (ex == null || ex.isCompleted() || ex.timeoutAtNanos == 0) {
-            return;
-        }
-        if (System.nanoTime() - ex.timeoutAtNanos >= 0) {
-            ex.timeout();
-        } else {
-            armTimeoutTimer(ex.timeoutAtNanos);
-        }
+        timer.watch(ex, timeoutAtNanos);
     }
 
     /** The dispatcher admitted a request: it is the one in flight on this connection. */
@@ -369,10 +336,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.openConnections.decrementAndGet();
-        if (timeoutTimer != null) {
-            timeoutTimer.cancel(false);
-            timeoutTimer = null;
-        }
+        timer.stop();
         closing = true;
         Exchange ex = current;
         if (ex != null && ex.abandon(CancellationReason.CLIENT_DISCONNECT)) {
