@@ -49,7 +49,7 @@ public final class Server implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the port and starts serving. */
+    /** Binds the port and starts serving. The I/O threads are not daemons: a started server keeps the JVM alive until {@link #stop()}. */
     public synchronized Server start() {
         if (port >= 0) {
             throw new IllegalStateException("the server is already started");

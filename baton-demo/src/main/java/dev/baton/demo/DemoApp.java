@@ -2,6 +2,7 @@ package dev.baton.demo;
 
 import dev.baton.ExecutionModel;
 import dev.baton.Server;
+import dev.baton.Tracing;
 import dev.baton.context.RequestContext;
 import dev.baton.http.EventStream;
 import dev.baton.http.Response;
@@ -56,7 +57,7 @@ public final class DemoApp {
         Server[] self = new Server[1];
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         self[0] = Server.builder()
-                .config(c -> c.port(port).workerThreads(WORKERS).requestQueueCapacity(QUEUE))
+                .config(c -> c.port(port).workerThreads(WORKERS).requestQueueCapacity(QUEUE).tracing(Tracing.ON_REQUEST))
                 .routing(r -> {
                     r.get("/", ctx -> Response.ok().html(IndexPage.html()));
                     r.get("/sync", ctx -> Map.of("route", "sync", "thread", Thread.currentThread().getName()));

@@ -22,7 +22,10 @@ final class IndexPage {
                 <li><a href="/overload">GET /overload</a> &mdash; fires 20 concurrent blocking requests at a pool of 4 workers and a queue of 4: the rest get 503 with Retry-After.</li>
                 <li><a href="/stats">GET /stats</a> &mdash; the server's live numbers (in flight, queued, rejected, timed out, per-route latency).</li>
                 <li><a href="/events">GET /events</a> &mdash; Server-Sent Events: five ticks, then the stream closes.</li>
-                </ul></body></html>
+                </ul>
+                <p>Send <code>Baton-Trace: 1</code> with any request to get a <code>Server-Timing</code> header
+                naming the thread that ran each stage: <code>curl -i -H 'Baton-Trace: 1' localhost:8080/async</code>.</p>
+                </body></html>
                 """;
     }
 }

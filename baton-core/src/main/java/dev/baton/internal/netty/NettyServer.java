@@ -53,7 +53,7 @@ public final class NettyServer {
         this.epoll = config.nativeTransport() && Epoll.isAvailable();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("baton-io", true), io);
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("baton-io", false) /* non-daemon: a started server keeps the JVM alive */, io);
     }
 
     /** Binds and returns the bound port. */
