@@ -37,12 +37,17 @@ public final class Response {
         return new Builder(200);
     }
 
+    /** A response with a body of bytes and its type; the array is not copied. The shortest path for adapters. */
+    public static Response of(int status, String contentType, byte[] body) {
+        return new Response(status, List.of(), contentType, BodyKind.BYTES, body);
+    }
+
     public static Response text(String text) {
         return ok().text(text);
     }
 
     public static Response json(Object value) {
-        return ok().json(value);
+        return new Response(200, List.of(), "application/json", BodyKind.JSON, value);
     }
 
     public static Response noContent() {
@@ -80,7 +85,7 @@ public final class Response {
     /** Builds a {@link Response}; each body method ends the chain. */
     public static final class Builder {
         private final int status;
-        private final List<Map.Entry<String, String>> headers = new ArrayList<>(4);
+        private List<Map.Entry<String, String>> headers = List.of(); // a list only once a header is added
         private String contentType;
 
         private Builder(int status) {
@@ -95,6 +100,9 @@ public final class Response {
             if (name.equalsIgnoreCase("content-type")) {
                 contentType = String.valueOf(value);
             } else {
+                if (headers.isEmpty()) {
+                    headers = new ArrayList<>(4);
+                }
                 headers.add(Map.entry(name, String.valueOf(value)));
             }
             return this;

@@ -19,10 +19,10 @@ public final class ResultAdapter {
             return r;
         }
         if (value instanceof CharSequence s) {
-            return Response.ok().bytes(s.toString().getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+            return Response.of(200, "text/plain; charset=utf-8", s.toString().getBytes(StandardCharsets.UTF_8));
         }
         if (value instanceof byte[] b) {
-            return Response.ok().bytes(b, "application/octet-stream");
+            return Response.of(200, "application/octet-stream", b);
         }
         if (value instanceof java.util.Optional<?> o) {
             return o.isPresent() ? toResponse(o.get()) : Problem.of(404, "not found").toResponse();

@@ -28,33 +28,51 @@ final class ResponseRenderer {
 
     /** A complete response for an EMPTY, BYTES or JSON body. Never throws: a body that cannot be serialized becomes a 500. */
     static FullHttpResponse full(Response r, ByteBufAllocator alloc, ObjectMapper json, boolean head) {
-        byte[] bytes;
-        String contentType = r.contentType();
         int status = r.status();
+        boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
+        ByteBuf content;
         try {
-            bytes = switch (r.bodyKind()) {
+            content = switch (r.bodyKind()) {
                 case EMPTY -> null;
-                case BYTES -> (byte[]) r.body();
-                case JSON -> json.writeValueAsBytes(r.body());
+                case BYTES -> {
+                    byte[] bytes = (byte[]) r.body();
+                    yield alloc.buffer(bytes.length).writeBytes(bytes);
+                }
+                case JSON -> serialize(r.body(), alloc, json);
                 case STREAM, EVENTS -> throw new IllegalStateException("streamed bodies are not full responses");
             };
         } catch (Exception e) {
             log.error("cannot serialize the {} body of a {} response", r.body() == null ? "null" : r.body().getClass().getName(), status, e);
             return full(Problem.of(500, "the response body could not be serialized").toResponse(), alloc, json, head);
         }
-        boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
-        ByteBuf content = head || bytes == null || !bodyAllowed ? Unpooled.EMPTY_BUFFER
-                : alloc.buffer(bytes.length).writeBytes(bytes);
-        FullHttpResponse msg = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
+        int length = content == null ? 0 : content.readableBytes();
+        if (content != null && (head || !bodyAllowed)) {
+            content.release(); // HEAD keeps the length, not the bytes
+            content = null;
+        }
+        FullHttpResponse msg = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                content == null ? Unpooled.EMPTY_BUFFER : content);
         HttpHeaders h = msg.headers();
         copyHeaders(r, h);
         if (bodyAllowed) {
-            if (contentType != null && bytes != null) {
-                h.set(HttpHeaderNames.CONTENT_TYPE, HeaderValues.contentType(contentType));
+            if (r.contentType() != null && r.bodyKind() != Response.BodyKind.EMPTY) {
+                h.set(HttpHeaderNames.CONTENT_TYPE, HeaderValues.contentType(r.contentType()));
             }
-            h.set(HttpHeaderNames.CONTENT_LENGTH, HeaderValues.length(bytes == null ? 0 : bytes.length));
+            h.set(HttpHeaderNames.CONTENT_LENGTH, HeaderValues.length(length));
         }
         return msg;
+    }
+
+    /** JSON straight into a pooled buffer: no intermediate byte array. */
+    private static ByteBuf serialize(Object value, ByteBufAllocator alloc, ObjectMapper json) throws java.io.IOException {
+        ByteBuf buf = alloc.buffer(128);
+        try (var out = new io.netty.buffer.ByteBufOutputStream(buf)) {
+            json.writeValue((java.io.OutputStream) out, value);
+            return buf;
+        } catch (java.io.IOException | RuntimeException e) {
+            buf.release();
+            throw e;
+        }
     }
 
     /** The head of a streamed response: chunked on HTTP/1.1, delimited by close on HTTP/1.0. */
