@@ -53,6 +53,8 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private volatile boolean syncStageReported;
     private volatile Boolean handlerReturnedStage;
     private volatile boolean actionTraced;
+    /** True while the handler's thread answers inline: the rendering is not timed apart. Same-thread only. */
+    boolean runningInline;
     /** When the timeout fires (System.nanoTime), 0 for none; watched by the connection's single timer. */
     volatile long timeoutAtNanos;
 
@@ -60,7 +62,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
              boolean keepAlive, boolean head, long arrivalNanos, RequestTrace trace,
              dev.baton.internal.metrics.ServerMetrics.RouteMetrics routeMetrics) {
         this.trace = trace;
-        this.dispatchedNanos = System.nanoTime();
+        this.dispatchedNanos = trace == null ? arrivalNanos : System.nanoTime();
         this.routeMetrics = routeMetrics != null ? routeMetrics : dispatcher.routeMetrics(route);
         this.dispatcher = dispatcher;
         this.connection = connection;
@@ -94,17 +96,45 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             return;
         }
         dispatcher.handlerEnded(this);
+        boolean pending = isPendingStage(result);
+        if (pending || trace != null) {
+            // the thread is released now (async), or a traced request wants its stages timed apart
+            long held = System.nanoTime() - start;
+            addHold(held);
+            if (trace != null && !actionTraced) {
+                trace.add("action", me.getName(), held);
+            }
+            checkBeforeAnswer(result, pending);
+            checkHold(held);
+            try {
+                accept(result);
+            } catch (Throwable t) {
+                fail(t);
+            }
+            return;
+        }
+        // a value: answered on this thread; the hold is counted before the response is accounted,
+        // and the (short) rendering is not timed apart
         long held = System.nanoTime() - start;
         addHold(held);
-        if (trace != null && !actionTraced) {
-            trace.add("action", me.getName(), held);
-        }
-        checkSafetyNets(result, held);
+        checkBeforeAnswer(result, false);
+        checkHold(held);
+        runningInline = true;
         try {
             accept(result);
         } catch (Throwable t) {
             fail(t);
+        } finally {
+            runningInline = false;
         }
+    }
+
+    private static boolean isPendingStage(Object result) {
+        if (result instanceof CompletionStage<?> stage) {
+            CompletableFuture<?> cf = cancellable(stage);
+            return cf == null || !cf.isDone();
+        }
+        return false;
     }
 
     @Override
@@ -127,22 +157,24 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         handlerReturnedStage = value instanceof CompletionStage ? Boolean.TRUE : Boolean.FALSE;
     }
 
-    private void checkSafetyNets(Object result, long held) {
+    /** Before the answer: a sync handler must not leave async work behind (it would be abandoned at completion). */
+    private void checkBeforeAnswer(Object result, boolean pending) {
         if (handlerReturnedStage == null) {
             handlerReturned(result); // no middleware in between
         }
-        boolean asyncHandler = handlerReturnedStage;
-        if (result instanceof CompletionStage<?> stage) {
-            CompletableFuture<?> cf = cancellable(stage);
-            if (cf == null || !cf.isDone()) {
-                awaitStartNanos = System.nanoTime();
-            }
+        if (pending && trace != null) {
+            awaitStartNanos = System.nanoTime();
         }
-        if (asyncHandler && dispatcher.nets().isFakeAsync(held)) {
-            dispatcher.nets().fakeAsync(route, held);
-        } else if (!asyncHandler && pendingWork.pending() > 0) {
+        if (!handlerReturnedStage && pendingWork.pending() > 0) {
             syncStageReported = true;
             dispatcher.nets().asyncInSyncStage(route, pendingWork.descriptions());
+        }
+    }
+
+    /** An async handler that held its thread too long before returning its stage is fake async. */
+    private void checkHold(long held) {
+        if (handlerReturnedStage && dispatcher.nets().isFakeAsync(held)) {
+            dispatcher.nets().fakeAsync(route, held);
         }
     }
 
