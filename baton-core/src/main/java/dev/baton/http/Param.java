@@ -1,7 +1,6 @@
 package dev.baton.http;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -119,10 +118,5 @@ public final class Param {
     @Override
     public String toString() {
         return kind + " " + name + "=" + value;
-    }
-
-    /** Thrown by date parsing; kept for callers that parse themselves. */
-    static boolean isDateError(Throwable t) {
-        return t instanceof DateTimeParseException;
     }
 }

@@ -229,7 +229,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         // a stream's latency is its time to first byte; it stays in flight until the body ends
         ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), false);
-        stream = new StreamSink(ctx, http10Current, closeDelimited, () -> streamEnded(ex, closeDelimited));
+        stream = new StreamSink(ctx, () -> streamEnded(ex, closeDelimited));
         current = null;
         StreamSink sink = stream;
         Runnable producer = () -> sink.start(response, ex);

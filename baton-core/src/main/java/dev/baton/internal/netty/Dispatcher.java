@@ -38,7 +38,6 @@ final class Dispatcher {
     private final ExecutorService virtualThreads;
     private final ShutdownState shutdown;
     private final SafetyNets nets;
-    private final java.util.Map<Route, ServerMetrics.RouteMetrics> routeMetrics = new java.util.IdentityHashMap<>();
     private final EventLoopWatchdog watchdog;
     private final PinnedThreadMonitor pinned;
     private final java.util.Map<Route, String> virtualThreadNames = new java.util.IdentityHashMap<>();
@@ -46,10 +45,8 @@ final class Dispatcher {
     Dispatcher(ServerConfig config, List<Route> routeList, ErrorMapping errors, ObjectMapper json, ServerMetrics metrics,
                ShutdownState shutdown) {
         this.config = config;
-        for (Route r : routeList) {
-            routeMetrics.put(r, metrics.route(r.toString()));
-        }
-        this.routes = new RouteTable(routeList, routeMetrics::get);
+        // each route's metrics ride on its route-table entry: no lookup per request
+        this.routes = new RouteTable(routeList, r -> metrics.route(r.toString()));
         this.nets = new SafetyNets(config, metrics);
         long blocked = config.blockedThreadThreshold().toNanos();
         this.watchdog = blocked > 0 ? new EventLoopWatchdog(blocked, nets) : null;
@@ -72,11 +69,6 @@ final class Dispatcher {
 
     SafetyNets nets() {
         return nets;
-    }
-
-    ServerMetrics.RouteMetrics routeMetrics(Route route) {
-        ServerMetrics.RouteMetrics m = routeMetrics.get(route);
-        return m != null ? m : metrics.route(route.toString());
     }
 
     /** Starts the watchdogs that need the event loops. */

@@ -63,7 +63,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
              dev.baton.internal.metrics.ServerMetrics.RouteMetrics routeMetrics) {
         this.trace = trace;
         this.dispatchedNanos = trace == null ? arrivalNanos : System.nanoTime();
-        this.routeMetrics = routeMetrics != null ? routeMetrics : dispatcher.routeMetrics(route);
+        this.routeMetrics = routeMetrics;
         this.dispatcher = dispatcher;
         this.connection = connection;
         this.request = request;

@@ -26,15 +26,13 @@ final class StreamSink implements BodySink {
     private static final Logger log = LoggerFactory.getLogger(StreamSink.class);
 
     private final ChannelHandlerContext ctx;
-    private final boolean closeDelimited;
     private final Runnable onEnd;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean ended = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> closeCallbacks = new ConcurrentLinkedQueue<>();
 
-    StreamSink(ChannelHandlerContext ctx, boolean http10, boolean closeDelimited, Runnable onEnd) {
+    StreamSink(ChannelHandlerContext ctx, Runnable onEnd) {
         this.ctx = ctx;
-        this.closeDelimited = closeDelimited;
         this.onEnd = onEnd;
     }
 
@@ -135,9 +133,5 @@ final class StreamSink implements BodySink {
         } else {
             ctx.executor().execute(onEnd);
         }
-    }
-
-    boolean closeDelimited() {
-        return closeDelimited;
     }
 }
