@@ -46,4 +46,26 @@ public final class ResultAdapter {
         }
         return CompletableFuture.completedFuture(toResponse(value));
     }
+
+    /** True for a stage that has not completed yet (or cannot say): the handler's thread is released. */
+    public static boolean isPending(Object result) {
+        if (result instanceof CompletionStage<?> stage) {
+            CompletableFuture<?> cf = cancellable(stage);
+            return cf == null || !cf.isDone();
+        }
+        return false;
+    }
+
+    /** The stage as a future that may be queried and cancelled; null for stages that forbid it (minimal stages, foreign types). */
+    public static CompletableFuture<?> cancellable(CompletionStage<?> stage) {
+        if (stage instanceof CompletableFuture<?> f) {
+            try {
+                f.isDone();
+                return f;
+            } catch (UnsupportedOperationException e) {
+                return null;
+            }
+        }
+        return null;
+    }
 }

@@ -6,6 +6,7 @@ import dev.baton.context.CancellationToken;
 import dev.baton.context.Deadline;
 import dev.baton.context.RequestContext;
 import dev.baton.http.Request;
+import dev.baton.internal.ResultAdapter;
 import dev.baton.http.Response;
 import dev.baton.routing.Route;
 import java.util.Map;
@@ -96,7 +97,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             return;
         }
         dispatcher.handlerEnded(this);
-        boolean pending = isPendingStage(result);
+        boolean pending = ResultAdapter.isPending(result);
         if (pending || trace != null) {
             // the thread is released now (async), or a traced request wants its stages timed apart
             long held = System.nanoTime() - start;
@@ -127,14 +128,6 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         } finally {
             runningInline = false;
         }
-    }
-
-    private static boolean isPendingStage(Object result) {
-        if (result instanceof CompletionStage<?> stage) {
-            CompletableFuture<?> cf = cancellable(stage);
-            return cf == null || !cf.isDone();
-        }
-        return false;
     }
 
     @Override
@@ -192,7 +185,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
 
     private void accept(Object result) {
         if (result instanceof CompletionStage<?> stage) {
-            CompletableFuture<?> cf = cancellable(stage);
+            CompletableFuture<?> cf = ResultAdapter.cancellable(stage);
             if (cf != null && cf.isDone()) {
                 // already complete: answer on this thread, no hop
                 Object value;
@@ -221,7 +214,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         }
         Response response;
         try {
-            response = dev.baton.internal.ResultAdapter.toResponse(result);
+            response = ResultAdapter.toResponse(result);
         } catch (RuntimeException e) {
             fail(e);
             return;
@@ -248,19 +241,6 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         } else {
             late();
         }
-    }
-
-    /** The stage as a future we may query and cancel; null for stages that forbid it (minimal stages, foreign types). */
-    private static CompletableFuture<?> cancellable(CompletionStage<?> stage) {
-        if (stage instanceof CompletableFuture<?> f) {
-            try {
-                f.isDone();
-                return f;
-            } catch (UnsupportedOperationException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     private void late() {
