@@ -39,7 +39,7 @@ public final class Response {
 
     /** A response with a body of bytes and its type; the array is not copied. The shortest path for adapters. */
     public static Response of(int status, String contentType, byte[] body) {
-        return new Response(status, List.of(), contentType, BodyKind.BYTES, body);
+        return new Response(status, List.of(), FieldSyntax.value("Content-Type", contentType), BodyKind.BYTES, body);
     }
 
     public static Response text(String text) {
@@ -95,21 +95,28 @@ public final class Response {
             this.status = status;
         }
 
-        /** Adds a header; {@code Content-Type} set here replaces the body's default. */
+        /**
+         * Adds a header; {@code Content-Type} set here replaces the body's default. The server
+         * owns the framing fields (Content-Length, Transfer-Encoding, Connection) and Date.
+         *
+         * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF,
+         *         NUL or another control character
+         */
         public Builder header(String name, Object value) {
+            String v = FieldSyntax.value(FieldSyntax.name(name), String.valueOf(value));
             if (name.equalsIgnoreCase("content-type")) {
-                contentType = String.valueOf(value);
+                contentType = v;
             } else {
                 if (headers.isEmpty()) {
                     headers = new ArrayList<>(4);
                 }
-                headers.add(Map.entry(name, String.valueOf(value)));
+                headers.add(Map.entry(name, v));
             }
             return this;
         }
 
         public Builder contentType(String type) {
-            contentType = type;
+            contentType = FieldSyntax.value("Content-Type", type);
             return this;
         }
 
@@ -128,7 +135,7 @@ public final class Response {
 
         /** A body of bytes; the array is not copied, so do not change it afterwards. */
         public Response bytes(byte[] body, String defaultType) {
-            return new Response(status, headers, type(defaultType), BodyKind.BYTES, body);
+            return new Response(status, headers, FieldSyntax.value("Content-Type", type(defaultType)), BodyKind.BYTES, body);
         }
 
         /** A body serialized to JSON by the server's Jackson mapper when written. */
@@ -142,7 +149,7 @@ public final class Response {
 
         /** A body written piece by piece with chunked transfer coding. */
         public Response stream(String defaultType, BodyStream stream) {
-            return new Response(status, headers, type(defaultType), BodyKind.STREAM, stream);
+            return new Response(status, headers, FieldSyntax.value("Content-Type", type(defaultType)), BodyKind.STREAM, stream);
         }
 
         /** A {@code text/event-stream} of Server-Sent Events. */

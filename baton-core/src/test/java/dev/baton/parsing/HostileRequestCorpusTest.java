@@ -183,6 +183,17 @@ class HostileRequestCorpusTest {
     }
 
     @Test
+    void aLaterMinorVersionIsServedAsHttp11() throws IOException {
+        // RFC 9110 2.5: a higher minor version of a major version we implement is processed as ours
+        try (RawHttp raw = new RawHttp(server.port())) {
+            raw.send("GET /echo?v=2 HTTP/1.2\r\n" + HOST + "\r\n");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("GET /echo?v=2 []");
+            raw.send("GET /echo?v=9 HTTP/1.9\r\n\r\n"); // still needs Host, as 1.1 does
+            assertThat(raw.readUntilClosed().status()).isEqualTo(400);
+        }
+    }
+
+    @Test
     void http10WithKeepAliveKeepsTheConnection() throws IOException {
         try (RawHttp raw = new RawHttp(server.port())) {
             raw.send("GET /echo?n=1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");

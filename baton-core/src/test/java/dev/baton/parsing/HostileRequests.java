@@ -196,7 +196,7 @@ public final class HostileRequests {
         return Stream.of(
                 withRequestLine("no HTTP version", 400, "GET /"),
                 withRequestLine("HTTP/0.9 style", 400, "GET"),
-                withRequestLine("HTTP/1.2", 505, "GET / HTTP/1.2"),
+                withRequestLine("HTTP/3.0 in an HTTP/1 request line", 505, "GET / HTTP/3.0"),
                 withRequestLine("HTTP/2.0 in an HTTP/1 request line", 505, "GET / HTTP/2.0"),
                 withRequestLine("HTTP/3.0", 505, "GET / HTTP/3.0"),
                 withRequestLine("a lowercase HTTP version", 400, "GET / http/1.1"),

@@ -1,7 +1,9 @@
 package dev.baton.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.http.Response;
 import dev.baton.support.Await;
 import dev.baton.support.RawHttp;
 import dev.baton.support.TestServer;
@@ -41,6 +43,39 @@ class ConnectionTest {
                 raw.send("GET /hi HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
                 assertThat(raw.readResponse()).endsWith("hi HTTP/1.0");
             }
+        }
+    }
+
+    @Test
+    void theServerOwnsFramingAndDateHeadersWhateverTheHandlerSets() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/h", ctx -> Response.ok()
+                .header("Content-Length", "999").header("Transfer-Encoding", "chunked").header("Connection", "close")
+                .header("Date", "yesterday").header("X-Kept", "yes").header("Server", "mine").text("body")))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("GET /h HTTP/1.1\r\nHost: x\r\n\r\n");
+                String response = raw.readResponse();
+                assertThat(response).contains("\r\ncontent-length: 4\r\n", "\r\nX-Kept: yes\r\n", "\r\nserver: baton\r\n")
+                        .doesNotContain("999", "chunked", "close", "yesterday", "mine").endsWith("\r\n\r\nbody");
+                // IMF-fixdate (RFC 9110 5.6.7): two-digit day, GMT
+                assertThat(response).containsPattern("\r\ndate: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
+                raw.send("GET /h HTTP/1.1\r\nHost: x\r\n\r\n"); // still open: the handler's Connection was not obeyed
+                assertThat(raw.readResponse()).endsWith("body");
+            }
+        }
+    }
+
+    @Test
+    void aHeaderThatWouldSplitTheResponseIsRefusedWhenSet() throws Exception {
+        assertThatThrownBy(() -> Response.ok().header("X-Evil", "a\r\nSet-Cookie: x=1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("X-Evil");
+        assertThatThrownBy(() -> Response.ok().header("Bad Name", "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Response.ok().contentType("text/plain\n")).isInstanceOf(IllegalArgumentException.class);
+        try (TestServer s = TestServer.start(r -> r.get("/echo", ctx -> Response.ok()
+                .header("X-Echo", ctx.request().query("v").asString("")).text("ok")))) {
+            var res = s.get("/echo?v=a%0D%0ASet-Cookie:%20x=1");
+            assertThat(res.statusCode()).isEqualTo(500);
+            assertThat(res.headers().firstValue("Set-Cookie")).isEmpty();
+            assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         }
     }
 

@@ -42,6 +42,21 @@ class StreamingTest {
     }
 
     @Test
+    void headOfAStreamedRouteSendsTheHeadOnlyAndKeepsTheConnection() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/stream", ctx -> Response.ok().stream("text/plain", sink ->
+                sink.write("never sent for HEAD").whenComplete((v, e) -> sink.close()))))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+                String head = raw.readResponse();
+                assertThat(head).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked").endsWith("\r\n\r\n")
+                        .doesNotContain("never sent");
+                raw.send("GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertThat(raw.readUntilClosed().text()).contains("never sent for HEAD").endsWith("0\r\n\r\n");
+            }
+        }
+    }
+
+    @Test
     void chunkedRequestBodiesAreReassembled() throws Exception {
         try (TestServer s = TestServer.start(r -> r.post("/echo", ctx -> ctx.request().bodyText()))) {
             try (RawHttp raw = new RawHttp(s.port())) {

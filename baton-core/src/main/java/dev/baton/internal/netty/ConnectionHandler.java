@@ -5,19 +5,14 @@ import dev.baton.context.RequestContext.Outcome;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -38,7 +33,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Dispatcher dispatcher;
     private final ServerMetrics metrics;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
-    private final AsciiString serverHeader;
+    private final byte[] serverLine;
     private ChannelHandlerContext ctx;
     private Exchange current;
     private final RequestTimer timer = new RequestTimer(() -> current);
@@ -51,8 +46,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ConnectionHandler(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
         this.metrics = dispatcher.metrics();
-        String s = dispatcher.config().serverHeader();
-        this.serverHeader = s.isEmpty() ? null : AsciiString.cached(s);
+        this.serverLine = ResponseEncoder.serverLine(dispatcher.config().serverHeader());
     }
 
     EventLoop eventLoop() {
@@ -147,17 +141,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes the response of {@code ex}, from any thread. Rendering (JSON) happens here, on the
+     * Writes the response of {@code ex}, from any thread. JSON is serialized here, on the
      * completing thread; the write itself is queued to the event loop unless already on it.
      */
     void send(Exchange ex, Response response) {
-        boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
-        FullHttpResponse full = null;
         RequestTrace trace = ex.trace();
         boolean timed = trace != null || !ex.runningInline; // inline answers skip two clock reads
         long start = timed ? System.nanoTime() : 0;
-        if (!streamed) {
-            full = render(response, ex.head);
+        Response out = response;
+        ByteBuf json = null;
+        if (response.bodyKind() == Response.BodyKind.JSON) {
+            try {
+                json = ResponseEncoder.serializeJson(response.body(), ctx.alloc(), dispatcher.json());
+            } catch (Exception e) {
+                log.error("{}: cannot serialize the {} body of a {} response", ex.route(),
+                        response.body() == null ? "null" : response.body().getClass().getName(), response.status(), e);
+                out = Problem.of(500, "the response body could not be serialized").toResponse();
+                json = problemJson(out);
+            }
         }
         if (timed) {
             long rendered = System.nanoTime() - start;
@@ -167,43 +168,41 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 ex.sentNanos = System.nanoTime();
             }
         }
-        FullHttpResponse msg = full;
         EventLoop loop = eventLoop();
         if (loop.inEventLoop()) {
-            write(ex, response, msg);
+            write(ex, out, json);
         } else {
-            loop.execute(() -> write(ex, response, msg));
+            Response r = out;
+            ByteBuf body = json;
+            loop.execute(() -> write(ex, r, body));
         }
     }
 
-    private FullHttpResponse render(Response response, boolean head) {
+    /** A problem's JSON; the server's own problems always serialize. */
+    private ByteBuf problemJson(Response problem) {
         try {
-            return ResponseRenderer.full(response, ctx.alloc(), dispatcher.json(), head);
-        } catch (RuntimeException e) {
-            log.error("cannot render response {}", response, e);
-            return ResponseRenderer.full(Problem.of(500, "the response could not be rendered").toResponse(),
-                    ctx.alloc(), dispatcher.json(), head);
+            return ResponseEncoder.serializeJson(problem.body(), ctx.alloc(), dispatcher.json());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serialize a problem", e);
         }
     }
 
-    private void write(Exchange ex, Response response, FullHttpResponse msg) {
+    private void write(Exchange ex, Response response, ByteBuf json) {
         if (ex != current || !ctx.channel().isActive()) {
-            ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(json);
             if (ex == current) {
                 finish(ex, false);
             }
             return;
         }
         boolean close = !ex.keepAlive || closing;
-        if (msg == null) {
+        if (response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS) {
             startStream(ex, response, close);
             return;
         }
-        decorate(msg.headers(), close, http10Current);
-        addServerTiming(ex, msg.headers());
+        ByteBuf msg = encode(response, json, ex.head, close, serverTiming(ex));
         // account before the bytes leave, so that a client never sees its response before the numbers do
-        boolean error = msg.status().code() >= 500;
-        account(ex, error);
+        account(ex, response.status() >= 500);
         if (close) {
             ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -216,20 +215,34 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         next();
     }
 
+    /** A full response as one buffer; a response that cannot be encoded becomes a 500. Releases {@code json}. */
+    private ByteBuf encode(Response response, ByteBuf json, boolean head, boolean close, String serverTiming) {
+        var framing = new ResponseEncoder.Framing(close, http10Current, serverLine, serverTiming);
+        try {
+            return ResponseEncoder.full(ctx.alloc(), response, json, head, framing);
+        } catch (RuntimeException e) {
+            log.error("cannot encode response {}", response, e);
+            Response problem = Problem.of(500, "the response could not be encoded").toResponse();
+            return ResponseEncoder.full(ctx.alloc(), problem, problemJson(problem), head, framing);
+        }
+    }
+
     private void startStream(Exchange ex, Response response, boolean close) {
         boolean closeDelimited = http10Current || close;
-        HttpResponse head = ResponseRenderer.streamHead(response, http10Current);
-        decorate(head.headers(), closeDelimited, http10Current);
-        addServerTiming(ex, head.headers());
-        ctx.writeAndFlush(head).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        var framing = new ResponseEncoder.Framing(closeDelimited, http10Current, serverLine, serverTiming(ex));
+        ctx.writeAndFlush(ResponseEncoder.streamHead(ctx.alloc(), response, framing))
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (ex.head) {
-            ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
-            finish(ex, false);
+            finish(ex, false); // the head says what GET would; no body follows
+            if (closeDelimited) {
+                closing = true;
+                ctx.close();
+            }
             return;
         }
         // a stream's latency is its time to first byte; it stays in flight until the body ends
         ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), false);
-        stream = new StreamSink(ctx, () -> streamEnded(ex, closeDelimited));
+        stream = new StreamSink(ctx, !http10Current, () -> streamEnded(ex, closeDelimited));
         current = null;
         StreamSink sink = stream;
         Runnable producer = () -> sink.start(response, ex);
@@ -275,9 +288,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** A response that needs no handler (404, 405, OPTIONS, 503, a rejected request); on the event loop. */
     void sendDirect(Response response, boolean keepAlive, boolean head, boolean forceClose) {
-        FullHttpResponse msg = render(response, head);
         boolean close = forceClose || !keepAlive || closing || dispatcher.shutdown().isDraining();
-        decorate(msg.headers(), close, http10Current);
+        ByteBuf json = response.bodyKind() == Response.BodyKind.JSON ? problemJson(response) : null;
+        ByteBuf msg = encode(response, json, head, close, null);
         if (close) {
             closing = true;
             ctx.writeAndFlush(msg).addListener(forceClose ? (ChannelFutureListener) this::lingeringClose : ChannelFutureListener.CLOSE);
@@ -307,25 +320,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** The trace's last stage is the hop to this event loop and the write itself. */
-    private static void addServerTiming(Exchange ex, HttpHeaders h) {
+    /** The trace's last stage is the hop to this event loop and the write itself; null when untraced. */
+    private static String serverTiming(Exchange ex) {
         RequestTrace trace = ex.trace();
-        if (trace != null) {
-            trace.add("write", Thread.currentThread().getName(), System.nanoTime() - ex.sentNanos);
-            h.set("Server-Timing", trace.serverTiming());
+        if (trace == null) {
+            return null;
         }
-    }
-
-    private void decorate(HttpHeaders h, boolean close, boolean http10) {
-        h.set(HttpHeaderNames.DATE, DateHeader.now());
-        if (serverHeader != null) {
-            h.set(HttpHeaderNames.SERVER, serverHeader);
-        }
-        if (close) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+        trace.add("write", Thread.currentThread().getName(), System.nanoTime() - ex.sentNanos);
+        return trace.serverTiming();
     }
 
     private void flushSoon() {
@@ -366,10 +368,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (ex != null && ex.abandon(CancellationReason.SHUTDOWN)) {
             dispatcher.shutdown().cancelled.increment();
             closing = true;
-            FullHttpResponse msg = render(dispatcher.unavailable("the server shut down before the request completed",
-                    ex.request.path()), ex.head);
-            decorate(msg.headers(), true, http10Current);
-            ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
+            Response unavailable = dispatcher.unavailable("the server shut down before the request completed", ex.request.path());
+            ctx.writeAndFlush(encode(unavailable, problemJson(unavailable), ex.head, true, null)).addListener(ChannelFutureListener.CLOSE);
             finish(ex, true);
         } else if (stream != null) {
             dispatcher.shutdown().cancelled.increment();

@@ -1,27 +1,35 @@
 package dev.baton.internal.netty;
 
-import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
-/** The Date header value, formatted at most once per second. */
+/** The Date header line, formatted at most once per second. */
 final class DateHeader {
-    private static volatile long second = -1;
-    private static volatile AsciiString value;
+    /** One immutable pair, so that a reader never sees a second with another second's line. */
+    private record Cached(long second, byte[] line) {
+    }
+
+    /** IMF-fixdate (RFC 9110 5.6.7): a two-digit day, unlike RFC_1123_DATE_TIME. */
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+    private static volatile Cached cached = new Cached(-1, null);
 
     private DateHeader() {
     }
 
-    static AsciiString now() {
+    /** "date: Mon, 23 Nov 2026 18:00:00 GMT\r\n". */
+    static byte[] line() {
         long nowSecond = System.currentTimeMillis() / 1000;
-        AsciiString v = value;
-        if (nowSecond != second || v == null) {
-            v = AsciiString.cached(DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(nowSecond), ZoneOffset.UTC)));
-            value = v;
-            second = nowSecond;
+        Cached c = cached;
+        if (c.second != nowSecond) {
+            String value = IMF_FIXDATE.format(
+                    ZonedDateTime.ofInstant(Instant.ofEpochSecond(nowSecond), ZoneOffset.UTC));
+            c = new Cached(nowSecond, ("date: " + value + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            cached = c;
         }
-        return v;
+        return c.line;
     }
 }

@@ -96,7 +96,7 @@ final class HttpSyntax {
     /**
      * Checks the request line {@code buf[from, to)}, CRLF excluded: {@code method SP target SP
      * HTTP/1.x}, with an origin-form or absolute http(s) target, or {@code *} for OPTIONS.
-     * Returns true for HTTP/1.0, false for HTTP/1.1.
+     * Returns true for HTTP/1.0, false for HTTP/1.1 (and a later 1.x, read as 1.1).
      */
     static boolean isHttp10RequestLine(ByteBuf buf, int from, int to) {
         int i = from;
@@ -133,7 +133,8 @@ final class HttpSyntax {
                 && at(buf, i + 4) == 'P' && at(buf, i + 5) == '/' && at(buf, i + 6) == '1'
                 && at(buf, i + 7) == '.') {
             byte minor = at(buf, i + 8);
-            if (minor == '1' || minor == '0') {
+            if (minor >= '0' && minor <= '9') {
+                // a later 1.x is read as 1.1, the highest minor version served (RFC 9110 2.5)
                 return minor == '0';
             }
         }

@@ -8,17 +8,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Joins a request head and its body chunks into one {@link FullHttpRequest}. Unlike Netty's
@@ -27,6 +25,7 @@ import io.netty.util.ReferenceCountUtil;
  * expectations; it answers {@code Expect: 100-continue} itself.
  */
 final class RequestAggregator extends ChannelInboundHandlerAdapter {
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private final long maxBodySize;
     private HttpRequest head;
     private ByteBuf body;
@@ -65,8 +64,7 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
         head = req;
         if (HttpUtil.is100ContinueExpected(req)) {
             req.headers().remove(HttpHeaderNames.EXPECT);
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER))
-                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
     }
 

@@ -6,13 +6,14 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The connection pipeline, assembled in one place:
- * idle timer, strict scanner, Netty's HTTP codec, aggregator (100-continue, 413), connection handler.
+ * idle timer, strict scanner, Netty's request decoder, aggregator (100-continue, 413), connection
+ * handler. Responses need no encoder: {@link ResponseEncoder} writes them as bytes.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerConfig config;
@@ -41,7 +42,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(new ConnectionHandler(dispatcher));
     }
 
-    /** Strict scanner, Netty's codec, request aggregator: bytes in, FullHttpRequest or RejectedRequest out. Tests build the same. */
+    /** Strict scanner, Netty's request decoder, request aggregator: bytes in, FullHttpRequest or RejectedRequest out. Tests build the same. */
     static void addRequestDecoding(ChannelPipeline p, ServerConfig config) {
         // the scanner enforces the documented limits; Netty's own are a little wider so that
         // they only ever act as a second line of defence
@@ -51,9 +52,10 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxChunkSize(64 * 1024)
                 .setAllowDuplicateContentLengths(true)
                 .setStrictLineParsing(true)
-                .setValidateHeaders(true);
+                // the scanner has checked every name (a token) and value (no CTL) already
+                .setValidateHeaders(false);
         p.addLast(new StrictRequestScanner(config));
-        p.addLast(new HttpServerCodec(decoder));
+        p.addLast(new HttpRequestDecoder(decoder));
         p.addLast(new RequestAggregator(config.maxBodySize()));
     }
 }

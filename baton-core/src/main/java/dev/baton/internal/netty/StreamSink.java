@@ -5,11 +5,11 @@ import dev.baton.http.BodySink;
 import dev.baton.http.BodyStream;
 import dev.baton.http.EventStream;
 import dev.baton.http.Response;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,18 +21,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The body of a streamed response: chunks written from any thread, each write's stage
  * completing when the connection took it. Ends once, by close, failure or the client leaving.
+ * On HTTP/1.1 each write is one chunk (RFC 9112 7.1); on HTTP/1.0 the bytes go as they are and
+ * the connection's close ends the body.
  */
 final class StreamSink implements BodySink {
     private static final Logger log = LoggerFactory.getLogger(StreamSink.class);
 
+    private static final short CRLF = ('\r' << 8) | '\n';
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+
     private final ChannelHandlerContext ctx;
+    private final boolean chunked;
     private final Runnable onEnd;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean ended = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> closeCallbacks = new ConcurrentLinkedQueue<>();
 
-    StreamSink(ChannelHandlerContext ctx, Runnable onEnd) {
+    StreamSink(ChannelHandlerContext ctx, boolean chunked, Runnable onEnd) {
         this.ctx = ctx;
+        this.chunked = chunked;
         this.onEnd = onEnd;
     }
 
@@ -71,8 +78,20 @@ final class StreamSink implements BodySink {
                 ended();
             }
         });
-        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)), promise);
+        ctx.writeAndFlush(frame(chunk), promise);
         return done;
+    }
+
+    private ByteBuf frame(byte[] chunk) {
+        if (!chunked) {
+            return Unpooled.wrappedBuffer(chunk);
+        }
+        ByteBuf buf = ctx.alloc().buffer(chunk.length + 12);
+        ByteBufUtil.writeAscii(buf, Integer.toHexString(chunk.length));
+        buf.writeShort(CRLF);
+        buf.writeBytes(chunk);
+        buf.writeShort(CRLF);
+        return buf;
     }
 
     @Override
@@ -88,7 +107,7 @@ final class StreamSink implements BodySink {
     @Override
     public void close() {
         if (open.compareAndSet(true, false)) {
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> ended());
+            ctx.writeAndFlush(chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER).addListener(f -> ended());
         }
     }
 
