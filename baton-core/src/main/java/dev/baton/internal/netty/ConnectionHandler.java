@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -37,6 +36,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Exchange current;
     private final RequestTimer timer = new RequestTimer(() -> current);
+    private final IdleTimer idleTimer;
+    private StrictRequestScanner scanner;
+    /** When the last response was handed to the connection (System.nanoTime). */
+    private long lastAnswerNanos;
     private StreamSink stream;
     private boolean inRead;
     private boolean needsFlush;
@@ -47,6 +50,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.dispatcher = dispatcher;
         this.metrics = dispatcher.metrics();
         this.serverLine = ResponseEncoder.serverLine(dispatcher.config().serverHeader());
+        this.idleTimer = new IdleTimer(dispatcher.config().idleTimeout().toNanos(), this::lastActivityNanos,
+                this::isQuiet, this::closeIdle);
     }
 
     EventLoop eventLoop() {
@@ -60,13 +65,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.scanner = ctx.pipeline().get(StrictRequestScanner.class);
         timer.bind(ctx.executor());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         metrics.openConnections.incrementAndGet();
+        lastAnswerNanos = System.nanoTime();
+        idleTimer.start(ctx.executor());
         ctx.fireChannelActive();
+    }
+
+    private long lastActivityNanos() {
+        long read = scanner == null ? lastAnswerNanos : scanner.lastReadNanos();
+        return read - lastAnswerNanos > 0 ? read : lastAnswerNanos;
+    }
+
+    /** Nothing in flight, queued or half-received (a slow head is the head timeout's business). */
+    private boolean isQuiet() {
+        return !busy() && pending.isEmpty() && (scanner == null || !scanner.isMidHead());
+    }
+
+    private void closeIdle() {
+        closing = true;
+        ctx.close();
     }
 
     @Override
@@ -254,6 +277,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Called on the event loop when a streamed body ended. */
     private void streamEnded(Exchange ex, boolean closeDelimited) {
         stream = null;
+        lastAnswerNanos = System.nanoTime();
         metrics.completed.increment();
         metrics.inFlight.decrementAndGet();
         dispatcher.shutdown().signal(metrics);
@@ -276,7 +300,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (how == Outcome.RESPONDED || how == Outcome.FAILED || how == Outcome.TIMED_OUT) {
             metrics.completed.increment();
         }
-        ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), error);
+        long now = System.nanoTime();
+        lastAnswerNanos = now;
+        ex.routeMetrics.record(now - ex.arrivalNanos, ex.holdNanos(), error);
         metrics.inFlight.decrementAndGet();
     }
 
@@ -342,6 +368,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.openConnections.decrementAndGet();
         timer.stop();
+        idleTimer.stop();
         closing = true;
         Exchange ex = current;
         if (ex != null && ex.abandon(CancellationReason.CLIENT_DISCONNECT)) {
@@ -376,19 +403,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             stream.fail(new IllegalStateException("server shutdown"));
         }
         ctx.close();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && !busy() && pending.isEmpty()) {
-            StrictRequestScanner scanner = ctx.pipeline().get(StrictRequestScanner.class);
-            if (scanner == null || !scanner.isMidHead()) {
-                closing = true;
-                ctx.close();
-                return;
-            }
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * queue) and hands it to the thread its route's execution model names.
  */
 final class Dispatcher {
+    private static final AsciiString DEADLINE_HEADER = AsciiString.cached(Deadline.HEADER);
+    private static final AsciiString TRACE_HEADER = AsciiString.cached(dev.baton.Tracing.HEADER);
     /** How long after a propagated deadline our own timer fires, as a backstop. */
     static final long PROPAGATED_DEADLINE_GRACE_MILLIS = 100;
 
@@ -221,7 +224,10 @@ final class Dispatcher {
         return switch (config.tracing()) {
             case OFF -> false;
             case ALWAYS -> true;
-            case ON_REQUEST -> request.headers().first(dev.baton.Tracing.HEADER).map(v -> !v.equals("0")).orElse(false);
+            case ON_REQUEST -> {
+                String v = ((NettyHeaders) request.headers()).get(TRACE_HEADER);
+                yield v != null && !v.equals("0");
+            }
         };
     }
 
@@ -239,7 +245,7 @@ final class Dispatcher {
 
     /** The caller's remaining budget from the {@link Deadline#HEADER} header; null when absent or malformed. */
     private static Duration propagatedTimeout(NettyRequest request) {
-        String v = request.headers().first(Deadline.HEADER).orElse(null);
+        String v = ((NettyHeaders) request.headers()).get(DEADLINE_HEADER);
         if (v == null) {
             return null;
         }

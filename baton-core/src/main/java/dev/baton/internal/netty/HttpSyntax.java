@@ -1,19 +1,15 @@
 package dev.baton.internal.netty;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** The RFC 9110 / 9112 grammar the scanner needs: byte classes as lookup tables, the request line, the chunk line. */
+/**
+ * The RFC 9110 / 9112 grammar the scanner needs: byte classes as lookup tables, the request line,
+ * the chunk line. Works on the scanner's heap array with absolute indices: no ByteBuf index and
+ * reference-count checks per byte.
+ */
 final class HttpSyntax {
 
-    /**
-     * One byte, straight from the backing array when there is one: the scanner copies inbound
-     * bytes to the heap, and this skips ByteBuf's index and reference-count checks per byte.
-     */
-    static byte at(io.netty.buffer.ByteBuf buf, int index) {
-        return buf.hasArray() ? buf.array()[buf.arrayOffset() + index] : buf.getByte(index);
-    }
     private static final boolean[] TCHAR = new boolean[256];
     private static final boolean[] HOST_CHAR = new boolean[256];
 
@@ -77,12 +73,12 @@ final class HttpSyntax {
     }
 
     /** True if {@code buf[from, from + lowerName.length())} is {@code lowerName}, ignoring ASCII case. */
-    static boolean nameIs(ByteBuf buf, int from, int length, String lowerName) {
+    static boolean nameIs(byte[] buf, int from, int length, String lowerName) {
         if (length != lowerName.length()) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            int c = at(buf, from + i);
+            int c = buf[from + i];
             if (c >= 'A' && c <= 'Z') {
                 c += 32;
             }
@@ -98,18 +94,18 @@ final class HttpSyntax {
      * HTTP/1.x}, with an origin-form or absolute http(s) target, or {@code *} for OPTIONS.
      * Returns true for HTTP/1.0, false for HTTP/1.1 (and a later 1.x, read as 1.1).
      */
-    static boolean isHttp10RequestLine(ByteBuf buf, int from, int to) {
+    static boolean isHttp10RequestLine(byte[] buf, int from, int to) {
         int i = from;
-        while (i < to && isTchar(at(buf, i))) {
+        while (i < to && isTchar(buf[i])) {
             i++;
         }
-        if (i == from || i >= to || at(buf, i) != ' ') {
+        if (i == from || i >= to || buf[i] != ' ') {
             throw new RejectedRequest.Violation(400, "malformed request line: expected 'METHOD SP target SP HTTP/1.x'");
         }
-        boolean options = i - from == 7 && buf.toString(from, 7, StandardCharsets.US_ASCII).equals("OPTIONS");
+        boolean options = i - from == 7 && new String(buf, from, 7, StandardCharsets.US_ASCII).equals("OPTIONS");
         int targetStart = ++i;
-        while (i < to && at(buf, i) != ' ') {
-            byte b = at(buf, i);
+        while (i < to && buf[i] != ' ') {
+            byte b = buf[i];
             if (!isTargetByte(b)) {
                 throw new RejectedRequest.Violation(400, "the request target holds a control, space or non-ASCII byte");
             }
@@ -121,24 +117,24 @@ final class HttpSyntax {
         if (i == targetStart || i >= to) {
             throw new RejectedRequest.Violation(400, "malformed request line: expected 'METHOD SP target SP HTTP/1.x'");
         }
-        if (at(buf, targetStart) != '/') { // the common origin form needs no more checks
-            boolean asterisk = at(buf, targetStart) == '*' && i - targetStart == 1;
-            String scheme = buf.toString(targetStart, Math.min(i - targetStart, 8), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+        if (buf[targetStart] != '/') { // the common origin form needs no more checks
+            boolean asterisk = buf[targetStart] == '*' && i - targetStart == 1;
+            String scheme = new String(buf, targetStart, Math.min(i - targetStart, 8), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
             boolean absolute = scheme.startsWith("http://") || scheme.startsWith("https://");
             if (!(asterisk && options) && !absolute) {
                 throw new RejectedRequest.Violation(400, "the request target must be a path ('/...') or an absolute http(s) URI");
             }
         }
-        if (to - i - 1 == 8 && at(buf, i + 1) == 'H' && at(buf, i + 2) == 'T' && at(buf, i + 3) == 'T'
-                && at(buf, i + 4) == 'P' && at(buf, i + 5) == '/' && at(buf, i + 6) == '1'
-                && at(buf, i + 7) == '.') {
-            byte minor = at(buf, i + 8);
+        if (to - i - 1 == 8 && buf[i + 1] == 'H' && buf[i + 2] == 'T' && buf[i + 3] == 'T'
+                && buf[i + 4] == 'P' && buf[i + 5] == '/' && buf[i + 6] == '1'
+                && buf[i + 7] == '.') {
+            byte minor = buf[i + 8];
             if (minor >= '0' && minor <= '9') {
                 // a later 1.x is read as 1.1, the highest minor version served (RFC 9110 2.5)
                 return minor == '0';
             }
         }
-        String version = buf.toString(i + 1, to - i - 1, StandardCharsets.US_ASCII);
+        String version = new String(buf, i + 1, to - i - 1, StandardCharsets.US_ASCII);
         return switch (version) {
             case "HTTP/1.1" -> false;
             case "HTTP/1.0" -> true;
@@ -153,11 +149,11 @@ final class HttpSyntax {
      * extensions: {@code chunk-size *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )}.
      * A size above {@code limit} is refused as soon as its digits pass it, so no size overflows.
      */
-    static long chunkSize(ByteBuf buf, int from, int to, long limit) {
+    static long chunkSize(byte[] buf, int from, int to, long limit) {
         int i = from;
         long size = 0;
         int digit;
-        while (i < to && (digit = hexValue(at(buf, i))) >= 0) {
+        while (i < to && (digit = hexValue(buf[i])) >= 0) {
             size = size * 16 + digit;
             if (size > limit) {
                 throw new RejectedRequest.Violation(413, "the body is larger than " + limit + " bytes");
@@ -169,19 +165,19 @@ final class HttpSyntax {
         }
         while (i < to) {
             i = skipWhitespace(buf, i, to);
-            if (i >= to || at(buf, i) != ';') {
+            if (i >= to || buf[i] != ';') {
                 throw new RejectedRequest.Violation(400, "malformed chunk size or extension");
             }
             i = skipWhitespace(buf, i + 1, to);
             int nameStart = i;
-            while (i < to && isTchar(at(buf, i))) {
+            while (i < to && isTchar(buf[i])) {
                 i++;
             }
             if (i == nameStart) {
                 throw new RejectedRequest.Violation(400, "malformed chunk extension name");
             }
             int afterName = skipWhitespace(buf, i, to);
-            if (afterName < to && at(buf, afterName) == '=') {
+            if (afterName < to && buf[afterName] == '=') {
                 i = extensionValue(buf, skipWhitespace(buf, afterName + 1, to), to);
             }
         }
@@ -189,17 +185,17 @@ final class HttpSyntax {
     }
 
     /** token / quoted-string; returns the index after it. */
-    private static int extensionValue(ByteBuf buf, int i, int to) {
-        if (i < to && at(buf, i) == '"') {
+    private static int extensionValue(byte[] buf, int i, int to) {
+        if (i < to && buf[i] == '"') {
             i++;
             while (i < to) {
-                byte b = at(buf, i);
+                byte b = buf[i];
                 if (b == '"') {
                     return i + 1;
                 }
                 if (b == '\\') {
                     i++;
-                    if (i >= to || !isFieldValueByte(at(buf, i))) {
+                    if (i >= to || !isFieldValueByte(buf[i])) {
                         break;
                     }
                 } else if (!isFieldValueByte(b)) {
@@ -210,7 +206,7 @@ final class HttpSyntax {
             throw new RejectedRequest.Violation(400, "malformed quoted chunk extension value");
         }
         int start = i;
-        while (i < to && isTchar(at(buf, i))) {
+        while (i < to && isTchar(buf[i])) {
             i++;
         }
         if (i == start) {
@@ -219,8 +215,17 @@ final class HttpSyntax {
         return i;
     }
 
-    private static int skipWhitespace(ByteBuf buf, int i, int to) {
-        while (i < to && (at(buf, i) == ' ' || at(buf, i) == '\t')) {
+    /** The end of {@code buf[from, to)} without trailing SP / HTAB. */
+    static int trimWhitespace(byte[] buf, int from, int to) {
+        while (to > from && (buf[to - 1] == ' ' || buf[to - 1] == '\t')) {
+            to--;
+        }
+        return to;
+    }
+
+    /** The index of the first byte of {@code buf[i, to)} that is not SP / HTAB. */
+    static int skipWhitespace(byte[] buf, int i, int to) {
+        while (i < to && (buf[i] == ' ' || buf[i] == '\t')) {
             i++;
         }
         return i;

@@ -2,6 +2,7 @@ package dev.baton.internal.netty;
 
 import dev.baton.http.Headers;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,11 @@ final class NettyHeaders implements Headers {
     @Override
     public Optional<String> first(String name) {
         return Optional.ofNullable(headers.get(name));
+    }
+
+    /** A lookup by a constant name: its case-insensitive hash is computed once, not per request. */
+    String get(AsciiString name) {
+        return headers.get(name);
     }
 
     @Override

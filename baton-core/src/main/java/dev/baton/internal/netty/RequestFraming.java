@@ -39,9 +39,10 @@ final class RequestFraming {
         unsupportedExpectation = false;
     }
 
-    void contentLength(String value) {
+    /** A Content-Length field whose value is {@code a[from, to)}. */
+    void contentLength(byte[] a, int from, int to) {
         contentLengthFields++;
-        long v = parseContentLength(value);
+        long v = parseContentLength(a, from, to);
         if (v < 0) {
             badContentLength = true;
         } else if (contentLength >= 0 && contentLength != v) {
@@ -55,10 +56,13 @@ final class RequestFraming {
         transferEncoding = transferEncoding == null ? value : transferEncoding + "," + value;
     }
 
-    void host(String value) {
+    /** A Host field whose value is {@code a[from, to)}, optional whitespace included. */
+    void host(byte[] a, int from, int to) {
         hostFields++;
-        for (int i = 0; i < value.length(); i++) {
-            if (!HttpSyntax.isHostChar((byte) value.charAt(i))) {
+        from = HttpSyntax.skipWhitespace(a, from, to);
+        to = HttpSyntax.trimWhitespace(a, from, to);
+        for (int i = from; i < to; i++) {
+            if (!HttpSyntax.isHostChar(a[i])) {
                 throw new RejectedRequest.Violation(400, "the Host header is not a valid host[:port]");
             }
         }
@@ -130,14 +134,15 @@ final class RequestFraming {
     }
 
     /** 1*DIGIT, surrounded by optional whitespace; -1 when malformed ({@code +10}, {@code 1,0}, empty). */
-    private static long parseContentLength(String value) {
-        String v = value.strip();
-        if (v.isEmpty() || v.length() > MAX_CONTENT_LENGTH_DIGITS) {
+    private static long parseContentLength(byte[] a, int from, int to) {
+        from = HttpSyntax.skipWhitespace(a, from, to);
+        to = HttpSyntax.trimWhitespace(a, from, to);
+        if (from == to || to - from > MAX_CONTENT_LENGTH_DIGITS) {
             return -1;
         }
         long n = 0;
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
+        for (int i = from; i < to; i++) {
+            byte c = a[i];
             if (c < '0' || c > '9') {
                 return -1;
             }

@@ -5,7 +5,6 @@ import dev.baton.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Writes a whole response, head and body, into one buffer: one write, no intermediate header
  * map, and every line the server adds (status, Date, Server, Content-Type, Content-Length)
- * copied from pre-encoded bytes. Header names and values were validated when the response was
+ * copied from pre-encoded bytes. The head is assembled in a per-thread array and copied into
+ * the (direct) buffer in one go. Header names and values were validated when the response was
  * built. Streamed bodies follow their head chunk by chunk ({@link StreamSink}).
  */
 final class ResponseEncoder {
@@ -26,14 +26,13 @@ final class ResponseEncoder {
     private static final AtomicReferenceArray<byte[]> STATUS_LINES = new AtomicReferenceArray<>(1000);
     private static final AtomicReferenceArray<byte[]> LENGTH_LINES = new AtomicReferenceArray<>(MAX_CACHED_LENGTH + 1);
     private static final ConcurrentHashMap<String, byte[]> TYPE_LINES = new ConcurrentHashMap<>();
-    private static final byte[] CONTENT_LENGTH = ascii("content-length: ");
     private static final byte[] CONTENT_TYPE = ascii("content-type: ");
     private static final byte[] CLOSE = ascii("connection: close\r\n");
     private static final byte[] KEEP_ALIVE = ascii("connection: keep-alive\r\n");
     private static final byte[] CHUNKED = ascii("transfer-encoding: chunked\r\n");
     private static final byte[] EVENT_STREAM = ascii("cache-control: no-cache\r\nx-accel-buffering: no\r\n");
     private static final byte[] SERVER_TIMING = ascii("server-timing: ");
-    private static final short CRLF = ('\r' << 8) | '\n';
+    private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] COLON_SPACE = ascii(": ");
 
     /** What the connection adds to every response it writes. */
@@ -53,21 +52,23 @@ final class ResponseEncoder {
      * body and is released here). For HEAD the head says what GET would and no body follows.
      */
     static ByteBuf full(ByteBufAllocator alloc, Response r, ByteBuf json, boolean head, Framing framing) {
-        int status = r.status();
-        boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
-        byte[] bytes = r.bodyKind() == Response.BodyKind.BYTES ? (byte[]) r.body() : null;
-        int length = bytes != null ? bytes.length : json != null ? json.readableBytes() : 0;
-        boolean writeBody = bodyAllowed && !head && length > 0;
-        ByteBuf out = alloc.buffer(160 + (writeBody ? length : 0) + 48 * r.headers().size());
         try {
-            writeStatusAndHeaders(out, r, framing);
+            int status = r.status();
+            boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
+            byte[] bytes = r.bodyKind() == Response.BodyKind.BYTES ? (byte[]) r.body() : null;
+            int length = bytes != null ? bytes.length : json != null ? json.readableBytes() : 0;
+            boolean writeBody = bodyAllowed && !head && length > 0;
+            HeadBuilder h = HeadBuilder.get();
+            statusAndHeaders(h, r, framing);
             if (bodyAllowed) {
                 if (r.contentType() != null && r.bodyKind() != Response.BodyKind.EMPTY) {
-                    out.writeBytes(typeLine(r.contentType()));
+                    h.put(typeLine(r.contentType()));
                 }
-                writeLength(out, length);
+                h.put(lengthLine(length));
             }
-            writeFraming(out, framing, false);
+            framing(h, framing, false);
+            ByteBuf out = alloc.buffer(h.length() + (writeBody ? length : 0));
+            h.writeTo(out);
             if (writeBody) {
                 if (bytes != null) {
                     out.writeBytes(bytes);
@@ -76,9 +77,6 @@ final class ResponseEncoder {
                 }
             }
             return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
         } finally {
             if (json != null) {
                 json.release();
@@ -88,13 +86,15 @@ final class ResponseEncoder {
 
     /** The head of a streamed response: chunked on HTTP/1.1, delimited by close on HTTP/1.0. */
     static ByteBuf streamHead(ByteBufAllocator alloc, Response r, Framing framing) {
-        ByteBuf out = alloc.buffer(256 + 48 * r.headers().size());
-        writeStatusAndHeaders(out, r, framing);
-        out.writeBytes(typeLine(r.contentType()));
+        HeadBuilder h = HeadBuilder.get();
+        statusAndHeaders(h, r, framing);
+        h.put(typeLine(r.contentType()));
         if (r.bodyKind() == Response.BodyKind.EVENTS) {
-            out.writeBytes(EVENT_STREAM);
+            h.put(EVENT_STREAM);
         }
-        writeFraming(out, framing, !framing.http10());
+        framing(h, framing, !framing.http10());
+        ByteBuf out = alloc.buffer(h.length());
+        h.writeTo(out);
         return out;
     }
 
@@ -110,39 +110,34 @@ final class ResponseEncoder {
         }
     }
 
-    private static void writeStatusAndHeaders(ByteBuf out, Response r, Framing framing) {
-        out.writeBytes(statusLine(r.status()));
-        for (Map.Entry<String, String> h : r.headers()) {
-            String name = h.getKey();
+    private static void statusAndHeaders(HeadBuilder h, Response r, Framing framing) {
+        h.put(statusLine(r.status()));
+        for (Map.Entry<String, String> field : r.headers()) {
+            String name = field.getKey();
             if (isServerOwned(name, framing.serverLine() != null)) {
                 continue; // framing and the fields below are the server's to set
             }
-            ByteBufUtil.writeAscii(out, name);
-            out.writeBytes(COLON_SPACE);
-            ByteBufUtil.writeAscii(out, h.getValue());
-            out.writeShort(CRLF);
+            h.putLatin1(name).put(COLON_SPACE).putLatin1(field.getValue()).put(CRLF);
         }
     }
 
-    private static void writeFraming(ByteBuf out, Framing framing, boolean chunked) {
+    private static void framing(HeadBuilder h, Framing framing, boolean chunked) {
         if (chunked) {
-            out.writeBytes(CHUNKED);
+            h.put(CHUNKED);
         }
-        out.writeBytes(DateHeader.line());
+        h.put(DateHeader.line());
         if (framing.serverLine() != null) {
-            out.writeBytes(framing.serverLine());
+            h.put(framing.serverLine());
         }
         if (framing.close()) {
-            out.writeBytes(CLOSE);
+            h.put(CLOSE);
         } else if (framing.http10()) {
-            out.writeBytes(KEEP_ALIVE);
+            h.put(KEEP_ALIVE);
         }
         if (framing.serverTiming() != null) {
-            out.writeBytes(SERVER_TIMING);
-            ByteBufUtil.writeAscii(out, framing.serverTiming());
-            out.writeShort(CRLF);
+            h.put(SERVER_TIMING).putLatin1(framing.serverTiming()).put(CRLF);
         }
-        out.writeShort(CRLF);
+        h.put(CRLF);
     }
 
     private static boolean isServerOwned(String name, boolean serverHeader) {
@@ -166,19 +161,16 @@ final class ResponseEncoder {
         return line;
     }
 
-    private static void writeLength(ByteBuf out, int length) {
-        if (length <= MAX_CACHED_LENGTH) {
-            byte[] line = LENGTH_LINES.get(length);
-            if (line == null) {
-                line = ascii("content-length: " + length + "\r\n");
-                LENGTH_LINES.set(length, line);
-            }
-            out.writeBytes(line);
-        } else {
-            out.writeBytes(CONTENT_LENGTH);
-            ByteBufUtil.writeAscii(out, Integer.toString(length));
-            out.writeShort(CRLF);
+    private static byte[] lengthLine(int length) {
+        if (length > MAX_CACHED_LENGTH) {
+            return ascii("content-length: " + length + "\r\n");
         }
+        byte[] line = LENGTH_LINES.get(length);
+        if (line == null) {
+            line = ascii("content-length: " + length + "\r\n");
+            LENGTH_LINES.set(length, line);
+        }
+        return line;
     }
 
     private static byte[] typeLine(String type) {

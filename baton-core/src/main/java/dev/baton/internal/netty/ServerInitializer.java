@@ -7,12 +7,10 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The connection pipeline, assembled in one place:
- * idle timer, strict scanner, Netty's request decoder, aggregator (100-continue, 413), connection
+ * strict scanner, Netty's request decoder, aggregator (100-continue, 413), connection
  * handler. Responses need no encoder: {@link ResponseEncoder} writes them as bytes.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -34,10 +32,6 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
-        long idle = config.idleTimeout().toMillis();
-        if (idle > 0) {
-            p.addLast(new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS)); // reads only: no listener per write
-        }
         addRequestDecoding(p, config);
         p.addLast(new ConnectionHandler(dispatcher));
     }

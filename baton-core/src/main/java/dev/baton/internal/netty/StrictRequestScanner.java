@@ -4,7 +4,6 @@ import dev.baton.ServerConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +31,9 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private final ServerConfig config;
     private final RequestFraming framing = new RequestFraming();
     private ByteBuf cumulation;
+    /** The cumulation's backing array, and the array index of its reader index, while scanning. */
+    private byte[] bytes;
+    private int base;
     private State state = State.HEAD;
     // offsets from the cumulation's reader index
     /** Bytes validated and not yet forwarded. */
@@ -47,6 +49,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> headTimer;
     /** When the head being read began; 0 between heads. */
     private long headStartNanos;
+    /** When bytes last arrived (System.nanoTime), for the idle timeout. */
+    private long lastReadNanos = System.nanoTime();
 
     // the field section (head or trailers) being read
     private boolean sawRequestLine;
@@ -67,15 +71,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             in.release();
             return;
         }
-        if (in.isDirect() && cumulation == null) {
-            // one bulk copy to the heap: every byte of a head is read several times (here and in
-            // Netty's decoder), and per-byte reads of direct memory are slow without Unsafe (JDK 24+)
-            ByteBuf heap = ctx.alloc().heapBuffer(in.readableBytes());
-            heap.writeBytes(in);
-            in.release();
-            in = heap;
-        }
-        cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        lastReadNanos = System.nanoTime();
+        cumulation = cumulation == null ? toHeap(ctx, in) : append(ctx, cumulation, in);
         RejectedRequest.Violation violation = null;
         try {
             scan(ctx);
@@ -100,9 +97,40 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Inbound bytes on the heap, copied once: every byte of a head is read several times (here and
+     * in Netty's decoder), and the scanner reads the backing array with no per-byte checks.
+     */
+    private static ByteBuf toHeap(ChannelHandlerContext ctx, ByteBuf in) {
+        if (in.hasArray()) {
+            return in;
+        }
+        ByteBuf heap = ctx.alloc().heapBuffer(in.readableBytes());
+        heap.writeBytes(in);
+        in.release();
+        return heap;
+    }
+
+    /** A head or body split across reads: the new bytes after the ones still held, on the heap. */
+    private static ByteBuf append(ChannelHandlerContext ctx, ByteBuf held, ByteBuf in) {
+        try {
+            if (held.refCnt() == 1 && held.hasArray() && held.maxFastWritableBytes() >= in.readableBytes()) {
+                return held.writeBytes(in);
+            }
+            ByteBuf merged = ctx.alloc().heapBuffer(Math.max(held.readableBytes() + in.readableBytes(), 2 * held.readableBytes()));
+            merged.writeBytes(held).writeBytes(in);
+            held.release();
+            return merged;
+        } finally {
+            in.release();
+        }
+    }
+
     /** Scans what has arrived, advancing {@link #validated} over every byte that passed. */
     private void scan(ChannelHandlerContext ctx) {
         int readable = cumulation.readableBytes();
+        bytes = cumulation.array();
+        base = cumulation.arrayOffset() + cumulation.readerIndex();
         while (validated < readable) {
             switch (state) {
                 case HEAD, TRAILERS -> {
@@ -146,7 +174,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     int end = crBefore(lf, "chunk size line");
-                    long size = HttpSyntax.chunkSize(cumulation, index(lineStart), index(end), config.maxBodySize());
+                    long size = HttpSyntax.chunkSize(bytes, base + lineStart, base + end, config.maxBodySize());
                     bodyBytes += size;
                     if (bodyBytes > config.maxBodySize()) {
                         throw new RejectedRequest.Violation(413, "the body is larger than " + config.maxBodySize() + " bytes");
@@ -254,7 +282,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         if (end - start > config.maxRequestLineLength()) {
             throw new RejectedRequest.Violation(414, "the request line is longer than " + config.maxRequestLineLength() + " bytes");
         }
-        framing.reset(HttpSyntax.isHttp10RequestLine(cumulation, index(start), index(end)));
+        framing.reset(HttpSyntax.isHttp10RequestLine(bytes, base + start, base + end));
     }
 
     private void fieldLine(int start, int end, boolean trailer) {
@@ -282,15 +310,15 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         if (trailer) {
             return; // framing fields in trailers mean nothing; Netty keeps them apart as trailing headers
         }
-        int from = index(start);
+        int from = base + start;
         int length = colon - start;
-        if (HttpSyntax.nameIs(cumulation, from, length, "content-length")) {
-            framing.contentLength(value(colon + 1, end));
-        } else if (HttpSyntax.nameIs(cumulation, from, length, "transfer-encoding")) {
+        if (HttpSyntax.nameIs(bytes, from, length, "host")) {
+            framing.host(bytes, base + colon + 1, base + end);
+        } else if (HttpSyntax.nameIs(bytes, from, length, "content-length")) {
+            framing.contentLength(bytes, base + colon + 1, base + end);
+        } else if (HttpSyntax.nameIs(bytes, from, length, "transfer-encoding")) {
             framing.transferEncoding(value(colon + 1, end));
-        } else if (HttpSyntax.nameIs(cumulation, from, length, "host")) {
-            framing.host(value(colon + 1, end));
-        } else if (HttpSyntax.nameIs(cumulation, from, length, "expect")) {
+        } else if (HttpSyntax.nameIs(bytes, from, length, "expect")) {
             framing.expect(value(colon + 1, end));
         }
     }
@@ -315,7 +343,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private byte byteAt(int offset) {
-        return HttpSyntax.at(cumulation, index(offset));
+        return bytes[base + offset];
     }
 
     private String value(int offset, int end) {
@@ -388,6 +416,10 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releaseAll();
+    }
+
+    long lastReadNanos() {
+        return lastReadNanos;
     }
 
     /** True while a request head has started arriving but is not complete. */

@@ -68,6 +68,16 @@ public final class RouteTable {
         }
         allowed.add("OPTIONS");
         node.allowed = java.util.Collections.unmodifiableSet(allowed); // computed once, not per request
+        if (names.isEmpty()) {
+            // a literal path's answers are the same for every request: made once, found by method
+            node.staticMatches = new HashMap<>();
+            for (String method : node.routes.keySet()) {
+                node.staticMatches.put(method, match(node, method, List.of()));
+            }
+            if (!node.routes.containsKey("HEAD") && node.routes.containsKey("GET")) {
+                node.staticMatches.put("HEAD", match(node, "HEAD", List.of()));
+            }
+        }
     }
 
     /**
@@ -77,13 +87,14 @@ public final class RouteTable {
      * and falling back to the first node on the path for 405 and OPTIONS.
      */
     public Match find(String method, String rawPath) {
-        String effective = method.equals("HEAD") ? "GET" : method;
         if (rawPath.indexOf('%') < 0) {
             Node node = staticPaths.get(normalize(rawPath));
-            if (node != null && (node.routes.containsKey(method) || node.routes.containsKey(effective))) {
-                return match(node, method, List.of());
+            Match m = node == null ? null : node.staticMatches.get(method);
+            if (m != null) {
+                return m;
             }
         }
+        String effective = method.equals("HEAD") ? "GET" : method;
         List<String> path = decodeSegments(rawPath);
         Found[] any = new Found[1];
         Found found = lookup(root, path, 0, new ArrayList<>(), method, effective, any);
@@ -186,6 +197,8 @@ public final class RouteTable {
         final Map<String, Node> literals = new HashMap<>();
         Node param;
         final Map<String, Entry> routes = new LinkedHashMap<>();
+        /** For a literal path: the match of each method it serves (HEAD too where GET is). */
+        Map<String, Match> staticMatches = Map.of();
     }
 
     private record Entry(Route route, List<String> names, Object attachment) {
