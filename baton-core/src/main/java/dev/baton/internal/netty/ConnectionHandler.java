@@ -165,17 +165,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Writes the response of {@code ex}, from any thread. JSON is serialized here, on the
-     * completing thread; the write itself is queued to the event loop unless already on it.
+     * completing thread (to bytes: the encoder copies them after the head into the one buffer);
+     * the write itself is queued to the event loop unless already on it.
      */
     void send(Exchange ex, Response response) {
         RequestTrace trace = ex.trace();
         boolean timed = trace != null || !ex.runningInline; // inline answers skip two clock reads
         long start = timed ? System.nanoTime() : 0;
         Response out = response;
-        ByteBuf json = null;
+        byte[] json = null;
         if (response.bodyKind() == Response.BodyKind.JSON) {
             try {
-                json = ResponseEncoder.serializeJson(response.body(), ctx.alloc(), dispatcher.json());
+                json = dispatcher.json().writeValueAsBytes(response.body());
             } catch (Exception e) {
                 log.error("{}: cannot serialize the {} body of a {} response", ex.route(),
                         response.body() == null ? "null" : response.body().getClass().getName(), response.status(), e);
@@ -196,23 +197,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             write(ex, out, json);
         } else {
             Response r = out;
-            ByteBuf body = json;
+            byte[] body = json;
             loop.execute(() -> write(ex, r, body));
         }
     }
 
     /** A problem's JSON; the server's own problems always serialize. */
-    private ByteBuf problemJson(Response problem) {
+    private byte[] problemJson(Response problem) {
         try {
-            return ResponseEncoder.serializeJson(problem.body(), ctx.alloc(), dispatcher.json());
+            return dispatcher.json().writeValueAsBytes(problem.body());
         } catch (Exception e) {
             throw new IllegalStateException("cannot serialize a problem", e);
         }
     }
 
-    private void write(Exchange ex, Response response, ByteBuf json) {
+    private void write(Exchange ex, Response response, byte[] json) {
         if (ex != current || !ctx.channel().isActive()) {
-            ReferenceCountUtil.release(json);
             if (ex == current) {
                 finish(ex, false);
             }
@@ -238,8 +238,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         next();
     }
 
-    /** A full response as one buffer; a response that cannot be encoded becomes a 500. Releases {@code json}. */
-    private ByteBuf encode(Response response, ByteBuf json, boolean head, boolean close, String serverTiming) {
+    /** A full response as one buffer; a response that cannot be encoded becomes a 500. */
+    private ByteBuf encode(Response response, byte[] json, boolean head, boolean close, String serverTiming) {
         var framing = new ResponseEncoder.Framing(close, http10Current, serverLine, serverTiming);
         try {
             return ResponseEncoder.full(ctx.alloc(), response, json, head, framing);
@@ -315,7 +315,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** A response that needs no handler (404, 405, OPTIONS, 503, a rejected request); on the event loop. */
     void sendDirect(Response response, boolean keepAlive, boolean head, boolean forceClose) {
         boolean close = forceClose || !keepAlive || closing || dispatcher.shutdown().isDraining();
-        ByteBuf json = response.bodyKind() == Response.BodyKind.JSON ? problemJson(response) : null;
+        byte[] json = response.bodyKind() == Response.BodyKind.JSON ? problemJson(response) : null;
         ByteBuf msg = encode(response, json, head, close, null);
         if (close) {
             closing = true;

@@ -1,13 +1,9 @@
 package dev.baton.internal.netty;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,39 +45,29 @@ final class ResponseEncoder {
 
     /**
      * Encodes {@code r}, an EMPTY, BYTES or JSON response ({@code json} holds the serialized JSON
-     * body and is released here). For HEAD the head says what GET would and no body follows.
+     * body). For HEAD the head says what GET would and no body follows.
      */
-    static ByteBuf full(ByteBufAllocator alloc, Response r, ByteBuf json, boolean head, Framing framing) {
-        try {
-            int status = r.status();
-            boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
-            byte[] bytes = r.bodyKind() == Response.BodyKind.BYTES ? (byte[]) r.body() : null;
-            int length = bytes != null ? bytes.length : json != null ? json.readableBytes() : 0;
-            boolean writeBody = bodyAllowed && !head && length > 0;
-            HeadBuilder h = HeadBuilder.get();
-            statusAndHeaders(h, r, framing);
-            if (bodyAllowed) {
-                if (r.contentType() != null && r.bodyKind() != Response.BodyKind.EMPTY) {
-                    h.put(typeLine(r.contentType()));
-                }
-                h.put(lengthLine(length));
+    static ByteBuf full(ByteBufAllocator alloc, Response r, byte[] json, boolean head, Framing framing) {
+        int status = r.status();
+        boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
+        byte[] body = r.bodyKind() == Response.BodyKind.BYTES ? (byte[]) r.body() : json;
+        int length = body == null ? 0 : body.length;
+        boolean writeBody = bodyAllowed && !head && length > 0;
+        HeadBuilder h = HeadBuilder.get();
+        statusAndHeaders(h, r, framing);
+        if (bodyAllowed) {
+            if (r.contentType() != null && r.bodyKind() != Response.BodyKind.EMPTY) {
+                h.put(typeLine(r.contentType()));
             }
-            framing(h, framing, false);
-            ByteBuf out = alloc.buffer(h.length() + (writeBody ? length : 0));
-            h.writeTo(out);
-            if (writeBody) {
-                if (bytes != null) {
-                    out.writeBytes(bytes);
-                } else {
-                    out.writeBytes(json, json.readerIndex(), length);
-                }
-            }
-            return out;
-        } finally {
-            if (json != null) {
-                json.release();
-            }
+            h.put(lengthLine(length));
         }
+        framing(h, framing, false);
+        ByteBuf out = alloc.buffer(h.length() + (writeBody ? length : 0));
+        h.writeTo(out);
+        if (writeBody) {
+            out.writeBytes(body);
+        }
+        return out;
     }
 
     /** The head of a streamed response: chunked on HTTP/1.1, delimited by close on HTTP/1.0. */
@@ -96,18 +82,6 @@ final class ResponseEncoder {
         ByteBuf out = alloc.buffer(h.length());
         h.writeTo(out);
         return out;
-    }
-
-    /** JSON straight into a pooled buffer, on the thread that completes the response. */
-    static ByteBuf serializeJson(Object value, ByteBufAllocator alloc, ObjectMapper json) throws IOException {
-        ByteBuf buf = alloc.buffer(128);
-        try (var out = new ByteBufOutputStream(buf)) {
-            json.writeValue((OutputStream) out, value);
-            return buf;
-        } catch (IOException | RuntimeException e) {
-            buf.release();
-            throw e;
-        }
     }
 
     private static void statusAndHeaders(HeadBuilder h, Response r, Framing framing) {
