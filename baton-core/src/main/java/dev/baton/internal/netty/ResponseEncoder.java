@@ -74,7 +74,9 @@ final class ResponseEncoder {
     static ByteBuf streamHead(ByteBufAllocator alloc, Response r, Framing framing) {
         HeadBuilder h = HeadBuilder.get();
         statusAndHeaders(h, r, framing);
-        h.put(typeLine(r.contentType()));
+        if (r.contentType() != null) {
+            h.put(typeLine(r.contentType()));
+        }
         if (r.bodyKind() == Response.BodyKind.EVENTS) {
             h.put(EVENT_STREAM);
         }

@@ -2,6 +2,7 @@ package dev.baton.internal.netty;
 
 import dev.baton.ServerConfig;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -72,7 +73,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             return;
         }
         lastReadNanos = System.nanoTime();
-        cumulation = cumulation == null ? toHeap(ctx, in) : append(ctx, cumulation, in);
+        cumulation = cumulation == null ? toHeap(in) : append(cumulation, in);
         RejectedRequest.Violation violation = null;
         try {
             scan(ctx);
@@ -99,25 +100,27 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     /**
      * Inbound bytes on the heap, copied once: every byte of a head is read several times (here and
-     * in Netty's decoder), and the scanner reads the backing array with no per-byte checks.
+     * in Netty's decoder), and the scanner reads the backing array with no per-byte checks. A plain
+     * array, not a pooled buffer: it lives for one read, which is what a young generation is for.
      */
-    private static ByteBuf toHeap(ChannelHandlerContext ctx, ByteBuf in) {
+    private static ByteBuf toHeap(ByteBuf in) {
         if (in.hasArray()) {
             return in;
         }
-        ByteBuf heap = ctx.alloc().heapBuffer(in.readableBytes());
-        heap.writeBytes(in);
+        byte[] copy = new byte[in.readableBytes()];
+        in.readBytes(copy);
         in.release();
-        return heap;
+        return Unpooled.wrappedBuffer(copy);
     }
 
     /** A head or body split across reads: the new bytes after the ones still held, on the heap. */
-    private static ByteBuf append(ChannelHandlerContext ctx, ByteBuf held, ByteBuf in) {
+    private static ByteBuf append(ByteBuf held, ByteBuf in) {
         try {
             if (held.refCnt() == 1 && held.hasArray() && held.maxFastWritableBytes() >= in.readableBytes()) {
                 return held.writeBytes(in);
             }
-            ByteBuf merged = ctx.alloc().heapBuffer(Math.max(held.readableBytes() + in.readableBytes(), 2 * held.readableBytes()));
+            int size = held.readableBytes() + in.readableBytes();
+            ByteBuf merged = Unpooled.buffer(size, Integer.MAX_VALUE);
             merged.writeBytes(held).writeBytes(in);
             held.release();
             return merged;
