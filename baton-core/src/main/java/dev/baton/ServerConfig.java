@@ -83,6 +83,8 @@ public record ServerConfig(
         require(defaultExecution != null, "defaultExecution is required");
         require(host != null && !host.isBlank(), "host is required");
         serverHeader = serverHeader == null ? "" : serverHeader;
+        require(serverHeader.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f && c <= 0xff)),
+                "serverHeader must be visible Latin-1 text (no CR, LF or other control characters)");
         require(tracing != null, "tracing is required");
         require(nonNegative(blockedThreadThreshold), "blockedThreadThreshold must be >= 0 (0 disables)");
         require(nonNegative(fakeAsyncThreshold), "fakeAsyncThreshold must be >= 0 (0 disables)");

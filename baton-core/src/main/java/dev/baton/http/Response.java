@@ -89,8 +89,9 @@ public final class Response {
         private String contentType;
 
         private Builder(int status) {
-            if (status < 100 || status > 999) {
-                throw new IllegalArgumentException("status must be a three-digit code, got " + status);
+            // 1xx are interim: the server sends 100 Continue itself; a handler's answer is final (RFC 9110 15)
+            if (status < 200 || status > 599) {
+                throw new IllegalArgumentException("a response status must be 200..599, got " + status);
             }
             this.status = status;
         }

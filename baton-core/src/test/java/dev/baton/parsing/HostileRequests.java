@@ -198,7 +198,7 @@ public final class HostileRequests {
                 withRequestLine("HTTP/0.9 style", 400, "GET"),
                 withRequestLine("HTTP/3.0 in an HTTP/1 request line", 505, "GET / HTTP/3.0"),
                 withRequestLine("HTTP/2.0 in an HTTP/1 request line", 505, "GET / HTTP/2.0"),
-                withRequestLine("HTTP/3.0", 505, "GET / HTTP/3.0"),
+                withRequestLine("a three-part version", 400, "GET / HTTP/1.1.1"),
                 withRequestLine("a lowercase HTTP version", 400, "GET / http/1.1"),
                 withRequestLine("a two-digit minor version", 400, "GET / HTTP/1.10"),
                 withRequestLine("two spaces after the method", 400, "GET  / HTTP/1.1"),

@@ -70,6 +70,11 @@ class ConnectionTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("X-Evil");
         assertThatThrownBy(() -> Response.ok().header("Bad Name", "v")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Response.ok().contentType("text/plain\n")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> dev.baton.ServerConfig.builder().serverHeader("baton\r\nX-Evil: 1").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serverHeader");
+        // 1xx are interim responses, the server's own; a handler's response is final
+        assertThatThrownBy(() -> Response.status(101)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Response.status(600)).isInstanceOf(IllegalArgumentException.class);
         try (TestServer s = TestServer.start(r -> r.get("/echo", ctx -> Response.ok()
                 .header("X-Echo", ctx.request().query("v").asString("")).text("ok")))) {
             var res = s.get("/echo?v=a%0D%0ASet-Cookie:%20x=1");

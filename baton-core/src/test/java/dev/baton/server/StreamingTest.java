@@ -57,6 +57,128 @@ class StreamingTest {
     }
 
     @Test
+    void headOfAStreamedRouteOnHttp10KeepAliveAnswersThePipelinedRequestBehindIt() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/stream", ctx -> Response.ok().stream("text/plain", sink -> sink.write("body").whenComplete((v, e) -> sink.close())));
+            r.get("/hi", ctx -> "hi");
+        })) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("HEAD /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                        + "GET /hi HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").contains("connection: keep-alive")
+                        .doesNotContain("close", "chunked").endsWith("\r\n\r\n");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nhi");
+                raw.send("GET /hi HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"); // and the connection is still open
+                assertThat(raw.readResponse()).endsWith("hi");
+            }
+        }
+    }
+
+    @Test
+    void aStreamedResponseWhoseStatusAllowsNoContentIsItsHeadAlone() throws Exception {
+        List<String> producersRun = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/status/{code}", ctx -> {
+                int code = ctx.request().path("code").asInt();
+                return Response.status(code).stream("text/plain", sink -> {
+                    producersRun.add("" + code);
+                    sink.write("must not be sent").whenComplete((v, e) -> sink.close());
+                });
+            });
+            r.get("/hi", ctx -> "hi");
+        })) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                for (String code : List.of("204", "304", "205")) {
+                    raw.send("GET /status/" + code + " HTTP/1.1\r\nHost: x\r\n\r\nGET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+                    String head = raw.readResponse();
+                    assertThat(head).startsWith("HTTP/1.1 " + code).doesNotContain("transfer-encoding", "content-type")
+                            .endsWith("\r\n\r\n");
+                    if (code.equals("205")) {
+                        assertThat(head).contains("\r\ncontent-length: 0\r\n");
+                    } else {
+                        assertThat(head).doesNotContain("content-length");
+                    }
+                    // the next response follows at once: no body or chunk of the first one in between
+                    assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nhi");
+                }
+            }
+            assertThat(producersRun).isEmpty();
+        }
+    }
+
+    @Test
+    void a205ResetContentNeverCarriesABody() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/reset", ctx -> Response.status(205).text("ignored"));
+            r.get("/hi", ctx -> "hi");
+        })) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("GET /reset HTTP/1.1\r\nHost: x\r\n\r\nGET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 205").contains("\r\ncontent-length: 0\r\n")
+                        .doesNotContain("ignored", "content-type").endsWith("\r\n\r\n");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("hi");
+            }
+        }
+    }
+
+    @Test
+    void aStreamClosedWhileWritesRaceItNeverSendsBytesAfterItsLastChunk() throws Exception {
+        // many writers race close(): whatever they manage to send must come before the last chunk,
+        // so the next response on the connection starts cleanly
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/race", ctx -> Response.ok().stream("text/plain", sink -> {
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+                for (int i = 0; i < 4; i++) {
+                    pool.execute(() -> {
+                        for (int j = 0; j < 200; j++) {
+                            sink.write("x");
+                        }
+                    });
+                }
+                pool.execute(sink::close);
+                pool.shutdown();
+            }));
+            r.get("/hi", ctx -> "hi");
+        })) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                for (int round = 0; round < 20; round++) {
+                    raw.send("GET /race HTTP/1.1\r\nHost: x\r\n\r\nGET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+                    String head = raw.readResponse();
+                    assertThat(head).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked");
+                    StringBuilder body = new StringBuilder();
+                    String chunk;
+                    while (!(chunk = raw.readChunk()).isEmpty()) {
+                        body.append(chunk);
+                    }
+                    assertThat(body.toString()).matches("x*");
+                    assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nhi");
+                }
+            }
+        }
+    }
+
+    @Test
+    void a100ContinueForAPipelinedRequestWaitsForTheResponseBeforeIt() throws Exception {
+        CompletableFuture<String> slow = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/slow", ctx -> slow);
+            r.post("/upload", ctx -> "got " + ctx.request().body().length);
+        })) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+                dev.baton.support.Await.until("the slow request in flight", Duration.ofSeconds(5),
+                        () -> s.server.stats().inFlight() == 1);
+                slow.complete("slow done");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("slow done");
+                assertThat(raw.readResponse()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+                raw.send("abc");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("got 3");
+            }
+        }
+    }
+
+    @Test
     void chunkedRequestBodiesAreReassembled() throws Exception {
         try (TestServer s = TestServer.start(r -> r.post("/echo", ctx -> ctx.request().bodyText()))) {
             try (RawHttp raw = new RawHttp(s.port())) {

@@ -84,6 +84,40 @@ public final class RawHttp implements AutoCloseable {
         return head + new String(body, StandardCharsets.ISO_8859_1);
     }
 
+    /** Reads one chunk of a chunked body: its data, or "" for the last chunk (and its empty trailer). */
+    public String readChunk() throws IOException {
+        String sizeLine = readLine();
+        int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+        if (size == 0) {
+            String trailer;
+            while (!(trailer = readLine()).isEmpty()) {
+                // trailers are not expected here, but a chunked body may have them
+            }
+            return "";
+        }
+        byte[] data = in.readNBytes(size);
+        if (!readLine().isEmpty()) {
+            throw new IOException("chunk data not followed by CRLF");
+        }
+        return new String(data, StandardCharsets.ISO_8859_1);
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("closed mid-line: " + line.toString(StandardCharsets.ISO_8859_1));
+            }
+            line.write(b);
+        }
+        String text = line.toString(StandardCharsets.ISO_8859_1);
+        if (!text.endsWith("\r")) {
+            throw new IOException("a line ending in a bare LF: " + text);
+        }
+        return text.substring(0, text.length() - 1);
+    }
+
     public Socket socket() {
         return socket;
     }

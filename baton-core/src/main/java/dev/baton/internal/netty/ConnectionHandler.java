@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
-    private static final int MAX_PIPELINED = 16;
-    private static final long LINGER_MILLIS = 1000;
 
     private final Dispatcher dispatcher;
     private final ServerMetrics metrics;
-    private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final byte[] serverLine;
     private ChannelHandlerContext ctx;
+    private PipelinedRequests pending;
     private Exchange current;
     private final RequestTimer timer = new RequestTimer(() -> current);
     private final IdleTimer idleTimer;
@@ -65,6 +62,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.pending = new PipelinedRequests(ctx.channel());
         this.scanner = ctx.pipeline().get(StrictRequestScanner.class);
         timer.bind(ctx.executor());
     }
@@ -111,9 +109,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     "malformed request: " + cause.getMessage());
         }
         pending.add(msg);
-        if (pending.size() >= MAX_PIPELINED) {
-            ctx.channel().config().setAutoRead(false);
-        }
         if (!busy()) {
             startNext();
         }
@@ -139,10 +134,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (next == null) {
                 break;
             }
-            if (pending.size() < MAX_PIPELINED / 2 && !ctx.channel().config().isAutoRead()
-                    && !(next instanceof RejectedRequest)) {
-                ctx.channel().config().setAutoRead(true);
-            }
             if (next instanceof RejectedRequest rejected) {
                 sendDirect(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, false, true);
                 return;
@@ -150,6 +141,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             FullHttpRequest req = (FullHttpRequest) next;
             http10Current = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
             dispatcher.dispatch(this, req, System.nanoTime());
+        }
+        ByteBuf interim;
+        if (!busy() && pending.isEmpty() && (interim = pending.takeInterim()) != null) {
+            if (closing) {
+                interim.release();
+            } else {
+                ctx.writeAndFlush(interim).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            }
+        }
+    }
+
+    /**
+     * Sends an interim response (100 Continue) for the request being received, once every earlier
+     * request has been answered: bytes written sooner would land inside an earlier response.
+     */
+    void sendInterim(ByteBuf bytes) {
+        pending.holdInterim(bytes);
+        if (!busy() && pending.isEmpty()) {
+            startNext();
         }
     }
 
@@ -219,11 +229,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean close = !ex.keepAlive || closing;
-        if (response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS) {
+        boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
+        if (streamed && !endsWithHead(ex.head, response.status())) {
             startStream(ex, response, close);
             return;
         }
-        ByteBuf msg = encode(response, json, ex.head, close, serverTiming(ex));
+        // a streamed response to HEAD, or with a status that allows no content, is its head alone:
+        // the producer never runs and the connection goes on to the next request
+        ByteBuf msg = streamed
+                ? ResponseEncoder.streamHead(ctx.alloc(), response, new ResponseEncoder.Framing(close, http10Current, serverLine, serverTiming(ex)))
+                : encode(response, json, ex.head, close, serverTiming(ex));
         // account before the bytes leave, so that a client never sees its response before the numbers do
         account(ex, response.status() >= 500);
         if (close) {
@@ -255,14 +270,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         var framing = new ResponseEncoder.Framing(closeDelimited, http10Current, serverLine, serverTiming(ex));
         ctx.writeAndFlush(ResponseEncoder.streamHead(ctx.alloc(), response, framing))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (ex.head) {
-            finish(ex, false); // the head says what GET would; no body follows
-            if (closeDelimited) {
-                closing = true;
-                ctx.close();
-            }
-            return;
-        }
         // a stream's latency is its time to first byte; it stays in flight until the body ends
         ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), false);
         stream = new StreamSink(ctx, !http10Current, () -> streamEnded(ex, closeDelimited));
@@ -272,6 +279,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!dispatcher.execute(ex.route, producer, this)) {
             sink.fail(new IllegalStateException("the request queue is full"));
         }
+    }
+
+    private static boolean endsWithHead(boolean head, int status) {
+        return head || status == 205 || ResponseEncoder.hasNoLengthFields(status);
     }
 
     /** Called on the event loop when a streamed body ended. */
@@ -319,41 +330,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ByteBuf msg = encode(response, json, head, close, null);
         if (close) {
             closing = true;
-            ctx.writeAndFlush(msg).addListener(forceClose ? (ChannelFutureListener) this::lingeringClose : ChannelFutureListener.CLOSE);
-            releasePending();
+            ctx.writeAndFlush(msg).addListener(forceClose ? LingeringClose.INSTANCE : ChannelFutureListener.CLOSE);
+            pending.releaseAll();
             return;
         }
         ctx.write(msg, ctx.voidPromise());
         flushSoon();
     }
 
-    /**
-     * After refusing a request the client may still be sending (a body we will not read). A
-     * plain close with unread bytes makes the kernel send a reset, which can destroy our answer
-     * before the client reads it (RFC 9112 9.6); so close our side, discard input for a moment,
-     * then close.
-     */
-    private void lingeringClose(io.netty.channel.ChannelFuture written) {
-        if (!written.isSuccess() || !(ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex)) {
-            ctx.close();
-            return;
-        }
-        duplex.shutdownOutput().addListener(f -> {
-            ctx.channel().config().setAutoRead(true); // the scanner discards whatever arrives now
-            ctx.executor().schedule(() -> {
-                ctx.close();
-            }, LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        });
-    }
-
-    /** The trace's last stage is the hop to this event loop and the write itself; null when untraced. */
     private static String serverTiming(Exchange ex) {
         RequestTrace trace = ex.trace();
-        if (trace == null) {
-            return null;
-        }
-        trace.add("write", Thread.currentThread().getName(), System.nanoTime() - ex.sentNanos);
-        return trace.serverTiming();
+        return trace == null ? null : trace.endWithWrite(ex.sentNanos);
     }
 
     private void flushSoon() {
@@ -378,15 +365,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (stream != null) {
             stream.clientGone();
         }
-        releasePending();
+        pending.releaseAll();
         ctx.fireChannelInactive();
-    }
-
-    private void releasePending() {
-        Object o;
-        while ((o = pending.poll()) != null) {
-            ReferenceCountUtil.release(o);
-        }
     }
 
     /** Graceful shutdown ran out of time: cancel what is in flight and answer 503. */

@@ -64,7 +64,13 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
         head = req;
         if (HttpUtil.is100ContinueExpected(req)) {
             req.headers().remove(HttpHeaderNames.EXPECT);
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            ByteBuf interim = Unpooled.wrappedBuffer(CONTINUE);
+            ConnectionHandler connection = ctx.pipeline().get(ConnectionHandler.class);
+            if (connection != null) {
+                connection.sendInterim(interim); // after the responses still owed to earlier requests
+            } else {
+                ctx.writeAndFlush(interim).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            }
         }
     }
 

@@ -21,6 +21,12 @@ final class RequestTrace {
         stages.add(new Stage(name, thread, Math.max(0, nanos)));
     }
 
+    /** Adds the last stage, the hop to the event loop and the write itself (on this thread), and returns the header value. */
+    String endWithWrite(long sentNanos) {
+        add("write", Thread.currentThread().getName(), System.nanoTime() - sentNanos);
+        return serverTiming();
+    }
+
     /** RFC-style Server-Timing value: {@code queue;dur=0.031;desc="baton-worker-1", ...}. */
     synchronized String serverTiming() {
         StringBuilder sb = new StringBuilder(160);
@@ -29,8 +35,18 @@ final class RequestTrace {
                 sb.append(", ");
             }
             sb.append(s.name).append(";dur=").append(String.format(Locale.ROOT, "%.3f", s.nanos / 1e6))
-                    .append(";desc=\"").append(s.thread.replace("\"", "'").replace("\\", "/")).append('"');
+                    .append(";desc=\"").append(quotable(s.thread)).append('"');
         }
         return sb.toString();
+    }
+
+    /** A thread name as quoted-string text: its name is the application's, so nothing in it may break the header. */
+    private static String quotable(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            b.append(c == '"' ? '\'' : c == '\\' ? '/' : c < 0x20 || c == 0x7f || c > 0xff ? '?' : c);
+        }
+        return b.toString();
     }
 }

@@ -49,14 +49,15 @@ final class ResponseEncoder {
      */
     static ByteBuf full(ByteBufAllocator alloc, Response r, byte[] json, boolean head, Framing framing) {
         int status = r.status();
-        boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
-        byte[] body = r.bodyKind() == Response.BodyKind.BYTES ? (byte[]) r.body() : json;
+        // 204 and 304 carry no length fields at all; 205 says "content-length: 0" (RFC 9110 15.3.6)
+        boolean framed = !hasNoLengthFields(status);
+        byte[] body = status == 205 ? null : r.bodyKind() == Response.BodyKind.BYTES ? (byte[]) r.body() : json;
         int length = body == null ? 0 : body.length;
-        boolean writeBody = bodyAllowed && !head && length > 0;
+        boolean writeBody = framed && !head && length > 0;
         HeadBuilder h = HeadBuilder.get();
         statusAndHeaders(h, r, framing);
-        if (bodyAllowed) {
-            if (r.contentType() != null && r.bodyKind() != Response.BodyKind.EMPTY) {
+        if (framed) {
+            if (r.contentType() != null && body != null && r.bodyKind() != Response.BodyKind.EMPTY) {
                 h.put(typeLine(r.contentType()));
             }
             h.put(lengthLine(length));
@@ -70,17 +71,30 @@ final class ResponseEncoder {
         return out;
     }
 
-    /** The head of a streamed response: chunked on HTTP/1.1, delimited by close on HTTP/1.0. */
+    /** 204 and 304 responses end with their head: no content, and no field that frames any. */
+    static boolean hasNoLengthFields(int status) {
+        return status == 204 || status == 304;
+    }
+
+    /**
+     * The head of a streamed response: chunked on HTTP/1.1, delimited by close on HTTP/1.0. A
+     * status that allows no content (204, 205, 304) gets a head that ends the message.
+     */
     static ByteBuf streamHead(ByteBufAllocator alloc, Response r, Framing framing) {
         HeadBuilder h = HeadBuilder.get();
         statusAndHeaders(h, r, framing);
-        if (r.contentType() != null) {
+        int status = r.status();
+        boolean content = !hasNoLengthFields(status) && status != 205;
+        if (r.contentType() != null && content) {
             h.put(typeLine(r.contentType()));
         }
-        if (r.bodyKind() == Response.BodyKind.EVENTS) {
+        if (r.bodyKind() == Response.BodyKind.EVENTS && content) {
             h.put(EVENT_STREAM);
         }
-        framing(h, framing, !framing.http10());
+        if (status == 205) {
+            h.put(lengthLine(0));
+        }
+        framing(h, framing, content && !framing.http10());
         ByteBuf out = alloc.buffer(h.length());
         h.writeTo(out);
         return out;

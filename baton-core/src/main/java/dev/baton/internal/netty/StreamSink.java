@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ final class StreamSink implements BodySink {
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean ended = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> closeCallbacks = new ConcurrentLinkedQueue<>();
+    /** Event loop only: the body's end was written, so nothing more may be. */
+    private boolean lastWritten;
 
     StreamSink(ChannelHandlerContext ctx, boolean chunked, Runnable onEnd) {
         this.ctx = ctx;
@@ -62,24 +65,49 @@ final class StreamSink implements BodySink {
     public CompletionStage<Void> write(byte[] chunk) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!open.get()) {
-            done.completeExceptionally(new IOException("the stream is closed"));
+            done.completeExceptionally(closedError());
             return done;
         }
         if (chunk.length == 0) {
             done.complete(null);
             return done;
         }
-        ChannelPromise promise = ctx.newPromise();
-        promise.addListener(f -> {
-            if (f.isSuccess()) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(f.cause());
-                ended();
+        onLoop(() -> {
+            // checked on the loop: a write racing close() must not land after the last chunk
+            if (lastWritten) {
+                done.completeExceptionally(closedError());
+                return;
             }
-        });
-        ctx.writeAndFlush(frame(chunk), promise);
+            ChannelPromise promise = ctx.newPromise();
+            promise.addListener(f -> {
+                if (f.isSuccess()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(f.cause());
+                    ended();
+                }
+            });
+            ctx.writeAndFlush(frame(chunk), promise);
+        }, done);
         return done;
+    }
+
+    private static IOException closedError() {
+        return new IOException("the stream is closed");
+    }
+
+    /** Runs {@code task} on the connection's event loop; fails {@code done} if the loop is gone. */
+    private void onLoop(Runnable task, CompletableFuture<?> done) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(closedError());
+            ended();
+        }
     }
 
     private ByteBuf frame(byte[] chunk) {
@@ -107,7 +135,10 @@ final class StreamSink implements BodySink {
     @Override
     public void close() {
         if (open.compareAndSet(true, false)) {
-            ctx.writeAndFlush(chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER).addListener(f -> ended());
+            onLoop(() -> {
+                lastWritten = true;
+                ctx.writeAndFlush(chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER).addListener(f -> ended());
+            }, new CompletableFuture<>());
         }
     }
 

@@ -79,6 +79,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             scan(ctx);
         } catch (RejectedRequest.Violation v) {
             violation = v;
+        } finally {
+            bytes = null; // the array belongs to the cumulation; do not pin it past the scan
         }
         // what was validated before a violation is still a request of its own, answered first
         if (validated > 0) {
@@ -120,7 +122,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
                 return held.writeBytes(in);
             }
             int size = held.readableBytes() + in.readableBytes();
-            ByteBuf merged = Unpooled.buffer(size, Integer.MAX_VALUE);
+            // room to spare: a head trickling in a few bytes per read is copied O(n) times in all, not O(n^2)
+            ByteBuf merged = Unpooled.buffer(Math.max(size, Math.max(2 * held.readableBytes(), 1024)), Integer.MAX_VALUE);
             merged.writeBytes(held).writeBytes(in);
             held.release();
             return merged;
