@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,47 @@ class TwoPoolModelTest {
             assertThat(second.headers().firstValue("Retry-After")).isPresent();
             never.complete("released");
             assertThat(first.get(5, TimeUnit.SECONDS).body()).isEqualTo("released");
+        }
+    }
+
+    @Test
+    void blockingHandlersGetEveryWorkerOfThePoolEvenThoughOnlyAFewRunWhileHandlersAreQuick() throws Exception {
+        // the pool runs about one worker per core while handlers are quick; one that blocks no
+        // longer counts, so eight blocking handlers must end up on eight workers at once
+        CountDownLatch allIn = new CountDownLatch(8);
+        try (TestServer s = TestServer.start(c -> c.workerThreads(8).requestQueueCapacity(100), r ->
+                r.get("/block", ctx -> {
+                    allIn.countDown();
+                    // blocks on purpose until all eight run at once (or gives up)
+                    return allIn.await(20, TimeUnit.SECONDS) ? "together" : "alone";
+                }))) {
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(s.getAsync("/block"));
+            }
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+            assertThat(calls).allSatisfy(c -> assertThat(c.join().body()).isEqualTo("together"));
+            assertThat(s.server.stats().workersBusyPeak()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void aBurstOfQuickRequestsIsServedAndTheQueueDrainsToZero() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.workerThreads(4).requestQueueCapacity(2000), r ->
+                r.get("/quick", ctx -> ctx.request().query("i").asString("")))) {
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                calls.add(s.getAsync("/quick?i=" + i));
+            }
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+            for (int i = 0; i < 500; i++) {
+                assertThat(calls.get(i).join().body()).isEqualTo(String.valueOf(i));
+            }
+            dev.baton.support.Await.until("the pool is idle", Duration.ofSeconds(5),
+                    () -> s.server.stats().queued() == 0 && s.server.stats().workersBusy() == 0);
+            assertThat(s.server.stats().rejected()).isZero();
         }
     }
 }

@@ -76,6 +76,7 @@ final class Dispatcher {
 
     /** Starts the watchdogs that need the event loops. */
     void start(io.netty.channel.EventLoopGroup group) {
+        workers.bind(group);
         if (watchdog != null) {
             watchdog.start(group);
         }
@@ -212,7 +213,7 @@ final class Dispatcher {
             }
             case WORKER -> {
                 conn.watchTimeout(ex, timeoutAt);
-                if (!workers.trySubmit(ex::execute) && ex.reject()) {
+                if (!workers.trySubmit(ex::execute, conn.eventLoop()) && ex.reject()) {
                     metrics.rejected.increment();
                     conn.send(ex, unavailable("the request queue is full", path));
                 }
@@ -237,7 +238,7 @@ final class Dispatcher {
             case EVENT_LOOP -> conn.eventLoop().execute(task);
             case VIRTUAL -> virtualThreads.execute(task);
             case WORKER -> {
-                return workers.trySubmit(task);
+                return workers.trySubmit(task, conn.eventLoop());
             }
         }
         return true;

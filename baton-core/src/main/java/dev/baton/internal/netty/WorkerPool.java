@@ -1,55 +1,168 @@
 package dev.baton.internal.netty;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The request worker pool (fixed platform threads) and the bounded request queue in front of it.
- * {@link #trySubmit} never blocks: a full queue is the caller's cue to answer 503.
+ * {@link #trySubmit} never blocks: a full pool and queue is the caller's cue to answer 503.
+ *
+ * <p>Why not a {@code ThreadPoolExecutor}: it wakes a parked worker for every task, so a short
+ * handler pays two context switches (loop to worker, worker back to loop), which cost more than
+ * the handler itself. Here, as in the .NET thread pool, no more workers run than there are cores
+ * while their tasks make progress: the tasks one event-loop iteration queues wake a worker once,
+ * after the iteration, and an awake worker drains the queue before it parks. Blocking handlers
+ * still get every thread: a worker whose task has run past {@link #STUCK_NANOS} no longer counts
+ * as making progress, and a queue whose oldest task has waited past {@link #STARVED_NANOS} wakes
+ * one more worker, checked at every submit and by a monitor while tasks wait.
  */
 final class WorkerPool {
-    private final ThreadPoolExecutor executor;
+    /** A task running longer than this is presumed to block its thread. */
+    static final long STUCK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** A task waiting longer than this means the awake workers do not keep up. */
+    static final long STARVED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MONITOR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final int threads;
+    private final int capacity;
+    /** Workers allowed to run at once while none is stuck: the cores this JVM may use. */
+    private final int target;
+    private final Worker[] workers;
+    private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
+    /** Parked workers, the most recently parked first (its cache is the warmest). */
+    private final ConcurrentLinkedDeque<Worker> parked = new ConcurrentLinkedDeque<>();
+    /** Tasks accepted and not finished: running ones plus queued ones. */
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final AtomicInteger awake = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
-    private final int threads;
+    /** Each event loop's deferred wake-up; built at start, read-only after. */
+    private final Map<EventExecutor, LoopSignal> loopSignals = new IdentityHashMap<>();
+    private final Thread monitor;
+    private volatile boolean monitorIdle;
+    private volatile boolean stopped;
+
+    private record Task(Runnable run, long queuedAt) {
+    }
 
     WorkerPool(int threads, int queueCapacity) {
         this.threads = threads;
-        BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
-        AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, queue, r -> {
-            Thread t = new Thread(r, "baton-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
-        executor.prestartAllCoreThreads();
+        this.capacity = queueCapacity;
+        this.target = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        this.workers = new Worker[threads];
+        awake.set(threads);
+        for (int i = 0; i < threads; i++) {
+            workers[i] = new Worker("baton-worker-" + (i + 1));
+        }
+        for (Worker w : workers) {
+            w.thread.start();
+        }
+        monitor = Thread.ofPlatform().daemon().name("baton-worker-monitor").start(this::watch);
     }
 
-    /** Queues {@code task}; false when the queue is full or the pool is shut down. */
-    boolean trySubmit(Runnable task) {
-        try {
-            executor.execute(() -> {
-                int now = busy.incrementAndGet();
-                peak.accumulateAndGet(now, Math::max);
-                try {
-                    task.run();
-                } finally {
-                    busy.decrementAndGet();
-                }
-            });
-            return true;
-        } catch (RejectedExecutionException e) {
+    /** Lets the loops of {@code group} defer their wake-ups to the end of each iteration. */
+    void bind(EventLoopGroup group) {
+        for (EventExecutor e : group) {
+            if (e instanceof SingleThreadEventLoop loop) {
+                loopSignals.put(loop, new LoopSignal(loop));
+            }
+        }
+    }
+
+    /**
+     * Queues {@code task}; false when pool and queue are full or the pool is shut down. Called on
+     * {@code loop}, the wake-up waits for the end of the loop's iteration, so that the tasks of
+     * one iteration wake one worker, not one each.
+     */
+    boolean trySubmit(Runnable task, EventExecutor loop) {
+        if (stopped || !admit()) {
             return false;
+        }
+        queue.offer(new Task(task, System.nanoTime()));
+        if (monitorIdle) {
+            monitorIdle = false;
+            LockSupport.unpark(monitor);
+        }
+        LoopSignal deferred = loop == null ? null : loopSignals.get(loop);
+        if (deferred != null && loop.inEventLoop()) {
+            deferred.request();
+        } else {
+            signal();
+        }
+        return true;
+    }
+
+    /** As many tasks as there are threads may run, and {@code capacity} more may wait. */
+    private boolean admit() {
+        int n;
+        do {
+            n = admitted.get();
+            if (n >= threads + capacity) {
+                return false;
+            }
+        } while (!admitted.compareAndSet(n, n + 1));
+        return true;
+    }
+
+    /** Wakes the workers the queued tasks need: see the class comment. */
+    private void signal() {
+        Task head = queue.peek();
+        if (head == null || parked.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        int awakeNow = awake.get();
+        int running = busy.get();
+        int uncovered = admitted.get() - running - Math.max(0, awakeNow - running); // queued, less idle awake workers
+        int allowed = target - (awakeNow - stuck(now)) + (now - head.queuedAt > STARVED_NANOS ? 1 : 0);
+        for (int i = Math.min(uncovered, allowed); i > 0; i--) {
+            Worker w = parked.pollFirst();
+            if (w == null) {
+                return;
+            }
+            awake.incrementAndGet();
+            w.wake();
+        }
+    }
+
+    /** Workers whose current task has run past {@link #STUCK_NANOS}. */
+    private int stuck(long now) {
+        int n = 0;
+        for (Worker w : workers) {
+            long started = w.startedNanos;
+            if (started != 0 && now - started > STUCK_NANOS) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Notices stuck workers and starved tasks when no new submit comes to notice them; idle while the pool is empty. */
+    private void watch() {
+        while (!stopped) {
+            if (admitted.get() == 0) {
+                monitorIdle = true;
+                if (admitted.get() == 0) { // a submit between the check and the flag would have seen no flag
+                    LockSupport.park(this);
+                }
+                monitorIdle = false;
+                continue;
+            }
+            signal();
+            LockSupport.parkNanos(this, MONITOR_PAUSE_NANOS);
         }
     }
 
     int queued() {
-        return executor.getQueue().size();
+        return Math.max(0, admitted.get() - busy.get());
     }
 
     int busy() {
@@ -64,8 +177,94 @@ final class WorkerPool {
         return threads;
     }
 
-    /** Stops taking work; running handlers finish, queued ones are dropped (they were already cancelled). */
+    /** Stops taking work; running handlers are interrupted, queued ones dropped (they were already cancelled). */
     void shutdown() {
-        executor.shutdownNow();
+        stopped = true;
+        queue.clear();
+        for (Worker w : workers) {
+            w.wake();
+            w.thread.interrupt();
+        }
+        LockSupport.unpark(monitor);
+    }
+
+    private final class Worker implements Runnable {
+        final Thread thread;
+        /** When the running task started (System.nanoTime), 0 between tasks. */
+        volatile long startedNanos;
+        volatile boolean woken;
+
+        Worker(String name) {
+            thread = new Thread(this, name);
+            thread.setDaemon(true);
+        }
+
+        void wake() {
+            woken = true;
+            LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                Task task = queue.poll();
+                if (task != null) {
+                    runTask(task.run());
+                    continue;
+                }
+                woken = false;
+                parked.addFirst(this);
+                awake.decrementAndGet();
+                // a task queued between the poll and the push may have found no one to wake
+                if (!queue.isEmpty() && parked.removeFirstOccurrence(this)) {
+                    awake.incrementAndGet();
+                    continue;
+                }
+                while (!woken && !stopped) {
+                    LockSupport.park(this);
+                }
+            }
+        }
+
+        private void runTask(Runnable task) {
+            startedNanos = System.nanoTime();
+            int now = busy.incrementAndGet();
+            if (now > peak.get()) {
+                peak.accumulateAndGet(now, Math::max);
+            }
+            try {
+                task.run();
+            } catch (Throwable t) {
+                thread.getUncaughtExceptionHandler().uncaughtException(thread, t);
+            } finally {
+                startedNanos = 0;
+                busy.decrementAndGet();
+                admitted.decrementAndGet();
+                Thread.interrupted(); // an interrupt meant for this task must not reach the next
+            }
+        }
+    }
+
+    /** One per event loop: the wake-up owed at the end of the loop's current iteration. Loop-confined. */
+    private final class LoopSignal implements Runnable {
+        private final SingleThreadEventLoop loop;
+        private boolean requested;
+
+        LoopSignal(SingleThreadEventLoop loop) {
+            this.loop = loop;
+        }
+
+        void request() {
+            if (!requested) {
+                requested = true;
+                loop.executeAfterEventLoopIteration(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            requested = false;
+            signal();
+        }
     }
 }
