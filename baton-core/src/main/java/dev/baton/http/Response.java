@@ -63,6 +63,27 @@ public final class Response {
         return headers;
     }
 
+    /** The first value of header {@code name} (any case), or null. */
+    public String header(String name) {
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().equalsIgnoreCase(name)) {
+                return h.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** A copy with one more header, checked as {@link Builder#header} checks it. */
+    public Response withHeader(String name, Object value) {
+        String v = FieldSyntax.value(FieldSyntax.name(name), String.valueOf(value));
+        if (name.equalsIgnoreCase("content-type")) {
+            return new Response(status, headers, v, kind, body);
+        }
+        List<Map.Entry<String, String>> more = new ArrayList<>(headers);
+        more.add(Map.entry(name, v));
+        return new Response(status, more, contentType, kind, body);
+    }
+
     /** The Content-Type, or null for an empty body. */
     public String contentType() {
         return contentType;

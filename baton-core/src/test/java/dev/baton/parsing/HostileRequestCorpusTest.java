@@ -133,6 +133,15 @@ class HostileRequestCorpusTest {
         }
     }
 
+    @Test
+    void aBodyThatStopsArrivingGets408AndAClosedConnection() throws IOException {
+        try (Server slow = slowlorisGuardedServer(); RawHttp raw = new RawHttp(slow.port())) {
+            RawHttp.Result result = raw.send("POST / HTTP/1.1\r\n" + HOST + "Content-Length: 10\r\n\r\nabc")
+                    .readUntilClosed();
+            assertRefused(result, 408);
+        }
+    }
+
     private static Server slowlorisGuardedServer() {
         return Server.builder()
                 .config(c -> c.port(0).host("127.0.0.1").requestHeadTimeout(Duration.ofMillis(300))
@@ -212,6 +221,31 @@ class HostileRequestCorpusTest {
             raw.send("hello");
             assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("POST /echo [hello]");
         }
+    }
+
+    @Test
+    void uriCharactersAndHostFormsThatAreValidAreServed() throws IOException {
+        // sub-delims, ':' and '@' in the path; brackets and a pipe in a query, as clients send them
+        assertThat(firstAnswer("GET /echo;v=1,(x)*!$'@:~ HTTP/1.1\r\n" + HOST + "\r\n")).startsWith("HTTP/1.1 404");
+        assertThat(firstAnswer("GET /echo?a[]=1&b=x|y HTTP/1.1\r\n" + HOST + "\r\n"))
+                .startsWith("HTTP/1.1 200").endsWith("GET /echo?a[]=1&b=x|y []");
+        for (String host : List.of("localhost:8080", "127.0.0.1", "[::1]:80", "[::1]", "xn--caf-dma.example", "a%41b", "")) {
+            assertThat(firstAnswer("GET /echo HTTP/1.1\r\nHost: " + host + "\r\n\r\n")).as(host).startsWith("HTTP/1.1 200");
+        }
+        assertThat(firstAnswer("GET http://[::1]:8080/echo HTTP/1.1\r\n" + HOST + "\r\n")).startsWith("HTTP/1.1 200");
+        assertThat(firstAnswer("\r\n".repeat(16) + "GET /echo HTTP/1.1\r\n" + HOST + "\r\n")).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void anUnknownMethodGets501AndAKnownOneThePathDoesNotServe405() throws IOException {
+        String unknown = firstAnswer("BREW /echo HTTP/1.1\r\n" + HOST + "\r\n");
+        assertThat(unknown).startsWith("HTTP/1.1 501 Not Implemented").contains("application/problem+json");
+        // methods are case-sensitive (RFC 9110 9.1): "get" is not GET
+        assertThat(firstAnswer("get /echo HTTP/1.1\r\n" + HOST + "\r\n")).startsWith("HTTP/1.1 501");
+        assertThat(firstAnswer("PATCH /echo HTTP/1.1\r\n" + HOST + "\r\n")).startsWith("HTTP/1.1 405")
+                .containsIgnoringCase("\r\nallow: DELETE, GET, HEAD, OPTIONS, POST, PUT\r\n");
+        assertThat(firstAnswer("OPTIONS * HTTP/1.1\r\n" + HOST + "\r\n"))
+                .containsIgnoringCase("\r\nallow: DELETE, GET, HEAD, OPTIONS, POST, PUT\r\n");
     }
 
     @Test

@@ -145,7 +145,11 @@ public final class HostileRequests {
                 hostile("two Host fields on HTTP/1.0", 400, "GET / HTTP/1.0\r\nHost: x\r\nHost: y\r\n\r\n"),
                 hostile("a Host with a space", 400, "GET / HTTP/1.1\r\nHost: a b\r\n\r\n"),
                 hostile("a Host with a slash", 400, "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n"),
-                hostile("a Host with user info", 400, "GET / HTTP/1.1\r\nHost: user@evil\r\n\r\n"));
+                hostile("a Host with user info", 400, "GET / HTTP/1.1\r\nHost: user@evil\r\n\r\n"),
+                hostile("a Host with a non-numeric port", 400, "GET / HTTP/1.1\r\nHost: a:xx\r\n\r\n"),
+                hostile("a Host with two ports", 400, "GET / HTTP/1.1\r\nHost: a:80:80\r\n\r\n"),
+                hostile("a Host with an unclosed IP literal", 400, "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n"),
+                hostile("a Host with a bad percent escape", 400, "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n"));
     }
 
     static Stream<Hostile> chunks() {
@@ -217,6 +221,22 @@ public final class HostileRequests {
                 new Hostile("a malformed percent escape in the target", 400,
                         ("GET /%zz HTTP/1.1\r\n" + HOST + "\r\n").getBytes(StandardCharsets.ISO_8859_1), false),
                 withRequestLine("GET with the asterisk target", 400, "GET * HTTP/1.1"),
+                withRequestLine("an absolute target with an empty host", 400, "GET http:///a HTTP/1.1"),
+                withRequestLine("an absolute target with user info", 400, "GET http://u@x/a HTTP/1.1"),
+                withRequestLine("an absolute target with a bad port", 400, "GET http://x:y/a HTTP/1.1"),
+                withRequestLine("a brace in the path", 400, "GET /a{b} HTTP/1.1"),
+                withRequestLine("a quote in the path", 400, "GET /a\"b HTTP/1.1"),
+                withRequestLine("angle brackets in the path", 400, "GET /<script> HTTP/1.1"),
+                withRequestLine("a backslash in the path", 400, "GET /a\\b HTTP/1.1"),
+                withRequestLine("a caret in the path", 400, "GET /a^b HTTP/1.1"),
+                withRequestLine("a backtick in the path", 400, "GET /a`b HTTP/1.1"),
+                withRequestLine("a pipe in the path", 400, "GET /a|b HTTP/1.1"),
+                withRequestLine("a quote in the query", 400, "GET /a?q=\"x\" HTTP/1.1"),
+                withRequestLine("CONNECT (an origin server is no proxy)", 501, "CONNECT x:443 HTTP/1.1"),
+                hostile("seventeen empty lines before the request line", 400,
+                        "\r\n".repeat(17) + "GET / HTTP/1.1\r\n" + HOST + "\r\n"),
+                new Hostile("a percent-encoded NUL in the path", 400,
+                        ("GET /items/%00 HTTP/1.1\r\n" + HOST + "\r\n").getBytes(StandardCharsets.ISO_8859_1), false),
                 hostile("the HTTP/2 connection preface", 400, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
     }
 

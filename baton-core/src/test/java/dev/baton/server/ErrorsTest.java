@@ -45,6 +45,33 @@ class ErrorsTest {
     }
 
     @Test
+    void thrownStatusesGetTheirRegisteredPhraseAndTheFieldsTheyRequire() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.retryAfter(java.time.Duration.ofSeconds(7)), r -> {
+            r.get("/status/{n}", ctx -> {
+                throw new HttpException(ctx.request().path("n").asInt(), "as asked");
+            });
+            r.put("/status/{n}", ctx -> "put");
+        })) {
+            var legal = s.get("/status/451");
+            assertThat(legal.body()).contains("\"title\":\"Unavailable For Legal Reasons\"");
+            assertThat(s.get("/status/416").body()).contains("\"title\":\"Range Not Satisfiable\"");
+            assertThat(s.get("/status/507").body()).contains("\"title\":\"Insufficient Storage\"");
+
+            var unavailable = s.get("/status/503");
+            assertThat(unavailable.headers().firstValue("Retry-After")).hasValue("7");
+            var notAllowed = s.get("/status/405");
+            assertThat(notAllowed.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS, PUT");
+        }
+        try (TestServer s = TestServer.start(r -> r.get("/big", ctx -> {
+            throw new HttpException(413, "too big");
+        })); dev.baton.support.RawHttp raw = new dev.baton.support.RawHttp(s.port())) {
+            // the status line's phrase is RFC 9110's, as the problem's title is
+            assertThat(raw.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n").readResponse())
+                    .startsWith("HTTP/1.1 413 Content Too Large\r\n").contains("\"title\":\"Content Too Large\"");
+        }
+    }
+
+    @Test
     void registeredMappersWinForTheirTypeAndSubtypes() throws Exception {
         Server server = Server.builder()
                 .config(c -> c.port(0).host("127.0.0.1"))

@@ -86,6 +86,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeIdle() {
+        if (scanner != null && scanner.isMidBody()) {
+            // a client that stopped sending its body is told why, not just hung up on
+            scanner.rejectStalledBody(ctx.pipeline().context(scanner), dispatcher.config().idleTimeout().toMillis());
+            return;
+        }
         closing = true;
         ctx.close();
     }
@@ -102,11 +107,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof FullHttpRequest req && req.decoderResult().isFailure()) {
-            // the scanner lets nothing malformed through; this is Netty's own safety net
-            Throwable cause = req.decoderResult().cause();
+            // the scanner lets nothing malformed through and enforces every limit with its own
+            // status; this is Netty's own safety net, so whatever it still refuses is a 400
+            log.debug("Netty's decoder refused a request the scanner passed", req.decoderResult().cause());
             req.release();
-            msg = new RejectedRequest(cause instanceof io.netty.handler.codec.TooLongFrameException ? 413 : 400,
-                    "malformed request: " + cause.getMessage());
+            msg = new RejectedRequest(400, "malformed request");
         }
         pending.add(msg);
         if (!busy()) {
@@ -228,7 +233,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        boolean close = !ex.keepAlive || closing;
+        boolean close = !ex.keepAlive || closing || dispatcher.shutdown().isDraining();
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         if (streamed && !endsWithHead(ex.head, response.status())) {
             startStream(ex, response, close);

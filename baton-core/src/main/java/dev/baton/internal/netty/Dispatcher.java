@@ -18,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * queue) and hands it to the thread its route's execution model names.
  */
 final class Dispatcher {
+    private static final Set<String> STANDARD_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
     private static final AsciiString DEADLINE_HEADER = AsciiString.cached(Deadline.HEADER);
     private static final AsciiString TRACE_HEADER = AsciiString.cached(dev.baton.Tracing.HEADER);
     /** How long after a propagated deadline our own timer fires, as a backstop. */
@@ -44,6 +48,10 @@ final class Dispatcher {
     private final EventLoopWatchdog watchdog;
     private final PinnedThreadMonitor pinned;
     private final java.util.Map<Route, String> virtualThreadNames = new java.util.IdentityHashMap<>();
+    /** RFC 9110's methods and the routes' own: any other is answered 501 (RFC 9110 9.1). */
+    private final Set<String> knownMethods;
+    /** The Allow of {@code OPTIONS *}: every method some route serves. */
+    private final String allowedAnywhere;
 
     Dispatcher(ServerConfig config, List<Route> routeList, ErrorMapping errors, ObjectMapper json, ServerMetrics metrics,
                ShutdownState shutdown) {
@@ -55,9 +63,18 @@ final class Dispatcher {
         this.watchdog = blocked > 0 ? new EventLoopWatchdog(blocked, nets) : null;
         boolean anyVirtual = routeList.stream().anyMatch(r -> model(r) == ExecutionModel.VIRTUAL);
         this.pinned = anyVirtual ? new PinnedThreadMonitor(nets) : null;
+        Set<String> methods = new TreeSet<>();
         for (Route r : routeList) {
             virtualThreadNames.put(r, PinnedThreadMonitor.threadName(r));
+            methods.add(r.method());
         }
+        if (methods.contains("GET")) {
+            methods.add("HEAD");
+        }
+        methods.add("OPTIONS");
+        this.allowedAnywhere = String.join(", ", methods);
+        methods.addAll(STANDARD_METHODS);
+        this.knownMethods = Set.copyOf(methods);
         this.errors = errors;
         this.json = json;
         this.metrics = metrics;
@@ -136,9 +153,8 @@ final class Dispatcher {
         RouteTable.Match match;
         try {
             String target = originForm(uri);
-            int query = target.indexOf('?');
-            String rawPath = query < 0 ? target : target.substring(0, query);
-            path = rawPath.indexOf('%') < 0 ? rawPath : new QueryStringDecoder(target).path();
+            String rawPath = rawPath(target);
+            path = rawPath.indexOf('%') < 0 ? rawPath : decodedPath(target);
             match = routes.find(method, rawPath);
             byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;
             request = new NettyRequest(method, uri, path, req.protocolVersion().text(), req.headers(), body,
@@ -156,13 +172,15 @@ final class Dispatcher {
             return;
         }
         if (uri.equals("*")) {
-            conn.sendDirect(Response.status(204).header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS").build(),
-                    keepAlive, head, false);
+            conn.sendDirect(Response.status(204).header("Allow", allowedAnywhere).build(), keepAlive, head, false);
             return;
         }
         Route route = match.route();
         if (route == null) {
-            if (match.allowed().isEmpty()) {
+            if (!knownMethods.contains(method)) {
+                conn.sendDirect(Problem.of(501, "the method " + method + " is not implemented by this server")
+                        .withInstance(path).toResponse(), keepAlive, head, false);
+            } else if (match.allowed().isEmpty()) {
                 conn.sendDirect(Problem.of(404, "no route for " + path).withInstance(path).toResponse(), keepAlive, head, false);
             } else if (method.equals("OPTIONS")) {
                 conn.sendDirect(Response.status(204).header("Allow", String.join(", ", match.allowed())).build(),
@@ -258,6 +276,21 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * An error response made by a handler's exception or a mapper gets the fields its status
+     * requires: {@code Allow} on a 405 (RFC 9110 15.5.6), {@code Retry-After} on a 503.
+     */
+    Response withRequiredHeaders(Response r, NettyRequest request) {
+        if (r.status() == 405 && r.header("Allow") == null) {
+            Set<String> allowed = routes.find(request.method(), rawPath(originForm(request.uri()))).allowed();
+            return allowed.isEmpty() ? r : r.withHeader("Allow", String.join(", ", allowed));
+        }
+        if (r.status() == 503 && r.header("Retry-After") == null) {
+            return r.withHeader("Retry-After", config.retryAfterSeconds());
+        }
+        return r;
+    }
+
     Response unavailable(String detail, String path) {
         return Response.status(503).header("Retry-After", config.retryAfterSeconds())
                 .problem(Problem.of(503, detail).withInstance(path));
@@ -272,6 +305,24 @@ final class Dispatcher {
         }
         workers.shutdown();
         virtualThreads.shutdownNow();
+    }
+
+    /** The percent-decoded path; one that encodes a control character (%00, %0A...) is refused. */
+    private static String decodedPath(String target) {
+        String path = new QueryStringDecoder(target).path();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                throw new IllegalArgumentException("the path encodes a control character");
+            }
+        }
+        return path;
+    }
+
+    /** The path of an origin-form target, still percent-encoded. */
+    private static String rawPath(String target) {
+        int query = target.indexOf('?');
+        return query < 0 ? target : target.substring(0, query);
     }
 
     /** Strips scheme and authority from an absolute-form target. */

@@ -235,7 +235,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             }
             return;
         }
-        Response response = dispatcher.errors().toResponse(t, this);
+        Response response = dispatcher.withRequiredHeaders(dispatcher.errors().toResponse(t, this), request);
         if (finish(Outcome.FAILED)) {
             connection.send(this, response);
         } else {

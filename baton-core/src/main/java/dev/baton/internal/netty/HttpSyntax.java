@@ -12,6 +12,11 @@ final class HttpSyntax {
 
     private static final boolean[] TCHAR = new boolean[256];
     private static final boolean[] HOST_CHAR = new boolean[256];
+    /**
+     * Visible ASCII that RFC 3986 never allows unencoded. Clients commonly send '[', ']' and '|'
+     * unencoded in query strings, so those are refused in the path only.
+     */
+    private static final boolean[] NOT_IN_URI = new boolean[128];
 
     static {
         for (int c = '0'; c <= '9'; c++) {
@@ -30,6 +35,9 @@ final class HttpSyntax {
         for (char c : "-._~!$&'()*+,;=:%[]".toCharArray()) {
             HOST_CHAR[c] = true;
         }
+        for (char c : "\"<>\\^`{|}[]".toCharArray()) {
+            NOT_IN_URI[c] = true;
+        }
     }
 
     private HttpSyntax() {
@@ -39,8 +47,53 @@ final class HttpSyntax {
         return TCHAR[b & 0xFF];
     }
 
-    static boolean isHostChar(byte b) {
-        return HOST_CHAR[b & 0xFF];
+    /**
+     * True if {@code buf[from, to)} is {@code uri-host [ ":" port ]} (RFC 9110 7.2, RFC 3986 3.2.2):
+     * an IP literal in brackets, or a reg-name / IPv4 address of unreserved, sub-delims and
+     * percent-encoded bytes, then optionally a colon and digits. Empty is valid (RFC 9110 7.2).
+     */
+    static boolean isHostAndPort(byte[] buf, int from, int to) {
+        int i = from;
+        if (i < to && buf[i] == '[') {
+            i++;
+            int literal = i;
+            while (i < to && buf[i] != ']') {
+                byte b = buf[i];
+                if (!(HOST_CHAR[b & 0xFF] && b != '%' && b != '[')) {
+                    return false;
+                }
+                i++;
+            }
+            if (i >= to || i == literal) {
+                return false;
+            }
+            i++;
+        } else {
+            while (i < to && buf[i] != ':') {
+                byte b = buf[i];
+                if (b == '%') {
+                    if (i + 2 >= to || hexValue(buf[i + 1]) < 0 || hexValue(buf[i + 2]) < 0) {
+                        return false;
+                    }
+                    i += 2;
+                } else if (!HOST_CHAR[b & 0xFF] || b == '[' || b == ']') {
+                    return false;
+                }
+                i++;
+            }
+        }
+        if (i == to) {
+            return true;
+        }
+        if (buf[i] != ':') {
+            return false;
+        }
+        for (i++; i < to; i++) {
+            if (buf[i] < '0' || buf[i] > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** field-vchar / SP / HTAB / obs-text: anything but CTLs other than HTAB, and DEL. */
@@ -103,7 +156,13 @@ final class HttpSyntax {
             throw new RejectedRequest.Violation(400, "malformed request line: expected 'METHOD SP target SP HTTP/1.x'");
         }
         boolean options = i - from == 7 && new String(buf, from, 7, StandardCharsets.US_ASCII).equals("OPTIONS");
+        if (i - from == 7 && new String(buf, from, 7, StandardCharsets.US_ASCII).equals("CONNECT")) {
+            throw new RejectedRequest.Violation(501, "CONNECT is not implemented: this is an origin server, not a proxy");
+        }
         int targetStart = ++i;
+        // brackets are fine in a query, as clients send them, and in an absolute-form target,
+        // whose IP literal is checked with its authority below
+        boolean lenient = targetStart < to && buf[targetStart] != '/';
         while (i < to && buf[i] != ' ') {
             byte b = buf[i];
             if (!isTargetByte(b)) {
@@ -111,6 +170,12 @@ final class HttpSyntax {
             }
             if (b == '#') {
                 throw new RejectedRequest.Violation(400, "the request target cannot hold a fragment ('#')");
+            }
+            if (b == '?') {
+                lenient = true;
+            } else if (NOT_IN_URI[b] && !(lenient && (b == '[' || b == ']' || b == '|'))) {
+                throw new RejectedRequest.Violation(400, "the request target holds '" + (char) b
+                        + "', which a URI cannot hold unencoded (RFC 3986)");
             }
             i++;
         }
@@ -123,6 +188,9 @@ final class HttpSyntax {
             boolean absolute = scheme.startsWith("http://") || scheme.startsWith("https://");
             if (!(asterisk && options) && !absolute) {
                 throw new RejectedRequest.Violation(400, "the request target must be a path ('/...') or an absolute http(s) URI");
+            }
+            if (absolute) {
+                checkAuthority(buf, targetStart + (scheme.startsWith("https") ? 8 : 7), i);
             }
         }
         if (to - i - 1 == 8 && buf[i + 1] == 'H' && buf[i + 2] == 'T' && buf[i + 3] == 'T'
@@ -142,6 +210,25 @@ final class HttpSyntax {
                     ? new RejectedRequest.Violation(505, "only HTTP/1.1 and HTTP/1.0 are served, not " + version)
                     : new RejectedRequest.Violation(400, "malformed HTTP version");
         };
+    }
+
+    /** The authority of an absolute-form target starts at {@code from}: a host is required, userinfo refused (RFC 9110 4.2). */
+    private static void checkAuthority(byte[] buf, int from, int targetEnd) {
+        int end = from;
+        while (end < targetEnd && buf[end] != '/' && buf[end] != '?') {
+            end++;
+        }
+        if (end == from || buf[from] == ':') {
+            throw new RejectedRequest.Violation(400, "an http(s) URI needs a host");
+        }
+        for (int i = from; i < end; i++) {
+            if (buf[i] == '@') {
+                throw new RejectedRequest.Violation(400, "an http(s) URI cannot carry userinfo ('user@')");
+            }
+        }
+        if (!isHostAndPort(buf, from, end)) {
+            throw new RejectedRequest.Violation(400, "the request target's authority is not a valid host[:port]");
+        }
     }
 
     /**

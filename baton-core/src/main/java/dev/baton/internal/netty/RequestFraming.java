@@ -61,10 +61,8 @@ final class RequestFraming {
         hostFields++;
         from = HttpSyntax.skipWhitespace(a, from, to);
         to = HttpSyntax.trimWhitespace(a, from, to);
-        for (int i = from; i < to; i++) {
-            if (!HttpSyntax.isHostChar(a[i])) {
-                throw new RejectedRequest.Violation(400, "the Host header is not a valid host[:port]");
-            }
+        if (!HttpSyntax.isHostAndPort(a, from, to)) {
+            throw new RejectedRequest.Violation(400, "the Host header is not a valid host[:port]");
         }
     }
 

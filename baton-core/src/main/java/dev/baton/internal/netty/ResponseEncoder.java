@@ -3,7 +3,6 @@ package dev.baton.internal.netty;
 import dev.baton.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,8 +143,7 @@ final class ResponseEncoder {
     private static byte[] statusLine(int status) {
         byte[] line = STATUS_LINES.get(status);
         if (line == null) {
-            HttpResponseStatus s = HttpResponseStatus.valueOf(status);
-            line = ascii("HTTP/1.1 " + status + " " + s.reasonPhrase() + "\r\n");
+            line = ascii("HTTP/1.1 " + status + " " + dev.baton.http.Status.reason(status) + "\r\n");
             STATUS_LINES.set(status, line);
         }
         return line;

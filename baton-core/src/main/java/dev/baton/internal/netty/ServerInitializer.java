@@ -41,7 +41,8 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         // the scanner enforces the documented limits; Netty's own are a little wider so that
         // they only ever act as a second line of defence
         HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(config.maxRequestLineLength() + 2)
+                // Netty counts the empty lines it skips before a request line as part of it
+                .setMaxInitialLineLength(config.maxRequestLineLength() + 2 + 2 * StrictRequestScanner.MAX_EMPTY_LINES)
                 .setMaxHeaderSize(config.maxHeaderSize() + 256)
                 .setMaxChunkSize(64 * 1024)
                 .setAllowDuplicateContentLengths(true)

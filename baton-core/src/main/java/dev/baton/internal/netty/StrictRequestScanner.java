@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
 final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private static final int MAX_CHUNK_LINE = 1024;
 
+    /** Empty lines tolerated before a request line (RFC 9112 2.2 asks for at least one). */
+    static final int MAX_EMPTY_LINES = 16;
+
     private enum State { HEAD, BODY_FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, REJECTED }
 
     private final ServerConfig config;
@@ -55,6 +58,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     // the field section (head or trailers) being read
     private boolean sawRequestLine;
+    /** Empty lines seen before the request line now expected. */
+    private int emptyLines;
     private int sectionBytes;
     private int fieldCount;
 
@@ -220,6 +225,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
                 endOfHead();
             } else if (!requestLine) {
                 state = State.HEAD;
+            } else if (++emptyLines > MAX_EMPTY_LINES) {
+                throw new RejectedRequest.Violation(400, "more than " + MAX_EMPTY_LINES + " empty lines before the request line");
             }
             validated = lineStart; // only now: a head that breaks a rule is never forwarded
             return true;
@@ -227,6 +234,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         if (requestLine) {
             requestLine(start, end);
             sawRequestLine = true;
+            emptyLines = 0;
             return true;
         }
         sectionBytes += lf + 1 - start;
@@ -426,6 +434,17 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     long lastReadNanos() {
         return lastReadNanos;
+    }
+
+    /** True while a request's body has started arriving but is not complete. */
+    boolean isMidBody() {
+        return state == State.BODY_FIXED || state == State.CHUNK_SIZE || state == State.CHUNK_DATA
+                || state == State.CHUNK_CRLF || state == State.TRAILERS;
+    }
+
+    /** The body stopped arriving for the idle timeout: 408 (RFC 9110 15.5.9), then close. */
+    void rejectStalledBody(ChannelHandlerContext ctx, long idleMillis) {
+        reject(ctx, new RejectedRequest(408, "the request body stopped arriving for " + idleMillis + " ms"));
     }
 
     /** True while a request head has started arriving but is not complete. */
