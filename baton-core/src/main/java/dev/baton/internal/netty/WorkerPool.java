@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -22,14 +23,17 @@ import java.util.concurrent.locks.LockSupport;
  * after the iteration, and an awake worker drains the queue before it parks. Blocking handlers
  * still get every thread: a worker whose task has run past {@link #STUCK_NANOS} no longer counts
  * as making progress, and a queue whose oldest task has waited past {@link #STARVED_NANOS} wakes
- * one more worker, checked at every submit and by a monitor while tasks wait.
+ * one more worker. That is checked at every submit, and while tasks wait that no worker was woken
+ * for, by a timer on the event loop every {@link #RECHECK_NANOS}: no thread of its own, nothing
+ * at all while the queue drains.
  */
 final class WorkerPool {
     /** A task running longer than this is presumed to block its thread. */
     static final long STUCK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     /** A task waiting longer than this means the awake workers do not keep up. */
     static final long STARVED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long MONITOR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How soon tasks left waiting are looked at again. */
+    static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final int threads;
     private final int capacity;
@@ -46,8 +50,8 @@ final class WorkerPool {
     private final AtomicInteger peak = new AtomicInteger();
     /** Each event loop's deferred wake-up; built at start, read-only after. */
     private final Map<EventExecutor, LoopSignal> loopSignals = new IdentityHashMap<>();
-    private final Thread monitor;
-    private volatile boolean monitorIdle;
+    /** Where a submit from outside the event loops has its re-check scheduled; null until bound. */
+    private volatile LoopSignal anyLoop;
     private volatile boolean stopped;
 
     private record Task(Runnable run, long queuedAt) {
@@ -65,14 +69,15 @@ final class WorkerPool {
         for (Worker w : workers) {
             w.thread.start();
         }
-        monitor = Thread.ofPlatform().daemon().name("baton-worker-monitor").start(this::watch);
     }
 
     /** Lets the loops of {@code group} defer their wake-ups to the end of each iteration. */
     void bind(EventLoopGroup group) {
         for (EventExecutor e : group) {
             if (e instanceof SingleThreadEventLoop loop) {
-                loopSignals.put(loop, new LoopSignal(loop));
+                LoopSignal signal = new LoopSignal(loop);
+                loopSignals.put(loop, signal);
+                anyLoop = signal;
             }
         }
     }
@@ -87,17 +92,24 @@ final class WorkerPool {
             return false;
         }
         queue.offer(new Task(task, System.nanoTime()));
-        if (monitorIdle) {
-            monitorIdle = false;
-            LockSupport.unpark(monitor);
-        }
         LoopSignal deferred = loop == null ? null : loopSignals.get(loop);
         if (deferred != null && loop.inEventLoop()) {
             deferred.request();
-        } else {
-            signal();
+        } else if (signal()) {
+            LoopSignal any = anyLoop;
+            if (any != null) {
+                onLoop(any.loop, any::recheckSoon);
+            }
         }
         return true;
+    }
+
+    private static void onLoop(EventExecutor loop, Runnable r) {
+        try {
+            loop.execute(r);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the server is stopping: nothing more to wake
+        }
     }
 
     /** As many tasks as there are threads may run, and {@code capacity} more may wait. */
@@ -112,25 +124,31 @@ final class WorkerPool {
         return true;
     }
 
-    /** Wakes the workers the queued tasks need: see the class comment. */
-    private void signal() {
+    /**
+     * Wakes the workers the queued tasks need: see the class comment. True when tasks still
+     * wait that parked workers could take, so that a re-check is due.
+     */
+    private boolean signal() {
         Task head = queue.peek();
         if (head == null || parked.isEmpty()) {
-            return;
+            return false;
         }
         long now = System.nanoTime();
         int awakeNow = awake.get();
         int running = busy.get();
         int uncovered = admitted.get() - running - Math.max(0, awakeNow - running); // queued, less idle awake workers
-        int allowed = target - (awakeNow - stuck(now)) + (now - head.queuedAt > STARVED_NANOS ? 1 : 0);
-        for (int i = Math.min(uncovered, allowed); i > 0; i--) {
+        int allowed = anyLoop == null ? threads // no event loop to re-check on: wake as a plain pool would
+                : target - (awakeNow - stuck(now)) + (now - head.queuedAt > STARVED_NANOS ? 1 : 0);
+        int wake = Math.min(uncovered, allowed);
+        for (int i = 0; i < wake; i++) {
             Worker w = parked.pollFirst();
             if (w == null) {
-                return;
+                return false;
             }
             awake.incrementAndGet();
             w.wake();
         }
+        return uncovered > Math.max(0, wake);
     }
 
     /** Workers whose current task has run past {@link #STUCK_NANOS}. */
@@ -143,22 +161,6 @@ final class WorkerPool {
             }
         }
         return n;
-    }
-
-    /** Notices stuck workers and starved tasks when no new submit comes to notice them; idle while the pool is empty. */
-    private void watch() {
-        while (!stopped) {
-            if (admitted.get() == 0) {
-                monitorIdle = true;
-                if (admitted.get() == 0) { // a submit between the check and the flag would have seen no flag
-                    LockSupport.park(this);
-                }
-                monitorIdle = false;
-                continue;
-            }
-            signal();
-            LockSupport.parkNanos(this, MONITOR_PAUSE_NANOS);
-        }
     }
 
     int queued() {
@@ -185,7 +187,6 @@ final class WorkerPool {
             w.wake();
             w.thread.interrupt();
         }
-        LockSupport.unpark(monitor);
     }
 
     private final class Worker implements Runnable {
@@ -245,10 +246,14 @@ final class WorkerPool {
         }
     }
 
-    /** One per event loop: the wake-up owed at the end of the loop's current iteration. Loop-confined. */
+    /**
+     * One per event loop, confined to it: the wake-up owed at the end of the loop's current
+     * iteration, and the timed re-check while tasks are left waiting.
+     */
     private final class LoopSignal implements Runnable {
         private final SingleThreadEventLoop loop;
         private boolean requested;
+        private boolean recheckScheduled;
 
         LoopSignal(SingleThreadEventLoop loop) {
             this.loop = loop;
@@ -264,7 +269,27 @@ final class WorkerPool {
         @Override
         public void run() {
             requested = false;
-            signal();
+            if (signal()) {
+                recheckSoon();
+            }
+        }
+
+        void recheckSoon() {
+            if (!recheckScheduled && !stopped) {
+                recheckScheduled = true;
+                try {
+                    loop.schedule(this::recheck, RECHECK_NANOS, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    recheckScheduled = false;
+                }
+            }
+        }
+
+        private void recheck() {
+            recheckScheduled = false;
+            if (signal()) {
+                recheckSoon();
+            }
         }
     }
 }
