@@ -84,6 +84,26 @@ class TimeoutAndCancellationTest {
     }
 
     @Test
+    void aClientThatResetsTheConnectionCancelsTheTokenWithClientDisconnect() throws Exception {
+        CompletableFuture<CancellationReason> reason = new CompletableFuture<>();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.get("/hang", ctx -> {
+            ctx.cancellation().onCancel(reason::complete);
+            started.complete(null);
+            return new CompletableFuture<>();
+        }))) {
+            RawHttp raw = new RawHttp(s.port());
+            raw.send("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n");
+            started.get(5, TimeUnit.SECONDS);
+            raw.socket().setSoLinger(true, 0); // an RST, as a crashed client or a proxy sends
+            raw.close();
+            assertThat(reason.get(5, TimeUnit.SECONDS)).isEqualTo(CancellationReason.CLIENT_DISCONNECT);
+            Await.until("disconnect counted", Duration.ofSeconds(5), () -> s.server.stats().clientDisconnects() == 1
+                    && s.server.stats().inFlight() == 0);
+        }
+    }
+
+    @Test
     void theDeadlineReflectsTheRouteTimeoutAndACallersBatonTimeoutHeaderShortensIt() throws Exception {
         try (TestServer s = TestServer.start(r -> r.get("/deadline",
                 ctx -> String.valueOf(ctx.deadline().remaining().toMillis())).timeout(Duration.ofSeconds(10)))) {

@@ -232,6 +232,38 @@ class StreamingTest {
     }
 
     @Test
+    void aStreamTheClientResetsFiresClientDisconnectAndOneThatEndsFiresNothing() throws Exception {
+        CompletableFuture<dev.baton.context.CancellationReason> cutReason = new CompletableFuture<>();
+        CompletableFuture<dev.baton.context.CancellationReason> endedReason = new CompletableFuture<>();
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/forever", ctx -> {
+                ctx.cancellation().onCancel(cutReason::complete);
+                return EventStream.of(emitter -> emitter.send("hello").thenRun(() -> opened.complete(null)));
+            });
+            r.get("/short", ctx -> {
+                ctx.cancellation().onCancel(endedReason::complete);
+                return EventStream.of(emitter -> emitter.send("only").thenRun(emitter::close));
+            });
+        })) {
+            assertThat(s.get("/short").body()).contains("data: only");
+            dev.baton.support.Await.until("short stream finished", Duration.ofSeconds(5),
+                    () -> s.server.stats().inFlight() == 0);
+            assertThat(endedReason).isNotDone();
+
+            RawHttp raw = new RawHttp(s.port());
+            raw.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
+            opened.get(5, TimeUnit.SECONDS);
+            raw.socket().setSoLinger(true, 0); // close with a TCP RST, not a FIN
+            raw.close();
+            assertThat(cutReason.get(5, TimeUnit.SECONDS)).isEqualTo(dev.baton.context.CancellationReason.CLIENT_DISCONNECT);
+            dev.baton.support.Await.until("reset counted", Duration.ofSeconds(5),
+                    () -> s.server.stats().clientDisconnects() == 1);
+            assertThat(endedReason).isNotDone();
+        }
+    }
+
+    @Test
     void expectContinueGetsA100BeforeTheBody() throws Exception {
         try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> ctx.request().body().length))) {
             var res = s.send(s.request("/upload").expectContinue(true)

@@ -5,6 +5,7 @@ import dev.baton.Server;
 import dev.baton.Tracing;
 import dev.baton.context.RequestContext;
 import dev.baton.http.EventStream;
+import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.http.SseEvent;
 import java.net.URI;
@@ -101,8 +102,12 @@ public final class DemoApp {
         return CompletableFuture.supplyAsync(() -> value, later);
     }
 
-    /** Fires 20 concurrent blocking requests at this server and counts the answers: the queue past 4 + 4 answers 503. */
-    private static CompletionStage<Map<String, Object>> overload(HttpClient client, int port, RequestContext ctx) {
+    /**
+     * Fires 20 concurrent blocking requests at this server: past 4 workers and 4 queued, the
+     * server answers 503 at once. The route answers with one of those 503s as it came (status,
+     * Retry-After, problem+json), the tally of all twenty added to the problem.
+     */
+    private static CompletionStage<Response> overload(HttpClient client, int port, RequestContext ctx) {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             calls.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/blocking?ms=500"))
@@ -110,17 +115,23 @@ public final class DemoApp {
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((v, e) -> {
             Map<String, Integer> statuses = new TreeMap<>();
-            String retryAfter = null;
+            HttpResponse<String> rejected = null;
             for (var c : calls) {
                 HttpResponse<String> res = c.getNow(null);
-                String key = res == null ? "error" : String.valueOf(res.statusCode());
-                statuses.merge(key, 1, Integer::sum);
-                if (res != null && res.statusCode() == 503) {
-                    retryAfter = res.headers().firstValue("Retry-After").orElse(null);
+                statuses.merge(res == null ? "error" : String.valueOf(res.statusCode()), 1, Integer::sum);
+                if (res != null && res.statusCode() == 503 && rejected == null) {
+                    rejected = res;
                 }
             }
-            return Map.of("concurrentRequests", 20, "workers", WORKERS, "queue", QUEUE, "statuses", statuses,
-                    "retryAfter", String.valueOf(retryAfter));
+            if (rejected == null) {
+                return Response.json(Map.of("concurrentRequests", 20, "statuses", statuses,
+                        "note", "no request was refused this time: the pool kept up"));
+            }
+            Problem problem = Problem.of(503, "one of 20 concurrent requests to /blocking, refused by the full queue")
+                    .with("concurrentRequests", 20).with("workers", WORKERS).with("queue", QUEUE)
+                    .with("statuses", statuses);
+            return Response.status(503).header("Retry-After", rejected.headers().firstValue("Retry-After").orElse("1"))
+                    .problem(problem);
         });
     }
 }

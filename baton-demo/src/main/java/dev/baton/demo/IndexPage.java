@@ -19,7 +19,7 @@ final class IndexPage {
                 <li><a href="/async?ms=200">GET /async?ms=200</a> &mdash; an async handler: returns a stage; no thread waits during the 200 ms.</li>
                 <li><a href="/slow">GET /slow</a> &mdash; a slow route (3 s of work) with a 1 s timeout: answers 504 problem+json.</li>
                 <li><a href="/blocking?ms=500">GET /blocking?ms=500</a> &mdash; blocks a worker thread (Thread.sleep).</li>
-                <li><a href="/overload">GET /overload</a> &mdash; fires 20 concurrent blocking requests at a pool of 4 workers and a queue of 4: the rest get 503 with Retry-After.</li>
+                <li><a href="/overload">GET /overload</a> &mdash; fires 20 concurrent blocking requests at a pool of 4 workers and a queue of 4: the other 12 get 503 with Retry-After at once, and this route answers with one of them (the tally in the problem).</li>
                 <li><a href="/stats">GET /stats</a> &mdash; the server's live numbers (in flight, queued, rejected, timed out, per-route latency).</li>
                 <li><a href="/events">GET /events</a> &mdash; Server-Sent Events: five ticks, then the stream closes.</li>
                 </ul>

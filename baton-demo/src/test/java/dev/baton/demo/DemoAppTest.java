@@ -47,8 +47,10 @@ class DemoAppTest {
     @Test
     void overloadRouteShowsServiceUnavailableWithRetryAfter() throws Exception {
         var res = get("/overload");
-        assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(res.body()).contains("\"503\"").contains("\"retryAfter\":\"1\"");
+        assertThat(res.statusCode()).isEqualTo(503);
+        assertThat(res.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(res.body()).contains("\"statuses\":{\"200\":", "\"503\":");
     }
 
     @Test

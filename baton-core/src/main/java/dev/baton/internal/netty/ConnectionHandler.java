@@ -38,6 +38,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** When the last response was handed to the connection (System.nanoTime). */
     private long lastAnswerNanos;
     private StreamSink stream;
+    /** Why the stream in progress was cut short, if it was: what its token fires with. */
+    private CancellationReason streamCut;
     private boolean inRead;
     private boolean needsFlush;
     private boolean closing;
@@ -297,7 +299,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         metrics.completed.increment();
         metrics.inFlight.decrementAndGet();
         dispatcher.shutdown().signal(metrics);
-        ex.cancelToken(CancellationReason.CLIENT_DISCONNECT);
+        if (streamCut != null) {
+            ex.cancelToken(streamCut); // a body that ended as it should fires nothing
+            streamCut = null;
+        }
         if (closeDelimited || !ctx.channel().isActive()) {
             closing = true;
             ctx.close();
@@ -368,6 +373,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             finish(ex, false);
         }
         if (stream != null) {
+            metrics.clientDisconnects.increment();
+            streamCut = CancellationReason.CLIENT_DISCONNECT;
             stream.clientGone();
         }
         pending.releaseAll();
@@ -385,6 +392,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             finish(ex, true);
         } else if (stream != null) {
             dispatcher.shutdown().cancelled.increment();
+            streamCut = CancellationReason.SHUTDOWN;
             stream.fail(new IllegalStateException("server shutdown"));
         }
         ctx.close();

@@ -116,18 +116,13 @@ final class RequestFraming {
         // RFC 9110 5.6.1: empty list elements are ignored
         List<String> codings = Arrays.stream(transferEncoding.split(","))
                 .map(c -> c.strip().toLowerCase(Locale.ROOT)).filter(c -> !c.isEmpty()).toList();
-        if (codings.isEmpty()) {
+        // the framing comes first (RFC 9112 6.3: without chunked last, the length is unknowable: 400);
+        // only a well-framed request with a coding we lack is 501
+        if (codings.isEmpty() || !codings.getLast().equals("chunked") || codings.indexOf("chunked") != codings.size() - 1) {
             throw new RejectedRequest.Violation(400, "chunked must be the final transfer coding, and appear once");
         }
-        for (int k = 0; k < codings.size(); k++) {
-            String coding = codings.get(k);
-            boolean last = k == codings.size() - 1;
-            if (coding.equals("chunked") != last) {
-                throw new RejectedRequest.Violation(400, "chunked must be the final transfer coding, and appear once");
-            }
-            if (!last) {
-                throw new RejectedRequest.Violation(501, "transfer coding '" + coding + "' is not supported");
-            }
+        if (codings.size() > 1) {
+            throw new RejectedRequest.Violation(501, "transfer coding '" + codings.getFirst() + "' is not supported");
         }
     }
 
