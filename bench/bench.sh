@@ -222,6 +222,8 @@ cost_one() { # target: CPU, allocation and context switches per request, for eac
     case "$scen" in
       plaintext|json) url="$BASE/$scen"; c=$C; d=$(secs "$D") ;;
       slow) url="$BASE/slow?ms=$SLOW_MS"; c=$SLOW_C; d=$(secs "$SLOW_D") ;;
+      slow-blocking) [ "${NAME#baton-}" != "$NAME" ] || continue
+        url="$BASE/slow-blocking?ms=$SLOW_MS"; c=$SLOW_C; d=$(secs "$SLOW_D") ;;
       *) continue ;;
     esac
     wrk_run "$WARMUP_STEP" "$url" -t1 -c"$c" --timeout 10s > /dev/null
