@@ -264,6 +264,26 @@ class StreamingTest {
     }
 
     @Test
+    void aProducerThatFailsBeforeWritingGetsItsErrorStatusAndTheConnectionGoesOn() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/broken", ctx -> Response.ok().stream("text/plain", sink -> {
+                throw new IllegalStateException("secret failure");
+            }));
+            r.get("/missing", ctx -> Response.ok().stream("text/plain", sink -> {
+                throw new dev.baton.http.HttpException(404, "no such report");
+            }));
+            r.get("/fine", ctx -> "fine");
+        }); RawHttp raw = new RawHttp(s.port())) {
+            String broken = raw.send("GET /broken HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+            assertThat(broken).startsWith("HTTP/1.1 500 ").contains("application/problem+json")
+                    .doesNotContain("secret", "transfer-encoding");
+            assertThat(raw.send("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n").readResponse())
+                    .startsWith("HTTP/1.1 404 ").contains("no such report");
+            assertThat(raw.send("GET /fine HTTP/1.1\r\nHost: x\r\n\r\n").readResponse()).endsWith("fine");
+        }
+    }
+
+    @Test
     void expectContinueGetsA100BeforeTheBody() throws Exception {
         try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> ctx.request().body().length))) {
             var res = s.send(s.request("/upload").expectContinue(true)

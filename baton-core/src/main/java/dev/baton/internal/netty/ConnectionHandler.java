@@ -275,17 +275,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void startStream(Exchange ex, Response response, boolean close) {
         boolean closeDelimited = http10Current || close;
         var framing = new ResponseEncoder.Framing(closeDelimited, http10Current, serverLine, serverTiming(ex));
-        ctx.writeAndFlush(ResponseEncoder.streamHead(ctx.alloc(), response, framing))
-                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        ByteBuf head = ResponseEncoder.streamHead(ctx.alloc(), response, framing);
         // a stream's latency is its time to first byte; it stays in flight until the body ends
         ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), false);
-        stream = new StreamSink(ctx, !http10Current, () -> streamEnded(ex, closeDelimited));
+        stream = new StreamSink(ctx, !http10Current, head, (error, ended) -> answerFailedStream(ex, error, closeDelimited, ended),
+                () -> streamEnded(ex, closeDelimited));
         current = null;
         StreamSink sink = stream;
         Runnable producer = () -> sink.start(response, ex);
         if (!dispatcher.execute(ex.route, producer, this)) {
-            sink.fail(new IllegalStateException("the request queue is full"));
+            sink.fail(new dev.baton.http.HttpException(503, "the request queue is full"));
         }
+    }
+
+    /** A stream's producer failed before anything was sent: the error's own response instead (event loop). */
+    private void answerFailedStream(Exchange ex, Throwable error, boolean close, Runnable ended) {
+        Response r = dispatcher.withRequiredHeaders(dispatcher.errors().toResponse(error, ex), ex.request);
+        byte[] json = r.bodyKind() == Response.BodyKind.JSON ? problemJson(r) : null;
+        // (while the stream was in progress no later request started: http10Current is still its own)
+        ctx.writeAndFlush(encode(r, json, ex.head, close, null)).addListener(f -> ended.run());
     }
 
     private static boolean endsWithHead(boolean head, int status) {

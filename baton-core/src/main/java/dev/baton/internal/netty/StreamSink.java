@@ -8,6 +8,7 @@ import dev.baton.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.io.IOException;
@@ -34,15 +35,27 @@ final class StreamSink implements BodySink {
     private final ChannelHandlerContext ctx;
     private final boolean chunked;
     private final Runnable onEnd;
+    /** Answers a producer that failed before anything was sent; the runnable ends the stream once that answer is out. */
+    private final java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead;
+    /** Event loop only: the response head, until it goes out with the first chunk or when the producer returns. */
+    private ByteBuf head;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean ended = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> closeCallbacks = new ConcurrentLinkedQueue<>();
     /** Event loop only: the body's end was written, so nothing more may be. */
     private boolean lastWritten;
 
-    StreamSink(ChannelHandlerContext ctx, boolean chunked, Runnable onEnd) {
+    /**
+     * @param head             the response head, sent with the first chunk or once the producer returns,
+     *                         so that a producer failing before it wrote anything can still get an error status
+     * @param failedBeforeHead answers such a producer's failure instead of the head
+     */
+    StreamSink(ChannelHandlerContext ctx, boolean chunked, ByteBuf head, java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead,
+               Runnable onEnd) {
         this.ctx = ctx;
         this.chunked = chunked;
+        this.head = head;
+        this.failedBeforeHead = failedBeforeHead;
         this.onEnd = onEnd;
     }
 
@@ -58,7 +71,36 @@ final class StreamSink implements BodySink {
         } catch (Exception e) {
             log.error("{}: the streamed body failed", ex.route(), e);
             fail(e);
+            return;
         }
+        // the producer may go on asynchronously: the client gets the head now (an event stream's
+        // client waits for it to open)
+        onLoop(() -> {
+            if (sendHead()) {
+                ctx.flush();
+            }
+        }, new CompletableFuture<>());
+    }
+
+    /** Writes the head if it has not gone yet (event loop only); true if it went now. */
+    private boolean sendHead() {
+        ByteBuf h = head;
+        if (h == null) {
+            return false;
+        }
+        head = null;
+        ctx.write(h).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        return true;
+    }
+
+    /** The head was never sent (event loop only): drops it; true if it was still pending. */
+    private boolean dropHead() {
+        ByteBuf h = head;
+        head = null;
+        if (h != null) {
+            h.release();
+        }
+        return h != null;
     }
 
     @Override
@@ -78,6 +120,7 @@ final class StreamSink implements BodySink {
                 done.completeExceptionally(closedError());
                 return;
             }
+            sendHead();
             ChannelPromise promise = ctx.newPromise();
             promise.addListener(f -> {
                 if (f.isSuccess()) {
@@ -137,6 +180,7 @@ final class StreamSink implements BodySink {
         if (open.compareAndSet(true, false)) {
             onLoop(() -> {
                 lastWritten = true;
+                sendHead();
                 ctx.writeAndFlush(chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER).addListener(f -> ended());
             }, new CompletableFuture<>());
         }
@@ -146,14 +190,23 @@ final class StreamSink implements BodySink {
     public void fail(Throwable cause) {
         if (open.compareAndSet(true, false)) {
             log.debug("stream aborted: {}", cause.toString());
-            ctx.channel().close();
-            ended();
+            onLoop(() -> {
+                if (dropHead() && ctx.channel().isActive()) {
+                    failedBeforeHead.accept(cause, this::ended); // nothing sent yet: an error status is still possible
+                } else {
+                    ctx.channel().close(); // mid-body: only the cut (no last chunk) can tell the client
+                    ended();
+                }
+            }, new CompletableFuture<>());
         }
     }
 
     /** The connection closed under the stream. */
     void clientGone() {
         open.set(false);
+        if (ctx.executor().inEventLoop()) {
+            dropHead();
+        }
         ended();
     }
 
