@@ -67,6 +67,7 @@ public final class NettyServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ServerInitializer(config, dispatcher, channels));
+        dispatcher.start(group); // before the first connection: its submits must find their loop's signal
         try {
             serverChannel = b.bind(config.host(), config.port()).sync().channel();
         } catch (InterruptedException e) {
@@ -77,7 +78,6 @@ public final class NettyServer {
             dispatcher.close();
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        dispatcher.start(group);
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         log.info("Baton listening on {}:{} ({} transport, {} workers, queue {})", config.host(), port,
                 epoll ? "epoll" : "nio", config.workerThreads(), config.requestQueueCapacity());

@@ -91,7 +91,12 @@ final class WorkerPool {
         if (stopped || !admit()) {
             return false;
         }
-        queue.offer(new Task(task, System.nanoTime()));
+        Task queuedTask = new Task(task, System.nanoTime());
+        queue.offer(queuedTask);
+        if (stopped && queue.remove(queuedTask)) { // shutdown raced us and may not have seen it
+            admitted.decrementAndGet();
+            return false;
+        }
         LoopSignal deferred = loop == null ? null : loopSignals.get(loop);
         if (deferred != null && loop.inEventLoop()) {
             deferred.request();
@@ -136,7 +141,8 @@ final class WorkerPool {
         long now = System.nanoTime();
         int awakeNow = awake.get();
         int running = busy.get();
-        int uncovered = admitted.get() - running - Math.max(0, awakeNow - running); // queued, less idle awake workers
+        int queued = admitted.get() - running;
+        int uncovered = queued - Math.max(0, awakeNow - running); // less the awake workers that are idle
         int allowed = anyLoop == null ? threads // no event loop to re-check on: wake as a plain pool would
                 : target - (awakeNow - stuck(now)) + (now - head.queuedAt > STARVED_NANOS ? 1 : 0);
         int wake = Math.min(uncovered, allowed);
@@ -148,7 +154,9 @@ final class WorkerPool {
             awake.incrementAndGet();
             w.wake();
         }
-        return uncovered > Math.max(0, wake);
+        // queued, not uncovered: a worker about to park still counts as awake and idle, and
+        // must not stop the re-check that would wake someone for the task it will not take
+        return queued > Math.max(0, wake);
     }
 
     /** Workers whose current task has run past {@link #STUCK_NANOS}. */
@@ -182,7 +190,9 @@ final class WorkerPool {
     /** Stops taking work; running handlers are interrupted, queued ones dropped (they were already cancelled). */
     void shutdown() {
         stopped = true;
-        queue.clear();
+        while (queue.poll() != null) {
+            admitted.decrementAndGet();
+        }
         for (Worker w : workers) {
             w.wake();
             w.thread.interrupt();
@@ -223,6 +233,7 @@ final class WorkerPool {
                 }
                 while (!woken && !stopped) {
                     LockSupport.park(this);
+                    Thread.interrupted(); // a stray interrupt must not turn park into a spin
                 }
             }
         }
@@ -236,7 +247,11 @@ final class WorkerPool {
             try {
                 task.run();
             } catch (Throwable t) {
-                thread.getUncaughtExceptionHandler().uncaughtException(thread, t);
+                try {
+                    thread.getUncaughtExceptionHandler().uncaughtException(thread, t);
+                } catch (Throwable ignored) {
+                    // a failing handler must not kill the worker
+                }
             } finally {
                 startedNanos = 0;
                 busy.decrementAndGet();
@@ -261,8 +276,12 @@ final class WorkerPool {
 
         void request() {
             if (!requested) {
-                requested = true;
-                loop.executeAfterEventLoopIteration(this);
+                try {
+                    loop.executeAfterEventLoopIteration(this);
+                    requested = true;
+                } catch (RejectedExecutionException shuttingDown) {
+                    signal(); // the loop takes no more tasks: wake now
+                }
             }
         }
 
