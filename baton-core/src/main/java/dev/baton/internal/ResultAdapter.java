@@ -1,6 +1,6 @@
 package dev.baton.internal;
 
-import dev.baton.http.Problem;
+import dev.baton.http.HttpException;
 import dev.baton.http.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +25,10 @@ public final class ResultAdapter {
             return Response.of(200, "application/octet-stream", b);
         }
         if (value instanceof java.util.Optional<?> o) {
-            return o.isPresent() ? toResponse(o.get()) : Problem.of(404, "not found").toResponse();
+            if (o.isEmpty()) {
+                throw new HttpException(404, "not found"); // mapped like any other error, with the request's instance
+            }
+            return toResponse(o.get());
         }
         return Response.json(value);
     }

@@ -39,18 +39,31 @@ class TimeoutAndCancellationTest {
     @Test
     void aLateCompletionIsDroppedAndCounted() throws Exception {
         CompletableFuture<String> late = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> lateFuture = new java.util.concurrent.atomic.AtomicReference<>();
         try (TestServer s = TestServer.start(r -> {
             r.get("/late-sync", ctx -> {
                 Thread.sleep(400); // blocks past its timeout on purpose
                 return "too late";
             }).timeout(Duration.ofMillis(100));
             r.get("/late-stage", ctx -> late.minimalCompletionStage()).timeout(Duration.ofMillis(100));
+            r.get("/late-future", ctx -> lateFuture.get()).timeout(Duration.ofMillis(100));
+            r.get("/late-async", ctx -> CompletableFuture.supplyAsync(() -> "too late",
+                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS))).timeout(Duration.ofMillis(100));
         })) {
             assertThat(s.get("/late-sync").statusCode()).isEqualTo(504);
             Await.until("late sync result counted", Duration.ofSeconds(5), () -> s.server.stats().lateCompletions() == 1);
             assertThat(s.get("/late-stage").statusCode()).isEqualTo(504);
             late.complete("too late");
             Await.until("late stage counted", Duration.ofSeconds(5), () -> s.server.stats().lateCompletions() == 2);
+            // a CompletableFuture is cancelled, so its late complete() is refused: counted once, when cancelled
+            CompletableFuture<String> cancelled = new CompletableFuture<>();
+            lateFuture.set(cancelled);
+            assertThat(s.get("/late-future").statusCode()).isEqualTo(504);
+            assertThat(cancelled).isCancelled();
+            assertThat(cancelled.complete("too late")).isFalse();
+            assertThat(s.server.stats().lateCompletions()).isEqualTo(3);
+            assertThat(s.get("/late-async").statusCode()).isEqualTo(504);
+            Await.until("late supplyAsync counted", Duration.ofSeconds(5), () -> s.server.stats().lateCompletions() == 4);
         }
     }
 
@@ -61,7 +74,9 @@ class TimeoutAndCancellationTest {
             r.get("/free", ctx -> CompletableFuture.supplyAsync(() -> "finished",
                     CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))).noTimeout();
         })) {
-            assertThat(s.get("/global").statusCode()).isEqualTo(503);
+            HttpResponse<String> timedOut = s.get("/global");
+            assertThat(timedOut.statusCode()).isEqualTo(503);
+            assertThat(timedOut.headers().firstValue("Retry-After")).as("every 503 says when to retry").hasValue("1");
             assertThat(s.get("/free").body()).isEqualTo("finished");
         }
     }

@@ -18,6 +18,17 @@ class RoutingTest {
     record Gizmo(String name, int size) {
     }
 
+    record Part(String label) {
+    }
+
+    record Order(Gizmo gizmo, java.util.List<Part> parts, double price) {
+        Order {
+            if (price < 0) {
+                throw new IllegalArgumentException("price must not be negative");
+            }
+        }
+    }
+
     enum Color { RED, GREEN }
 
     static TestServer s;
@@ -42,12 +53,19 @@ class RoutingTest {
             r.get("/map", ctx -> Map.of("k", "v"));
             r.get("/files/{name}", ctx -> "file " + ctx.request().path("name").asString());
             r.post("/files/upload", ctx -> "uploaded");
+            r.post("/orders", ctx -> ctx.request().bodyAs(Order.class));
+            r.get("/maybe/{id}", ctx -> java.util.Optional.empty());
         });
     }
 
     @AfterAll
     static void stop() {
         s.close();
+    }
+
+    private static java.net.http.HttpResponse<String> postJson(String path, String body) throws Exception {
+        return s.send(s.request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     @Test
@@ -81,19 +99,16 @@ class RoutingTest {
 
     @Test
     void jsonBodiesBindAndMalformedOnesAre400Or415() throws Exception {
-        var ok = s.send(s.request("/gizmos").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"g1\",\"size\":3}")).build());
+        var ok = postJson("/gizmos", "{\"name\":\"g1\",\"size\":3}");
         assertThat(ok.statusCode()).isEqualTo(201);
         assertThat(ok.headers().firstValue("Location")).hasValue("/gizmos/g1");
         assertThat(ok.body()).isEqualTo("{\"name\":\"g1\",\"size\":3}");
 
-        var bad = s.send(s.request("/gizmos").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":")).build());
+        var bad = postJson("/gizmos", "{\"name\":");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("malformed JSON body");
 
-        var wrongType = s.send(s.request("/gizmos").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"g\",\"size\":\"big\"}")).build());
+        var wrongType = postJson("/gizmos", "{\"name\":\"g\",\"size\":\"big\"}");
         assertThat(wrongType.statusCode()).isEqualTo(400);
         assertThat(wrongType.body()).contains("size");
 
@@ -103,6 +118,45 @@ class RoutingTest {
 
         var empty = s.send(s.request("/gizmos").POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(empty.statusCode()).isEqualTo(400);
+    }
+
+    /** The default mapper does not guess: what would silently change the data is a 400 saying where, in JSON's terms. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "{\"name\":\"g\",\"size\":3} trailing           | malformed JSON body (line 1",
+        "{\"name\":5,\"size\":3}                          | at 'name': expected a string",
+        "{\"name\":\"g\",\"size\":\"3\"}              | at 'size': expected an integer",
+        "{\"name\":\"g\",\"size\":1.7}                  | at 'size': expected an integer",
+        "{\"name\":\"g\",\"size\":null}                 | at 'size': expected an integer, not null",
+        "[1,2]                                               | does not match Gizmo: expected an object (Gizmo)",
+    })
+    void aJsonBodyThatWouldNeedAGuessIsA400SayingWhere(String body, String detail) throws Exception {
+        var res = postJson("/gizmos", body);
+        assertThat(res.statusCode()).isEqualTo(400);
+        assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(res.body()).contains(detail).doesNotContain("dev.baton", "$", "Cannot ", "JsonToken", "`");
+    }
+
+    @Test
+    void nestedJsonErrorsNameTheirPathAndATypesOwnValidationMessageReachesTheClient() throws Exception {
+        var nested = postJson("/orders", "{\"gizmo\":{\"name\":\"g\",\"size\":1},"
+                + "\"parts\":[{\"label\":\"a\"},{\"label\":true}],\"price\":1}");
+        assertThat(nested.statusCode()).isEqualTo(400);
+        assertThat(nested.body()).contains("does not match Order at 'parts[1].label': expected a string");
+        var invalid = postJson("/orders", "{\"gizmo\":null,\"parts\":[],\"price\":-1}");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).contains("does not match Order: price must not be negative");
+        var unknownFieldsPass = postJson("/orders", "{\"parts\":[],\"price\":2.5,\"note\":\"x\"}");
+        assertThat(unknownFieldsPass.statusCode()).isEqualTo(200);
+        assertThat(unknownFieldsPass.body()).contains("\"price\":2.5");
+    }
+
+    @Test
+    void anEmptyOptionalIsA404ProblemForThatRequest() throws Exception {
+        var res = s.get("/maybe/7");
+        assertThat(res.statusCode()).isEqualTo(404);
+        assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(res.body()).contains("\"instance\":\"/maybe/7\"");
     }
 
     @Test

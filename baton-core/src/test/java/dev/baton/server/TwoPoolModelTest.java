@@ -71,6 +71,42 @@ class TwoPoolModelTest {
         }
     }
 
+    /** A request that ends while it waits for a worker (timeout, hang-up) gives its place back: the queue holds only live ones. */
+    @Test
+    void requestsThatEndWhileQueuedGiveTheirPlaceBack() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (TestServer s = TestServer.start(c -> c.workerThreads(1).requestQueueCapacity(1), r -> {
+            r.get("/hold", ctx -> release.await(20, TimeUnit.SECONDS) ? "released" : "gave up");
+            r.get("/quick", ctx -> "quick").timeout(Duration.ofMillis(100));
+            r.get("/patient", ctx -> "patient").timeout(Duration.ofSeconds(20));
+        })) {
+            try {
+                CompletableFuture<HttpResponse<String>> hold = s.getAsync("/hold");
+                dev.baton.support.Await.until("the only worker taken", Duration.ofSeconds(5),
+                        () -> s.server.stats().workersBusy() == 1);
+                for (int i = 0; i < 3; i++) { // each one times out in the queue, and the next still gets in
+                    HttpResponse<String> queued = s.get("/quick");
+                    assertThat(queued.statusCode()).as("request %d", i).isEqualTo(504);
+                    assertThat(s.server.stats().queued()).isZero();
+                }
+                try (dev.baton.support.RawHttp raw = new dev.baton.support.RawHttp(s.port())) {
+                    raw.send("GET /patient HTTP/1.1\r\nHost: x\r\n\r\n");
+                    dev.baton.support.Await.until("hang-up's request queued", Duration.ofSeconds(5),
+                            () -> s.server.stats().queued() == 1);
+                }
+                dev.baton.support.Await.until("hang-up's place given back", Duration.ofSeconds(5),
+                        () -> s.server.stats().queued() == 0);
+                assertThat(s.get("/quick").statusCode()).isEqualTo(504);
+                assertThat(s.server.stats().rejected()).isZero();
+                release.countDown();
+                assertThat(hold.get(10, TimeUnit.SECONDS).body()).isEqualTo("released");
+                assertThat(s.get("/patient").body()).isEqualTo("patient");
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
     @Test
     void theInFlightCapAnswers503AtOnce() throws Exception {
         CompletableFuture<String> never = new CompletableFuture<>();

@@ -15,6 +15,7 @@ import dev.baton.controller.PathParam;
 import dev.baton.controller.Query;
 import dev.baton.controller.Responder;
 import dev.baton.http.HttpException;
+import dev.baton.internal.json.JsonBodyProblems;
 import dev.baton.http.Param;
 import dev.baton.http.Request;
 import dev.baton.internal.routing.RouteTable;
@@ -184,9 +185,9 @@ final class ArgumentBinders {
             try {
                 return reader.readValue(tree);
             } catch (JsonProcessingException e) {
-                throw new HttpException(400, "the JSON body does not match " + shown + ": " + e.getOriginalMessage());
+                throw JsonBodyProblems.badRequest(e, shown);
             } catch (java.io.IOException e) {
-                throw new HttpException(400, "unreadable JSON body: " + e.getMessage());
+                throw new HttpException(400, "unreadable JSON body");
             }
         };
     }

@@ -231,7 +231,10 @@ final class Dispatcher {
             }
             case WORKER -> {
                 conn.watchTimeout(ex, timeoutAt);
-                if (!workers.trySubmit(ex::execute, conn.eventLoop()) && ex.reject()) {
+                WorkerPool.Task queued = workers.submit(ex::execute, conn.eventLoop());
+                if (queued != null) {
+                    ex.queuedAs(queued);
+                } else if (ex.reject()) {
                     metrics.rejected.increment();
                     conn.send(ex, unavailable("the request queue is full", path));
                 }

@@ -40,6 +40,8 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private final CancellationSource token = new CancellationSource();
     private volatile Map<String, Object> attributes;
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+    /** Its place in the worker queue until a worker takes it; given back if the request ends first. */
+    private volatile WorkerPool.Task queuedTask;
     /** Made on first registration: most requests register none. */
     private volatile ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks;
     private final PendingWorkTracker pendingWork = new PendingWorkTracker();
@@ -254,11 +256,16 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             return;
         }
         dispatcher.metrics().timedOut.increment();
+        leaveQueue();
         token.cancel(CancellationReason.TIMEOUT);
-        cancelStage();
+        if (cancelStage()) {
+            // the work behind a cancelled CompletableFuture goes on, but its complete() is now
+            // refused where no one can see it: count its result as the late one it will be
+            late();
+        }
         long ms = (System.nanoTime() - arrivalNanos) / 1_000_000;
-        connection.send(this, ErrorMapping.problem(dispatcher.config().timeoutStatus(),
-                "the request did not complete within its timeout (" + ms + " ms)", this));
+        connection.send(this, dispatcher.withRequiredHeaders(ErrorMapping.problem(dispatcher.config().timeoutStatus(),
+                "the request did not complete within its timeout (" + ms + " ms)", this), request)); // a 503 gets Retry-After
     }
 
     /** The client left or the server is stopping: cancel without answering (disconnect) or with 503 (shutdown). */
@@ -268,9 +275,23 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             token.cancel(why);
             return false;
         }
+        leaveQueue();
         token.cancel(why);
         cancelStage();
         return true;
+    }
+
+    void queuedAs(WorkerPool.Task task) {
+        queuedTask = task;
+    }
+
+    /** An ended request still waiting for a worker must not keep live ones out of a full queue. */
+    private void leaveQueue() {
+        WorkerPool.Task t = queuedTask;
+        if (t != null) {
+            queuedTask = null;
+            dispatcher.workers().withdraw(t);
+        }
     }
 
     /** Rejected before running (queue full). */
@@ -278,11 +299,10 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         return finish(Outcome.REJECTED);
     }
 
-    private void cancelStage() {
+    /** True if a pending stage was cancelled here (false: none, or it completed first and is late on its own). */
+    private boolean cancelStage() {
         CompletableFuture<?> cf = pendingStage;
-        if (cf != null) {
-            cf.cancel(false);
-        }
+        return cf != null && cf.cancel(false);
     }
 
     private boolean finish(Outcome how) {

@@ -2,9 +2,9 @@ package dev.baton.internal.netty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.baton.http.Headers;
 import dev.baton.http.HttpException;
+import dev.baton.internal.json.JsonBodyProblems;
 import dev.baton.http.Param;
 import dev.baton.http.Request;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -131,27 +131,11 @@ final class NettyRequest implements Request {
                 throw new HttpException(400, "the JSON body is null");
             }
             return value;
-        } catch (MismatchedInputException e) {
-            String field = e.getPath().isEmpty() ? "" : " at '" + pathOf(e) + "'";
-            throw new HttpException(400, "the JSON body does not match " + type.getSimpleName() + field + ": "
-                    + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw new HttpException(400, "malformed JSON body: " + e.getOriginalMessage());
+            throw JsonBodyProblems.badRequest(e, type);
         } catch (IOException e) {
-            throw new HttpException(400, "unreadable JSON body: " + e.getMessage());
+            throw new HttpException(400, "unreadable JSON body");
         }
-    }
-
-    private static String pathOf(MismatchedInputException e) {
-        StringBuilder sb = new StringBuilder();
-        for (var ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 
     private static boolean isJson(String contentType) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -54,7 +55,19 @@ final class WorkerPool {
     private volatile LoopSignal anyLoop;
     private volatile boolean stopped;
 
-    private record Task(Runnable run, long queuedAt) {
+    /** A queued task; taken once, by the worker that runs it or by {@link #withdraw}. */
+    static final class Task extends AtomicBoolean {
+        final Runnable run;
+        final long queuedAt;
+
+        Task(Runnable run, long queuedAt) {
+            this.run = run;
+            this.queuedAt = queuedAt;
+        }
+
+        boolean take() {
+            return compareAndSet(false, true);
+        }
     }
 
     WorkerPool(int threads, int queueCapacity) {
@@ -88,14 +101,18 @@ final class WorkerPool {
      * one iteration wake one worker, not one each.
      */
     boolean trySubmit(Runnable task, EventExecutor loop) {
+        return submit(task, loop) != null;
+    }
+
+    /** As {@link #trySubmit}, returning the queued task (for {@link #withdraw}) or null when refused. */
+    Task submit(Runnable task, EventExecutor loop) {
         if (stopped || !admit()) {
-            return false;
+            return null;
         }
         Task queuedTask = new Task(task, System.nanoTime());
         queue.offer(queuedTask);
-        if (stopped && queue.remove(queuedTask)) { // shutdown raced us and may not have seen it
-            admitted.decrementAndGet();
-            return false;
+        if (stopped && withdraw(queuedTask)) { // shutdown raced us and may not have seen it
+            return null;
         }
         LoopSignal deferred = loop == null ? null : loopSignals.get(loop);
         if (deferred != null && loop.inEventLoop()) {
@@ -106,6 +123,19 @@ final class WorkerPool {
                 onLoop(any.loop, any::recheckSoon);
             }
         }
+        return queuedTask;
+    }
+
+    /**
+     * Takes back a task no worker has started (its request timed out or its client left while it
+     * waited), so that it stops holding a place in the queue; false if a worker already took it.
+     */
+    boolean withdraw(Task task) {
+        if (!task.take()) {
+            return false;
+        }
+        queue.remove(task);
+        admitted.decrementAndGet();
         return true;
     }
 
@@ -190,8 +220,11 @@ final class WorkerPool {
     /** Stops taking work; running handlers are interrupted, queued ones dropped (they were already cancelled). */
     void shutdown() {
         stopped = true;
-        while (queue.poll() != null) {
-            admitted.decrementAndGet();
+        Task t;
+        while ((t = queue.poll()) != null) {
+            if (t.take()) {
+                admitted.decrementAndGet();
+            }
         }
         for (Worker w : workers) {
             w.wake();
@@ -220,7 +253,9 @@ final class WorkerPool {
             while (!stopped) {
                 Task task = queue.poll();
                 if (task != null) {
-                    runTask(task.run());
+                    if (task.take()) { // else withdrawn while we polled it: nothing to run or count
+                        runTask(task.run);
+                    }
                     continue;
                 }
                 woken = false;
