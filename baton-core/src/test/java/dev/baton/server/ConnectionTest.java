@@ -110,6 +110,42 @@ class ConnectionTest {
         }
     }
 
+    /** Idle means nothing moving: a body the client is still taking in, slowly, is not cut at the idle deadline. */
+    @Test
+    void aBigResponseReadSlowlyIsNotCutByTheIdleTimeoutButAStalledReaderIs() throws Exception {
+        int size = 16 * 1024 * 1024;
+        byte[] body = new byte[size];
+        try (TestServer s = TestServer.start(c -> c.idleTimeout(Duration.ofSeconds(1)), r -> r.get("/big", ctx -> body))) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.setReceiveBufferSize(16 * 1024);
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", s.port()));
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                java.io.InputStream in = socket.getInputStream();
+                byte[] chunk = new byte[64 * 1024];
+                long received = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                int n;
+                // about 6 MB/s: the body takes ~3 s to arrive, three idle periods; the kernel's send buffer
+                // (up to 4 MB) drains between the server's writes in well under one
+                long start = System.nanoTime();
+                while (received < size && System.nanoTime() < deadline && (n = in.read(chunk)) > 0) {
+                    received += n;
+                    long due = start + received * 1_000_000_000L / (6L << 20); // the slow reader's pace
+                    java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                }
+                assertThat(received).as("bytes before the server closed").isGreaterThanOrEqualTo(size);
+            }
+            // a reader that takes nothing is closed after an idle period without progress
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.setReceiveBufferSize(16 * 1024);
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", s.port()));
+                socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                Await.until("stalled reader closed", Duration.ofSeconds(10), () -> s.server.stats().openConnections() == 0);
+            }
+        }
+    }
+
     @Test
     void aLongRunningRequestIsNotCutByTheIdleTimeout() throws Exception {
         try (TestServer s = TestServer.start(c -> c.idleTimeout(Duration.ofMillis(200)), r -> r.get("/slow",
