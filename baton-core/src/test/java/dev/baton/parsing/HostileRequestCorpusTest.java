@@ -229,11 +229,15 @@ class HostileRequestCorpusTest {
         assertThat(firstAnswer("GET /echo;v=1,(x)*!$'@:~ HTTP/1.1\r\n" + HOST + "\r\n")).startsWith("HTTP/1.1 404");
         assertThat(firstAnswer("GET /echo?a[]=1&b=x|y HTTP/1.1\r\n" + HOST + "\r\n"))
                 .startsWith("HTTP/1.1 200").endsWith("GET /echo?a[]=1&b=x|y []");
-        for (String host : List.of("localhost:8080", "127.0.0.1", "[::1]:80", "[::1]", "xn--caf-dma.example", "a%41b", "")) {
+        for (String host : List.of("localhost:8080", "127.0.0.1", "[::1]:80", "[::1]", "[::]", "[2001:db8::ff00:42:8329]",
+                "[::ffff:192.0.2.1]:443", "[1:2:3:4:5:6:7:8]", "[v1.fe80::a+en1]", "xn--caf-dma.example", "a%41b", "")) {
             assertThat(firstAnswer("GET /echo HTTP/1.1\r\nHost: " + host + "\r\n\r\n")).as(host).startsWith("HTTP/1.1 200");
         }
         assertThat(firstAnswer("GET http://[::1]:8080/echo HTTP/1.1\r\n" + HOST + "\r\n")).startsWith("HTTP/1.1 200");
         assertThat(firstAnswer("\r\n".repeat(16) + "GET /echo HTTP/1.1\r\n" + HOST + "\r\n")).startsWith("HTTP/1.1 200");
+        // 1*DIGIT: leading zeros, however many, are still the number
+        assertThat(firstAnswer("POST /echo HTTP/1.1\r\n" + HOST + "Content-Length: 00000000000000000003\r\n\r\nabc"))
+                .startsWith("HTTP/1.1 200").endsWith("[abc]");
     }
 
     @Test

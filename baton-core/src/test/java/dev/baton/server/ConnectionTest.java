@@ -146,6 +146,72 @@ class ConnectionTest {
         }
     }
 
+    /** RFC 9110 9.3.2: a HEAD response has no content, a refusal of a malformed HEAD request included. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "HEAD /hi HTTP/1.1\r\nHost: x\r\nX y\r\n\r\n",
+        "HEAD /hi HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n",
+        "HEAD /hi HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n",
+        "HEAD /hi HTTP/2.0\r\nHost: x\r\n\r\n",
+    })
+    void aRefusedHeadRequestGetsItsStatusWithoutABody(String request) throws Exception {
+        try (TestServer s = TestServer.start(c -> c.maxBodySize(1000), r -> r.get("/hi", ctx -> "hi"))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                RawHttp.Result r = raw.send(request).readUntilClosed();
+                assertThat(r.status()).isBetween(400, 505);
+                assertThat(r.closed()).isTrue();
+                assertThat(r.text()).endsWith("\r\n\r\n").doesNotContain("{");
+            }
+            try (RawHttp raw = new RawHttp(s.port())) { // the same refusal of a GET has its problem body
+                RawHttp.Result r = raw.send(request.replaceFirst("HEAD", "GET")).readUntilClosed();
+                assertThat(r.text()).contains("\"status\":" + r.status());
+            }
+        }
+    }
+
+    @Test
+    void aHeaderLineWithoutAColonIsNamedAsSuch() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/hi", ctx -> "hi"))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                RawHttp.Result r = raw.send("GET /hi HTTP/1.1\r\nHost: x\r\nX y\r\n\r\n").readUntilClosed();
+                assertThat(r.status()).isEqualTo(400);
+                assertThat(r.text()).contains("a header line without a colon");
+            }
+        }
+    }
+
+    /** RFC 9110 5.6.1: empty list elements are ignored, so these expect 100-continue or nothing. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "Expect: [{0}]")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"100-continue,", " , 100-Continue", ""})
+    void anExpectListWithEmptyElementsIsServed(String expect) throws Exception {
+        try (TestServer s = TestServer.start(r -> r.post("/echo", ctx -> ctx.request().bodyText()))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: " + expect + "\r\nContent-Length: 2\r\n\r\n");
+                if (!expect.isBlank()) {
+                    assertThat(raw.readResponse()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+                }
+                raw.send("ok");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("ok");
+            }
+        }
+    }
+
+    @Test
+    void a503Or405BuiltByAHandlerStillCarriesRetryAfterOrAllow() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/down", ctx -> Response.status(503).text("down for maintenance"));
+            r.get("/refuse", ctx -> Response.status(405).text("not like this"));
+            r.post("/refuse", ctx -> "posted");
+        })) {
+            var down = s.get("/down");
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.headers().firstValue("Retry-After")).hasValue("1");
+            var refused = s.get("/refuse");
+            assertThat(refused.statusCode()).isEqualTo(405);
+            assertThat(refused.headers().firstValue("Allow")).hasValueSatisfying(a -> assertThat(a).contains("GET", "POST"));
+        }
+    }
+
     @Test
     void aLongRunningRequestIsNotCutByTheIdleTimeout() throws Exception {
         try (TestServer s = TestServer.start(c -> c.idleTimeout(Duration.ofMillis(200)), r -> r.get("/slow",

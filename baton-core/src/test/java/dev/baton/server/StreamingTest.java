@@ -157,13 +157,18 @@ class StreamingTest {
         }
     }
 
+    /** A slow GET to pipeline an upload behind. */
+    private static TestServer slowThenUpload(CompletableFuture<String> slow) {
+        return TestServer.start(r -> {
+            r.get("/slow", ctx -> slow);
+            r.post("/upload", ctx -> "got " + ctx.request().body().length);
+        });
+    }
+
     @Test
     void a100ContinueForAPipelinedRequestWaitsForTheResponseBeforeIt() throws Exception {
         CompletableFuture<String> slow = new CompletableFuture<>();
-        try (TestServer s = TestServer.start(r -> {
-            r.get("/slow", ctx -> slow);
-            r.post("/upload", ctx -> "got " + ctx.request().body().length);
-        })) {
+        try (TestServer s = slowThenUpload(slow)) {
             try (RawHttp raw = new RawHttp(s.port())) {
                 raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
                         + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
@@ -174,6 +179,25 @@ class StreamingTest {
                 assertThat(raw.readResponse()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
                 raw.send("abc");
                 assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("got 3");
+            }
+        }
+    }
+
+    /** A client that sent its body without waiting gets no 100 at all: one after the final response would be unsolicited. */
+    @Test
+    void a100ContinueHeldForAPipelinedRequestIsDroppedOnceItsBodyHasArrived() throws Exception {
+        CompletableFuture<String> slow = new CompletableFuture<>();
+        try (TestServer s = slowThenUpload(slow)) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabc"
+                        + "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                dev.baton.support.Await.until("the slow request in flight", Duration.ofSeconds(5),
+                        () -> s.server.stats().inFlight() == 1);
+                slow.complete("slow done");
+                RawHttp.Result all = raw.readUntilClosed();
+                assertThat(all.text()).doesNotContain("100 Continue").contains("got 3");
+                assertThat(all.responses()).isEqualTo(3);
             }
         }
     }

@@ -146,6 +146,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             req.release();
             msg = new RejectedRequest(400, "malformed request");
         }
+        // a 100 Continue still held for this request is moot once the whole request is here, and
+        // sent later it would follow this request's final response (RFC 9110 15.2)
+        ReferenceCountUtil.release(pending.takeInterim());
         pending.add(msg);
         if (!busy()) {
             startNext();
@@ -173,7 +176,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 break;
             }
             if (next instanceof RejectedRequest rejected) {
-                sendDirect(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, false, true);
+                sendDirect(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, rejected.head(), true);
                 return;
             }
             FullHttpRequest req = (FullHttpRequest) next;
@@ -220,7 +223,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestTrace trace = ex.trace();
         boolean timed = trace != null || !ex.runningInline; // inline answers skip two clock reads
         long start = timed ? System.nanoTime() : 0;
-        Response out = response;
+        // whoever built it (handler, middleware, mapper), a 405 names its Allow and a 503 its Retry-After
+        Response out = dispatcher.withRequiredHeaders(response, ex.request);
         byte[] json = null;
         if (response.bodyKind() == Response.BodyKind.JSON) {
             try {

@@ -3,9 +3,18 @@ package dev.baton.internal.netty;
 /**
  * A request the {@link StrictRequestScanner} refused. It travels down the pipeline in the
  * place the request would have taken, so earlier pipelined requests are still answered first;
- * the answer always closes the connection.
+ * the answer always closes the connection. {@code head}: the refused request was a HEAD.
  */
-record RejectedRequest(int status, String detail) {
+record RejectedRequest(int status, String detail, boolean head) {
+
+    RejectedRequest(int status, String detail) {
+        this(status, detail, false);
+    }
+
+    /** The same refusal of a HEAD request: answered without a body (RFC 9110 9.3.2). */
+    RejectedRequest toHead() {
+        return new RejectedRequest(status, detail, true);
+    }
 
     /** Thrown where a rule is broken, deep in the scanner; caught at its top and sent on as a {@link RejectedRequest}. */
     static final class Violation extends RuntimeException {

@@ -62,7 +62,7 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
             return;
         }
         head = req;
-        if (HttpUtil.is100ContinueExpected(req)) {
+        if (expectsContinue(req)) {
             req.headers().remove(HttpHeaderNames.EXPECT);
             ByteBuf interim = Unpooled.wrappedBuffer(CONTINUE);
             ConnectionHandler connection = ctx.pipeline().get(ConnectionHandler.class);
@@ -72,6 +72,19 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(interim).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             }
         }
+    }
+
+    /** An HTTP/1.1 (or later 1.x) request whose Expect fields hold 100-continue; 1.0 clients get no 1xx (RFC 9110 10.1.1). */
+    private static boolean expectsContinue(HttpRequest req) {
+        if (req.protocolVersion().majorVersion() != 1 || req.protocolVersion().minorVersion() == 0) {
+            return false;
+        }
+        for (String v : req.headers().getAll(HttpHeaderNames.EXPECT)) {
+            if (RequestFraming.expectsContinue(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void content(ChannelHandlerContext ctx, HttpContent content) {

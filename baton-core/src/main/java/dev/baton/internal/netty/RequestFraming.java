@@ -68,9 +68,23 @@ final class RequestFraming {
 
     /** Netty's aggregator would answer anything but 100-continue itself, without problem details. */
     void expect(String value) {
-        if (!value.equalsIgnoreCase("100-continue")) {
-            unsupportedExpectation = true;
+        for (String element : value.split(",", -1)) {
+            String e = element.strip();
+            // RFC 9110 5.6.1: empty list elements do not count
+            if (!e.isEmpty() && !e.equalsIgnoreCase("100-continue")) {
+                unsupportedExpectation = true;
+            }
         }
+    }
+
+    /** True when an Expect field value holds 100-continue (as an element of its list). */
+    static boolean expectsContinue(String value) {
+        for (String element : value.split(",", -1)) {
+            if (element.strip().equalsIgnoreCase("100-continue")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -130,16 +144,23 @@ final class RequestFraming {
     private static long parseContentLength(byte[] a, int from, int to) {
         from = HttpSyntax.skipWhitespace(a, from, to);
         to = HttpSyntax.trimWhitespace(a, from, to);
-        if (from == to || to - from > MAX_CONTENT_LENGTH_DIGITS) {
+        if (from == to) {
             return -1;
+        }
+        for (int i = from; i < to; i++) {
+            if (a[i] < '0' || a[i] > '9') {
+                return -1;
+            }
+        }
+        while (to - from > 1 && a[from] == '0') {
+            from++; // 1*DIGIT: leading zeros are allowed and mean nothing
+        }
+        if (to - from > MAX_CONTENT_LENGTH_DIGITS) {
+            return Long.MAX_VALUE; // a valid number no body can reach: past any limit, so 413
         }
         long n = 0;
         for (int i = from; i < to; i++) {
-            byte c = a[i];
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
+            n = n * 10 + (a[i] - '0');
         }
         return n;
     }

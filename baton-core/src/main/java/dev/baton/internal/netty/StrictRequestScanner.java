@@ -58,6 +58,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     // the field section (head or trailers) being read
     private boolean sawRequestLine;
+    /** The request being scanned is a HEAD: its refusal gets no body. */
+    private boolean headRequest;
     /** Empty lines seen before the request line now expected. */
     private int emptyLines;
     private int sectionBytes;
@@ -211,6 +213,11 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private boolean fieldSectionLine(int readable) {
         boolean requestLine = state == State.HEAD && !sawRequestLine;
         int from = Math.max(scanned, lineStart);
+        if (requestLine) {
+            // known as soon as its first bytes are: a refusal of a HEAD request carries no body
+            headRequest = readable - lineStart >= 5 && byteAt(lineStart) == 'H' && byteAt(lineStart + 1) == 'E'
+                    && byteAt(lineStart + 2) == 'A' && byteAt(lineStart + 3) == 'D' && byteAt(lineStart + 4) == ' ';
+        }
         int lf = findLf(readable);
         if (lf < 0) {
             checkPartialLine(requestLine, from, readable);
@@ -309,9 +316,14 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             colon++;
         }
         if (colon == end || byteAt(colon) != ':') {
-            boolean spaceBeforeColon = colon > start && colon < end && (byteAt(colon) == ' ' || byteAt(colon) == '\t');
+            int after = colon;
+            while (after < end && (byteAt(after) == ' ' || byteAt(after) == '\t')) {
+                after++;
+            }
+            boolean spaceBeforeColon = colon > start && after > colon && after < end && byteAt(after) == ':';
+            boolean noColon = colon > start && !spaceBeforeColon && indexOfColon(colon, end) < 0;
             throw new RejectedRequest.Violation(400, spaceBeforeColon ? "whitespace between a header name and its colon"
-                    : "malformed header field name");
+                    : noColon ? "a header line without a colon" : "malformed header field name");
         }
         if (colon == start) {
             throw new RejectedRequest.Violation(400, "empty header field name");
@@ -354,6 +366,15 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     private int index(int offset) {
         return cumulation.readerIndex() + offset;
+    }
+
+    private int indexOfColon(int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (byteAt(i) == ':') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private byte byteAt(int offset) {
@@ -409,7 +430,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         state = State.REJECTED;
         releaseAll();
         ctx.channel().config().setAutoRead(false);
-        ctx.fireChannelRead(rejected);
+        ctx.fireChannelRead(headRequest ? rejected.toHead() : rejected);
     }
 
     private void releaseAll() {
