@@ -20,7 +20,7 @@ public interface Request {
     /** The request target as sent (path and query). */
     String uri();
 
-    /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    /** The version the request was sent with: {@code HTTP/1.1}, {@code HTTP/1.0}, or a later {@code HTTP/1.x} (served as 1.1). */
     String protocol();
 
     Headers headers();

@@ -169,6 +169,21 @@ class ConnectionTest {
         }
     }
 
+    /** RFC 9112 3.2.2 and 3.2.4: an absolute-form target's authority is the host; OPTIONS with no path is "*". */
+    @Test
+    void anAbsoluteFormTargetsAuthorityReplacesHostAndOptionsWithoutAPathMeansTheServer() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/host", ctx -> ctx.request().header("Host").asString()))) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("GET http://other.example:81/host HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("other.example:81");
+                raw.send("OPTIONS http://other.example HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 204").containsIgnoringCase("allow: GET");
+                raw.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 204");
+            }
+        }
+    }
+
     @Test
     void aHeaderLineWithoutAColonIsNamedAsSuch() throws Exception {
         try (TestServer s = TestServer.start(r -> r.get("/hi", ctx -> "hi"))) {

@@ -11,6 +11,7 @@ import dev.baton.internal.routing.RouteTable;
 import dev.baton.routing.Route;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
@@ -151,8 +152,16 @@ final class Dispatcher {
         String path;
         NettyRequest request;
         RouteTable.Match match;
+        boolean asterisk = uri.equals("*");
         try {
             String target = originForm(uri);
+            if (target != uri) {
+                // RFC 9112 3.2.2: an absolute-form target's authority replaces the Host field
+                String authority = authority(uri);
+                req.headers().set(HttpHeaderNames.HOST, authority);
+                // RFC 9112 3.2.4: OPTIONS with an empty path means the server as a whole, as "*"
+                asterisk = method.equals("OPTIONS") && uri.indexOf('/', uri.indexOf("://") + 3) < 0 && uri.indexOf('?') < 0;
+            }
             String rawPath = rawPath(target);
             path = rawPath.indexOf('%') < 0 ? rawPath : decodedPath(target);
             match = routes.find(method, rawPath);
@@ -171,7 +180,7 @@ final class Dispatcher {
             conn.sendDirect(unavailable("the server is shutting down", path), false, head, true);
             return;
         }
-        if (uri.equals("*")) {
+        if (asterisk) {
             conn.sendDirect(Response.status(204).header("Allow", allowedAnywhere).build(), keepAlive, head, false);
             return;
         }
@@ -326,6 +335,16 @@ final class Dispatcher {
     private static String rawPath(String target) {
         int query = target.indexOf('?');
         return query < 0 ? target : target.substring(0, query);
+    }
+
+    /** The authority of an absolute-form target: {@code http://a:8080/x?q} gives {@code a:8080}. */
+    private static String authority(String uri) {
+        int start = uri.indexOf("://") + 3;
+        int end = start;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+            end++;
+        }
+        return uri.substring(start, end);
     }
 
     /** Strips scheme and authority from an absolute-form target. */
