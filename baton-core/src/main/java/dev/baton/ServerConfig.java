@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param maxHeaderCount        header fields; past it, 431
  * @param maxBodySize           body bytes; past it, 413 before the body is read
  * @param requestHeadTimeout    time to receive a whole request head (slowloris guard); past it, 408
+ * @param minRequestBodyRate    bytes per second a body must average once it has had {@code bodyRateGrace}
+ *                              (a body trickled to hold the connection); below it, 408; 0 disables
+ * @param bodyRateGrace         how long a body may arrive at any pace first (Kestrel's grace period)
  * @param idleTimeout           how long an idle keep-alive connection stays open
  * @param requestTimeout        global async timeout; {@link Duration#ZERO} for none
  * @param timeoutStatus         status sent when the timeout fires (504 by default, as ASP.NET Core)
@@ -45,6 +48,8 @@ public record ServerConfig(
         int maxHeaderCount,
         long maxBodySize,
         Duration requestHeadTimeout,
+        int minRequestBodyRate,
+        Duration bodyRateGrace,
         Duration idleTimeout,
         Duration requestTimeout,
         int timeoutStatus,
@@ -75,6 +80,8 @@ public record ServerConfig(
         require(maxBodySize >= 0 && maxBodySize <= Integer.MAX_VALUE - 8, "maxBodySize must be 0..2 GiB");
         require(requestHeadTimeout != null && requestHeadTimeout.toMillis() > 0,
                 "requestHeadTimeout must be positive: a head that never completes would hold its connection forever");
+        require(minRequestBodyRate >= 0, "minRequestBodyRate must be >= 0 (0 disables)");
+        require(nonNegative(bodyRateGrace), "bodyRateGrace must be >= 0");
         require(nonNegative(idleTimeout), "idleTimeout must be >= 0");
         require(nonNegative(requestTimeout), "requestTimeout must be >= 0 (0 means none)");
         require(timeoutStatus >= 400 && timeoutStatus <= 599, "timeoutStatus must be 4xx or 5xx");
@@ -128,6 +135,8 @@ public record ServerConfig(
         private int maxHeaderCount = 100;
         private long maxBodySize = 10L * 1024 * 1024;
         private Duration requestHeadTimeout = Duration.ofSeconds(10);
+        private int minRequestBodyRate = 240;
+        private Duration bodyRateGrace = Duration.ofSeconds(5);
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int timeoutStatus = 504;
@@ -156,6 +165,8 @@ public record ServerConfig(
             maxHeaderCount = c.maxHeaderCount;
             maxBodySize = c.maxBodySize;
             requestHeadTimeout = c.requestHeadTimeout;
+            minRequestBodyRate = c.minRequestBodyRate;
+            bodyRateGrace = c.bodyRateGrace;
             idleTimeout = c.idleTimeout;
             requestTimeout = c.requestTimeout;
             timeoutStatus = c.timeoutStatus;
@@ -181,6 +192,9 @@ public record ServerConfig(
         public Builder maxHeaderCount(int v) { maxHeaderCount = v; return this; }
         public Builder maxBodySize(long v) { maxBodySize = v; return this; }
         public Builder requestHeadTimeout(Duration v) { requestHeadTimeout = v; return this; }
+        /** Bytes per second a request body must average once past {@link #bodyRateGrace}; 0 disables. */
+        public Builder minRequestBodyRate(int v) { minRequestBodyRate = v; return this; }
+        public Builder bodyRateGrace(Duration v) { bodyRateGrace = v; return this; }
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         /** The global async timeout; {@link Duration#ZERO} for none. */
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
@@ -197,7 +211,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight,
                     maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout,
-                    idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution,
+                    minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution,
                     nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold);
         }
     }

@@ -142,6 +142,57 @@ class HostileRequestCorpusTest {
         }
     }
 
+    /** R.U.D.Y.: a body trickled one byte at a time, each read in time for the idle timer, still gets 408. */
+    @Test
+    void aBodyTrickledBelowTheMinimumRateGets408() throws IOException {
+        ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+        try (Server slow = Server.builder()
+                .config(c -> c.port(0).host("127.0.0.1").idleTimeout(Duration.ofSeconds(5))
+                        .minRequestBodyRate(100).bodyRateGrace(Duration.ofMillis(300)))
+                .routing(r -> r.post("/", ctx -> reached.incrementAndGet()))
+                .build().start();
+             RawHttp raw = new RawHttp(slow.port())) {
+            raw.send("POST / HTTP/1.1\r\n" + HOST + "Content-Length: 1000\r\n\r\n");
+            drip.scheduleAtFixedRate(() -> {
+                try {
+                    raw.send("x"); // 20 bytes a second
+                } catch (IOException closed) {
+                    throw new UncheckedIOException(closed);
+                }
+            }, 50, 50, TimeUnit.MILLISECONDS);
+            RawHttp.Result result = raw.readUntilClosed();
+            assertRefused(result, 408);
+            assertThat(result.text()).contains("slower than 100 bytes per second");
+        } finally {
+            drip.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBodyThatArrivesSteadilyAboveTheMinimumRateIsServed() throws IOException {
+        ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+        try (Server slow = Server.builder()
+                .config(c -> c.port(0).host("127.0.0.1").minRequestBodyRate(100).bodyRateGrace(Duration.ofMillis(100)))
+                .routing(r -> r.post("/echo", ctx -> ctx.request().body().length))
+                .build().start();
+             RawHttp raw = new RawHttp(slow.port())) {
+            raw.send("POST /echo HTTP/1.1\r\n" + HOST + "Content-Length: 100\r\n\r\n");
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            drip.scheduleAtFixedRate(() -> {
+                if (sent.getAndAdd(10) < 100) {
+                    try {
+                        raw.send("0123456789"); // 200 bytes a second, over half a second
+                    } catch (IOException closed) {
+                        throw new UncheckedIOException(closed);
+                    }
+                }
+            }, 50, 50, TimeUnit.MILLISECONDS);
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("100");
+        } finally {
+            drip.shutdownNow();
+        }
+    }
+
     private static Server slowlorisGuardedServer() {
         return Server.builder()
                 .config(c -> c.port(0).host("127.0.0.1").requestHeadTimeout(Duration.ofMillis(300))

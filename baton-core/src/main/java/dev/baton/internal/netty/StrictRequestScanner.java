@@ -55,6 +55,9 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private long headStartNanos;
     /** When bytes last arrived (System.nanoTime), for the idle timeout. */
     private long lastReadNanos = System.nanoTime();
+    /** When the current body's first read came (0 until then), and the bytes read for it since. */
+    private long bodyStartNanos;
+    private long bodyBytesRead;
 
     // the field section (head or trailers) being read
     private boolean sawRequestLine;
@@ -80,6 +83,12 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             return;
         }
         lastReadNanos = System.nanoTime();
+        if (isMidBody() && config.minRequestBodyRate() > 0 && tooSlow(in.readableBytes())) {
+            in.release();
+            reject(ctx, new RejectedRequest(408, "the request body arrived slower than "
+                    + config.minRequestBodyRate() + " bytes per second"));
+            return;
+        }
         cumulation = cumulation == null ? toHeap(in) : append(cumulation, in);
         RejectedRequest.Violation violation = null;
         try {
@@ -362,6 +371,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             state = State.BODY_FIXED;
             remaining = length;
         }
+        bodyStartNanos = 0;
+        bodyBytesRead = 0;
     }
 
     private int index(int offset) {
@@ -455,6 +466,22 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     long lastReadNanos() {
         return lastReadNanos;
+    }
+
+    /**
+     * A body trickled to hold its connection (R.U.D.Y.): past the grace period, the bytes received
+     * must average the minimum rate. Checked at each read, since a trickle is a stream of reads; a
+     * body that stops altogether is the idle timer's.
+     */
+    private boolean tooSlow(int arriving) {
+        if (bodyStartNanos == 0) {
+            // the clock starts with the body's first read, not the head: a client that waits for
+            // its 100 Continue (held behind earlier responses) is not slow
+            bodyStartNanos = lastReadNanos;
+        }
+        bodyBytesRead += arriving;
+        long elapsed = lastReadNanos - bodyStartNanos;
+        return elapsed > config.bodyRateGrace().toNanos() && bodyBytesRead < config.minRequestBodyRate() * (elapsed / 1e9);
     }
 
     /** True while a request's body has started arriving but is not complete. */
