@@ -85,6 +85,27 @@ class RoutingTest {
         assertThat(res.body()).contains("path parameter 'id' must be a UUID", "\"status\":400");
     }
 
+    /** RFC 3986 5.2.4: dot segments are resolved before routing; an encoded one is ambiguous, so 400. */
+    @Test
+    void dotSegmentsAreResolvedBeforeRoutingAndEncodedOnesAreRefused() throws Exception {
+        try (RawHttp raw = new RawHttp(s.port())) {
+            for (String target : new String[] {"/files/../gizmos/special", "/./gizmos/./special", "/../../gizmos/special"}) {
+                raw.send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(raw.readResponse()).as(target).startsWith("HTTP/1.1 200").endsWith("special beats the parameter");
+            }
+            raw.send("GET /files/a/.. HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(raw.readResponse()).as("/files/a/.. is /files/, no file").startsWith("HTTP/1.1 404");
+        }
+        for (String target : new String[] {"/files/%2e%2e/gizmos/special", "/files/.%2E/x", "/files/%2e"}) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                RawHttp.Result r = raw.send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
+                assertThat(r.status()).as(target).isEqualTo(400);
+                assertThat(r.text()).contains("ambiguous");
+            }
+        }
+        assertThat(s.get("/files/report%2etxt").body()).isEqualTo("file report.txt");
+    }
+
     @Test
     void queryAndHeaderParametersConvertOrAnswer400() throws Exception {
         assertThat(s.get("/sum?a=1&b=2").body()).isEqualTo("3");

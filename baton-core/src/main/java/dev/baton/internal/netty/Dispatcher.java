@@ -162,8 +162,8 @@ final class Dispatcher {
                 // RFC 9112 3.2.4: OPTIONS with an empty path means the server as a whole, as "*"
                 asterisk = method.equals("OPTIONS") && uri.indexOf('/', uri.indexOf("://") + 3) < 0 && uri.indexOf('?') < 0;
             }
-            String rawPath = rawPath(target);
-            path = rawPath.indexOf('%') < 0 ? rawPath : decodedPath(target);
+            String rawPath = DotSegments.remove(rawPath(target));
+            path = rawPath.indexOf('%') < 0 ? rawPath : decodedPath(rawPath);
             match = routes.find(method, rawPath);
             byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;
             request = new NettyRequest(method, uri, path, req.protocolVersion().text(), req.headers(), body,
@@ -294,7 +294,7 @@ final class Dispatcher {
      */
     Response withRequiredHeaders(Response r, NettyRequest request) {
         if (r.status() == 405 && r.header("Allow") == null) {
-            Set<String> allowed = routes.find(request.method(), rawPath(originForm(request.uri()))).allowed();
+            Set<String> allowed = routes.find(request.method(), DotSegments.remove(rawPath(originForm(request.uri())))).allowed();
             return allowed.isEmpty() ? r : r.withHeader("Allow", String.join(", ", allowed));
         }
         if (r.status() == 503 && r.header("Retry-After") == null) {
