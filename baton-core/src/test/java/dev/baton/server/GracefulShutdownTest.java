@@ -58,12 +58,33 @@ class GracefulShutdownTest {
     }
 
     @Test
+    void aRequestPipelinedBehindOneInFlightDuringShutdownGets503AndCloseAfterIt() throws Exception {
+        CompletableFuture<String> slow = new CompletableFuture<>();
+        TestServer s = slowAndFast(slow);
+        try (RawHttp raw = new RawHttp(s.port())) {
+            raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            Await.until("slow admitted", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 1);
+            CompletableFuture<ShutdownReport> stopping = CompletableFuture.supplyAsync(() -> s.server.stop(Duration.ofSeconds(5)));
+            awaitNotAccepting(s);
+            raw.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+            // the pipelined request must be in before the first is answered: loopback needs far less than this
+            slow.completeAsync(() -> "made it", CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+            RawHttp.Result both = raw.readUntilClosed();
+            assertThat(both.responses()).isEqualTo(2);
+            assertThat(both.text()).startsWith("HTTP/1.1 200").contains("made it");
+            String second = both.text().substring(both.text().indexOf("HTTP/1.1 ", 9));
+            assertThat(second).startsWith("HTTP/1.1 503");
+            assertThat(second.toLowerCase()).contains("connection: close", "retry-after: 1");
+            assertThat(both.closed()).isTrue();
+            assertThat(stopping.get(10, TimeUnit.SECONDS).refused()).isEqualTo(1);
+        }
+        s.client.close();
+    }
+
+    @Test
     void aNewRequestOnAnOpenConnectionDuringShutdownGets503AndClose() throws Exception {
         CompletableFuture<String> slow = new CompletableFuture<>();
-        TestServer s = TestServer.start(r -> {
-            r.get("/slow", ctx -> slow);
-            r.get("/fast", ctx -> "fast");
-        });
+        TestServer s = slowAndFast(slow);
         try (RawHttp idle = new RawHttp(s.port()); RawHttp busy = new RawHttp(s.port())) {
             idle.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(idle.readResponse()).endsWith("fast");
@@ -71,13 +92,7 @@ class GracefulShutdownTest {
             Await.until("slow admitted", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 1);
 
             CompletableFuture<ShutdownReport> stopping = CompletableFuture.supplyAsync(() -> s.server.stop(Duration.ofSeconds(5)));
-            Await.until("server channel closed", Duration.ofSeconds(5), () -> {
-                try (java.net.Socket probe = new java.net.Socket("127.0.0.1", s.port())) {
-                    return false;
-                } catch (java.io.IOException refused) {
-                    return true;
-                }
-            });
+            awaitNotAccepting(s);
             RawHttp.Result refused = idle.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.text().toLowerCase()).contains("connection: close", "retry-after: 1");
@@ -91,5 +106,23 @@ class GracefulShutdownTest {
             assertThat(report.completed()).isEqualTo(1);
         }
         s.client.close();
+    }
+
+    /** Shutdown has begun once the server socket refuses connections. */
+    private static void awaitNotAccepting(TestServer s) {
+        Await.until("server channel closed", Duration.ofSeconds(5), () -> {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", s.port())) {
+                return false;
+            } catch (java.io.IOException refused) {
+                return true;
+            }
+        });
+    }
+
+    private static TestServer slowAndFast(CompletableFuture<String> slow) {
+        return TestServer.start(r -> {
+            r.get("/slow", ctx -> slow);
+            r.get("/fast", ctx -> "fast");
+        });
     }
 }

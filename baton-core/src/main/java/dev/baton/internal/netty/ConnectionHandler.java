@@ -270,7 +270,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        boolean close = !ex.keepAlive || closing || dispatcher.shutdown().isDraining();
+        // while draining, a request pipelined behind this one is answered 503 + close rather than dropped
+        boolean close = !ex.keepAlive || closing || (dispatcher.shutdown().isDraining() && pending.isEmpty());
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         if (streamed && !endsWithHead(ex.head, response.status())) {
             startStream(ex, response, close);
