@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -165,6 +166,28 @@ class HostileRequestCorpusTest {
             assertThat(result.text()).contains("slower than 100 bytes per second");
         } finally {
             drip.shutdownNow();
+        }
+    }
+
+    /** A small body whose last bytes come late is complete when judged: the minimum rate is for bodies still arriving. */
+    @Test
+    void theReadThatCompletesABodyIsNeverTooSlow() throws Exception {
+        try (Server slow = Server.builder()
+                .config(c -> c.port(0).host("127.0.0.1").minRequestBodyRate(1000).bodyRateGrace(Duration.ofMillis(100)))
+                .routing(r -> r.post("/echo", ctx -> ctx.request().bodyText()))
+                .build().start();
+             RawHttp raw = new RawHttp(slow.port())) {
+            raw.send("POST /echo HTTP/1.1\r\n" + HOST + "Content-Length: 10\r\n\r\n");
+            raw.send("01234");
+            CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> {
+                try {
+                    raw.send("56789"); // 400 ms later: 10 bytes in 0.4 s is far below 1000 B/s
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS));
+            rest.get(5, TimeUnit.SECONDS);
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("0123456789");
         }
     }
 

@@ -70,8 +70,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.pending = new PipelinedRequests(ctx.channel());
         this.scanner = ctx.pipeline().get(StrictRequestScanner.class);
+        this.pending = new PipelinedRequests(ctx.channel(), scanner);
         timer.bind(ctx.executor());
     }
 

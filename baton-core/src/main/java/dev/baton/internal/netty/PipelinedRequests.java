@@ -16,17 +16,22 @@ final class PipelinedRequests {
 
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private final Channel channel;
+    /** Told how long reading was off, when it comes back on; may be null. */
+    private final StrictRequestScanner scanner;
+    private long pausedAtNanos;
     private ByteBuf interim;
 
-    PipelinedRequests(Channel channel) {
+    PipelinedRequests(Channel channel, StrictRequestScanner scanner) {
         this.channel = channel;
+        this.scanner = scanner;
     }
 
     /** A request (or a {@link RejectedRequest}) that arrived. */
     void add(Object request) {
         waiting.add(request);
-        if (waiting.size() >= MAX_PIPELINED) {
+        if (waiting.size() >= MAX_PIPELINED && channel.config().isAutoRead()) {
             channel.config().setAutoRead(false);
+            pausedAtNanos = System.nanoTime();
         }
     }
 
@@ -37,6 +42,10 @@ final class PipelinedRequests {
         if (next != null && !(next instanceof RejectedRequest) && waiting.size() < MAX_PIPELINED / 2
                 && !channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
+            if (scanner != null && pausedAtNanos != 0) {
+                scanner.readingWasPaused(System.nanoTime() - pausedAtNanos);
+            }
+            pausedAtNanos = 0;
         }
         return next;
     }

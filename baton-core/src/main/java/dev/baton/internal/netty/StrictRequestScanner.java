@@ -83,12 +83,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             return;
         }
         lastReadNanos = System.nanoTime();
-        if (isMidBody() && config.minRequestBodyRate() > 0 && tooSlow(in.readableBytes())) {
-            in.release();
-            reject(ctx, new RejectedRequest(408, "the request body arrived slower than "
-                    + config.minRequestBodyRate() + " bytes per second"));
-            return;
-        }
+        boolean inBody = isMidBody();
+        int arriving = in.readableBytes();
         cumulation = cumulation == null ? toHeap(in) : append(cumulation, in);
         RejectedRequest.Violation violation = null;
         try {
@@ -105,6 +101,11 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             scanned -= validated;
             validated = 0;
             ctx.fireChannelRead(valid);
+        }
+        // judged after the scan: the read that completes a body is never too slow
+        if (violation == null && inBody && isMidBody() && config.minRequestBodyRate() > 0 && tooSlow(arriving)) {
+            violation = new RejectedRequest.Violation(408, "the request body arrived slower than "
+                    + config.minRequestBodyRate() + " bytes per second");
         }
         if (violation != null) {
             reject(ctx, violation.toRequest());
@@ -466,6 +467,13 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     long lastReadNanos() {
         return lastReadNanos;
+    }
+
+    /** The connection stopped reading for {@code nanos} (too many pipelined requests): not the client's slowness. */
+    void readingWasPaused(long nanos) {
+        if (bodyStartNanos != 0) {
+            bodyStartNanos += nanos;
+        }
     }
 
     /**
