@@ -179,9 +179,10 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Lenient where clients evolve (unknown fields are ignored), strict where a silent guess would
-     * change the data: no text after the value, no null for a primitive, no 1.7 read as 1, no
-     * {@code "3"} for a number or {@code 5} for a string. Each of those is a 400.
+     * Lenient where clients evolve (unknown fields are ignored, a missing field takes its default),
+     * strict where a silent guess would change the data: no text after the value, no 1.7 read as
+     * 1, no {@code "3"} for a number or {@code 5} for a string. Each of those is a 400.
+     * (FAIL_ON_NULL_FOR_PRIMITIVES stays off: Jackson would refuse a record whose int is absent.)
      */
     static ObjectMapper defaultObjectMapper() {
         ObjectMapper mapper = JsonMapper.builder()
@@ -189,7 +190,6 @@ public final class Server implements AutoCloseable {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();

@@ -1,6 +1,6 @@
 package dev.baton.internal;
 
-import dev.baton.http.HttpException;
+import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +25,8 @@ public final class ResultAdapter {
             return Response.of(200, "application/octet-stream", b);
         }
         if (value instanceof java.util.Optional<?> o) {
-            if (o.isEmpty()) {
-                throw new HttpException(404, "not found"); // mapped like any other error, with the request's instance
-            }
-            return toResponse(o.get());
+            // a response, not an exception: middleware after the handler sees a 404 it can decorate
+            return o.isPresent() ? toResponse(o.get()) : Problem.of(404, "not found").toResponse();
         }
         return Response.json(value);
     }

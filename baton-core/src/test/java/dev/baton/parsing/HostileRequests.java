@@ -66,6 +66,8 @@ public final class HostileRequests {
                         "POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n"),
                 hostile("two differing Content-Length fields", 400,
                         "POST / HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
+                hostile("two Content-Length fields that differ only by a leading zero", 400,
+                        "POST / HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\nContent-Length: 05\r\n\r\nhello"),
                 withContentLength("Content-Length with a plus sign", " +10"),
                 withContentLength("negative Content-Length", " -1"),
                 withContentLength("Content-Length list of differing values", " 1,0"),

@@ -1,5 +1,6 @@
 package dev.baton.internal.json;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -10,7 +11,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.baton.http.HttpException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Arrays;
+import java.util.StringJoiner;
 import java.util.Collection;
 import java.util.Map;
 
@@ -95,7 +96,7 @@ public final class JsonBodyProblems {
             return "a string";
         }
         if (type.isEnum()) {
-            return "one of " + Arrays.toString(type.getEnumConstants());
+            return "one of " + jsonNames(type);
         }
         if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "an array";
@@ -107,6 +108,21 @@ public final class JsonBodyProblems {
             return "a string in ISO-8601 form (" + type.getSimpleName() + ")";
         }
         return "an object (" + name(type) + ")";
+    }
+
+    /** An enum's values as JSON spells them: a constant's {@code @JsonProperty} name wins over its Java name. */
+    private static String jsonNames(Class<?> enumType) {
+        StringJoiner names = new StringJoiner(", ", "[", "]");
+        for (Object constant : enumType.getEnumConstants()) {
+            String name = ((Enum<?>) constant).name();
+            try {
+                JsonProperty p = enumType.getField(name).getAnnotation(JsonProperty.class);
+                names.add(p != null && !p.value().isEmpty() ? p.value() : name);
+            } catch (NoSuchFieldException e) {
+                names.add(name);
+            }
+        }
+        return names.toString();
     }
 
     /** The simple name only: a nested type shows as {@code Gizmo}, not {@code com.acme.Api$Gizmo}. */

@@ -162,7 +162,12 @@ final class Dispatcher {
                 // RFC 9112 3.2.4: OPTIONS with an empty path means the server as a whole, as "*"
                 asterisk = method.equals("OPTIONS") && uri.indexOf('/', uri.indexOf("://") + 3) < 0 && uri.indexOf('?') < 0;
             }
-            String rawPath = DotSegments.remove(rawPath(target));
+            String asSent = rawPath(target);
+            String rawPath = DotSegments.remove(asSent);
+            if (rawPath != asSent) {
+                // what the handler and middleware see is what was routed: /public/../admin is /admin
+                uri = rawPath + target.substring(asSent.length());
+            }
             path = rawPath.indexOf('%') < 0 ? rawPath : decodedPath(rawPath);
             match = routes.find(method, rawPath);
             byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;

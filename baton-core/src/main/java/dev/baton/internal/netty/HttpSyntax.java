@@ -47,11 +47,6 @@ final class HttpSyntax {
         return TCHAR[b & 0xFF];
     }
 
-    /**
-     * True if {@code buf[from, to)} is {@code uri-host [ ":" port ]} (RFC 9110 7.2, RFC 3986 3.2.2):
-     * an IP literal in brackets, or a reg-name / IPv4 address of unreserved, sub-delims and
-     * percent-encoded bytes, then optionally a colon and digits. Empty is valid (RFC 9110 7.2).
-     */
     /** RFC 3986 3.2.2: the inside of an IP-literal, an IPv6 address or an IPvFuture ({@code v1.x}). */
     static boolean isIpLiteral(String s) {
         if (!s.isEmpty() && (s.charAt(0) == 'v' || s.charAt(0) == 'V')) {
@@ -123,6 +118,11 @@ final class HttpSyntax {
         return true;
     }
 
+    /**
+     * True if {@code buf[from, to)} is {@code uri-host [ ":" port ]} (RFC 9110 7.2, RFC 3986 3.2.2):
+     * an IP literal in brackets, or a reg-name / IPv4 address of unreserved, sub-delims and
+     * percent-encoded bytes, then optionally a colon and digits. Empty is valid (RFC 9110 7.2).
+     */
     static boolean isHostAndPort(byte[] buf, int from, int to) {
         int i = from;
         if (i < to && buf[i] == '[') {

@@ -16,6 +16,8 @@ final class RequestFraming {
 
     private boolean http10;
     private long contentLength;
+    /** The length of the first Content-Length value as written (leading zeros included). */
+    private int contentLengthText;
     private int contentLengthFields;
     private boolean badContentLength;
     private boolean conflictingContentLength;
@@ -43,12 +45,16 @@ final class RequestFraming {
     void contentLength(byte[] a, int from, int to) {
         contentLengthFields++;
         long v = parseContentLength(a, from, to);
+        int start = HttpSyntax.skipWhitespace(a, from, to);
+        int text = HttpSyntax.trimWhitespace(a, start, to) - start;
         if (v < 0) {
             badContentLength = true;
-        } else if (contentLength >= 0 && contentLength != v) {
+        } else if (contentLength >= 0 && (contentLength != v || contentLengthText != text)) {
+            // 5 and 05 are one number, but not the same field value (Netty would refuse them unnamed)
             conflictingContentLength = true;
         } else {
             contentLength = v;
+            contentLengthText = text;
         }
     }
 
