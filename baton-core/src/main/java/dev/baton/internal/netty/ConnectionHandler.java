@@ -9,7 +9,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -44,11 +43,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean inRead;
     private boolean needsFlush;
     private boolean closing;
-    /** What the outbound buffer looked like when the idle timer last checked it. */
-    private Object lastOutputMessage;
-    private long lastOutputProgress;
-    private long lastOutputPending;
-    private long lastOutputNanos = System.nanoTime();
+    private final OutputProgress output = new OutputProgress();
     private boolean http10Current;
 
     ConnectionHandler(Dispatcher dispatcher) {
@@ -86,31 +81,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private long lastActivityNanos() {
         long read = scanner == null ? lastAnswerNanos : scanner.lastReadNanos();
         long last = read - lastAnswerNanos > 0 ? read : lastAnswerNanos;
-        long output = outputProgressNanos();
-        return output - last > 0 ? output : last;
-    }
-
-    /**
-     * When a response still being written last made progress: a client taking a big body slowly
-     * is not idle, one that stopped reading is (IdleStateHandler's observeOutput). Looked at only
-     * when the idle timer fires, so a full idle period without progress closes the connection.
-     */
-    private long outputProgressNanos() {
-        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-        if (out == null || out.totalPendingWriteBytes() == 0) {
-            lastOutputMessage = null;
-            return lastOutputNanos;
-        }
-        Object message = out.current();
-        long progress = out.currentProgress();
-        long pendingBytes = out.totalPendingWriteBytes();
-        if (message != lastOutputMessage || progress != lastOutputProgress || pendingBytes != lastOutputPending) {
-            lastOutputMessage = message;
-            lastOutputProgress = progress;
-            lastOutputPending = pendingBytes;
-            lastOutputNanos = System.nanoTime();
-        }
-        return lastOutputNanos;
+        long wrote = output.lastMovedNanos(ctx.channel().unsafe().outboundBuffer());
+        return wrote - last > 0 ? wrote : last;
     }
 
     /** Nothing in flight, queued or half-received (a slow head is the head timeout's business). */

@@ -299,7 +299,7 @@ final class Dispatcher {
      */
     Response withRequiredHeaders(Response r, NettyRequest request) {
         if (r.status() == 405 && r.header("Allow") == null) {
-            Set<String> allowed = routes.find(request.method(), DotSegments.remove(rawPath(originForm(request.uri())))).allowed();
+            Set<String> allowed = routes.find(request.method(), rawPath(originForm(request.uri()))).allowed(); // uri() is dot-free already
             return allowed.isEmpty() ? r : r.withHeader("Allow", String.join(", ", allowed));
         }
         if (r.status() == 503 && r.header("Retry-After") == null) {

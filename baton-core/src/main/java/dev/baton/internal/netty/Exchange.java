@@ -237,7 +237,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             }
             return;
         }
-        Response response = dispatcher.withRequiredHeaders(dispatcher.errors().toResponse(t, this), request);
+        Response response = dispatcher.errors().toResponse(t, this); // send() adds Allow or Retry-After
         if (finish(Outcome.FAILED)) {
             connection.send(this, response);
         } else {
@@ -264,8 +264,8 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             late();
         }
         long ms = (System.nanoTime() - arrivalNanos) / 1_000_000;
-        connection.send(this, dispatcher.withRequiredHeaders(ErrorMapping.problem(dispatcher.config().timeoutStatus(),
-                "the request did not complete within its timeout (" + ms + " ms)", this), request)); // a 503 gets Retry-After
+        connection.send(this, ErrorMapping.problem(dispatcher.config().timeoutStatus(),
+                "the request did not complete within its timeout (" + ms + " ms)", this));
     }
 
     /** The client left or the server is stopping: cancel without answering (disconnect) or with 503 (shutdown). */

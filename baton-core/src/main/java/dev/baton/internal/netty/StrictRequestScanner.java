@@ -55,9 +55,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private long headStartNanos;
     /** When bytes last arrived (System.nanoTime), for the idle timeout. */
     private long lastReadNanos = System.nanoTime();
-    /** When the current body's first read came (0 until then), and the bytes read for it since. */
-    private long bodyStartNanos;
-    private long bodyBytesRead;
+    private final BodyRate bodyRate;
 
     // the field section (head or trailers) being read
     private boolean sawRequestLine;
@@ -70,6 +68,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     StrictRequestScanner(ServerConfig config) {
         this.config = config;
+        this.bodyRate = new BodyRate(config.minRequestBodyRate(), config.bodyRateGrace().toNanos());
     }
 
     @Override
@@ -103,9 +102,9 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(valid);
         }
         // judged after the scan: the read that completes a body is never too slow
-        if (violation == null && inBody && isMidBody() && config.minRequestBodyRate() > 0 && tooSlow(arriving)) {
+        if (violation == null && inBody && isMidBody() && bodyRate.tooSlow(arriving, lastReadNanos)) {
             violation = new RejectedRequest.Violation(408, "the request body arrived slower than "
-                    + config.minRequestBodyRate() + " bytes per second");
+                    + bodyRate.minBytesPerSecond() + " bytes per second");
         }
         if (violation != null) {
             reject(ctx, violation.toRequest());
@@ -372,8 +371,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             state = State.BODY_FIXED;
             remaining = length;
         }
-        bodyStartNanos = 0;
-        bodyBytesRead = 0;
+        bodyRate.reset();
     }
 
     private int index(int offset) {
@@ -471,25 +469,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     /** The connection stopped reading for {@code nanos} (too many pipelined requests): not the client's slowness. */
     void readingWasPaused(long nanos) {
-        if (bodyStartNanos != 0) {
-            bodyStartNanos += nanos;
-        }
-    }
-
-    /**
-     * A body trickled to hold its connection (R.U.D.Y.): past the grace period, the bytes received
-     * must average the minimum rate. Checked at each read, since a trickle is a stream of reads; a
-     * body that stops altogether is the idle timer's.
-     */
-    private boolean tooSlow(int arriving) {
-        if (bodyStartNanos == 0) {
-            // the clock starts with the body's first read, not the head: a client that waits for
-            // its 100 Continue (held behind earlier responses) is not slow
-            bodyStartNanos = lastReadNanos;
-        }
-        bodyBytesRead += arriving;
-        long elapsed = lastReadNanos - bodyStartNanos;
-        return elapsed > config.bodyRateGrace().toNanos() && bodyBytesRead < config.minRequestBodyRate() * (elapsed / 1e9);
+        bodyRate.paused(nanos);
     }
 
     /** True while a request's body has started arriving but is not complete. */
