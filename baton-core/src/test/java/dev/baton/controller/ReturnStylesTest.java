@@ -150,6 +150,10 @@ class ReturnStylesTest {
     @Test
     void aCompletionStageReleasesTheThreadAndCompletesOnAnother() throws Exception {
         var pending = server.getAsync("/styles/stage");
+        // /stage must have run before its stage is released: completed first, the stage would be
+        // done when the action returns, and done stages are (rightly) finished with no hop
+        dev.baton.support.Await.until("the stage action ran", java.time.Duration.ofSeconds(5),
+                () -> styles.stageAction.get() != null);
         // the only worker is free while the stage is pending, so another request gets through
         assertThat(server.get("/styles/value").body()).isEqualTo("inline");
         assertThat(pending).isNotDone();
