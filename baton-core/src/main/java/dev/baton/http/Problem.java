@@ -21,8 +21,16 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static final String CONTENT_TYPE = "application/problem+json";
 
+    private static final java.util.Set<String> MEMBERS = java.util.Set.of("type", "title", "status", "detail", "instance");
+
+    /** @throws IllegalArgumentException if an extension is named as a standard member (JSON would hold it twice) */
     public Problem {
         extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
+        for (String name : extensions.keySet()) {
+            if (MEMBERS.contains(name)) {
+                throw new IllegalArgumentException("'" + name + "' is a standard problem member, not an extension");
+            }
+        }
     }
 
     public static Problem of(int status, String detail) {
@@ -33,6 +41,18 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(type, title, status, detail, path, extensions);
     }
 
+    /**
+     * This problem for a response of {@code status}; the title follows when it was the old status's phrase.
+     */
+    public Problem withStatus(int newStatus) {
+        if (newStatus == status) {
+            return this;
+        }
+        String newTitle = java.util.Objects.equals(title, Status.reason(status)) ? Status.reason(newStatus) : title;
+        return new Problem(type, newTitle, newStatus, detail, instance, extensions);
+    }
+
+    /** @throws IllegalArgumentException if {@code member} is a standard member ({@code type}, {@code status}...) */
     public Problem with(String member, Object value) {
         var map = new java.util.LinkedHashMap<>(extensions);
         map.put(member, value);

@@ -165,8 +165,12 @@ public final class Response {
             return new Response(status, headers, type("application/json"), BodyKind.JSON, value);
         }
 
+        /**
+         * A problem details body. Its {@code status} member is made this response's status, as
+         * RFC 9457 3.1.2 requires: {@code Response.status(400).problem(Problem.of(409, "x"))} sends 400 in both.
+         */
         public Response problem(Problem problem) {
-            return new Response(status, headers, type(Problem.CONTENT_TYPE), BodyKind.JSON, problem);
+            return new Response(status, headers, type(Problem.CONTENT_TYPE), BodyKind.JSON, problem.withStatus(status));
         }
 
         /** A body written piece by piece with chunked transfer coding. */

@@ -61,6 +61,7 @@ class RoutingTest {
             r.post("/orders", ctx -> ctx.request().bodyAs(Order.class));
             r.get("/maybe/{id}", ctx -> java.util.Optional.empty());
             r.get("/uri", ctx -> ctx.request().uri());
+            r.get("/query", ctx -> ctx.request().queryParams());
             r.post("/paint", ctx -> ctx.request().bodyAs(Paint.class).color().name());
         });
     }
@@ -125,6 +126,25 @@ class RoutingTest {
         assertThat(s.get("/color?c=blue").body()).contains("must be one of [RED, GREEN]");
         assertThat(s.send(s.request("/header").header("X-Count", "21").build()).body()).isEqualTo("42");
         assertThat(s.send(s.request("/header").header("X-Count", "lots").build()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theQueryIsParsedAsFormsAreAndBadEscapesAreRefused() throws Exception {
+        // split on '&' only: a ';' is data (a cache and the server must read one URL the same way)
+        assertThat(s.get("/query?s=1;n=2&s=%E2%82%AC&t=a+b%2Bc&flag&=y&&").body())
+                .isEqualTo("{\"s\":[\"1;n=2\",\"\u20ac\"],\"t\":[\"a b+c\"],\"flag\":[\"\"],\"\":[\"y\"]}");
+        // a form's textarea sends line breaks: a control character is data in a query, unlike in a path
+        assertThat(s.get("/query?text=a%0D%0Ab").body()).isEqualTo("{\"text\":[\"a\\r\\nb\"]}");
+        var notUtf8 = s.get("/query?name=%C3%28");
+        assertThat(notUtf8.statusCode()).isEqualTo(400);
+        assertThat(notUtf8.body()).contains("query parameter 'name' is not UTF-8");
+        for (String target : new String[] {"/query?s=%zz", "/uri?s=%4", "/uri?discount=100%"}) {
+            try (RawHttp raw = new RawHttp(s.port())) {
+                RawHttp.Result bad = raw.send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
+                assertThat(bad.status()).as(target).isEqualTo(400);
+                assertThat(bad.text()).as(target).contains("malformed request target", "in the query");
+            }
+        }
     }
 
     @Test
@@ -204,7 +224,8 @@ class RoutingTest {
         assertThat(missing.body()).contains("\"instance\":\"/nope\"");
         var wrong = s.send(s.request("/gizmos/special").PUT(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(wrong.statusCode()).isEqualTo(405);
-        assertThat(wrong.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+        // DELETE /gizmos/{id} answers /gizmos/special as well
+        assertThat(wrong.headers().firstValue("Allow")).hasValue("DELETE, GET, HEAD, OPTIONS");
         var withDelete = s.send(s.request("/gizmos/" + UUID.randomUUID()).PUT(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(withDelete.headers().firstValue("Allow")).hasValue("DELETE, GET, HEAD, OPTIONS");
     }
@@ -237,6 +258,19 @@ class RoutingTest {
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.text()).contains("application/problem+json", "malformed request target");
         }
+    }
+
+    @Test
+    void allowNamesTheMethodsOfEveryPatternThePathMatches() throws Exception {
+        // POST /files/upload is literal, GET /files/{name} answers the same path: both are allowed
+        var put = s.send(s.request("/files/upload").PUT(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS, POST");
+        var options = s.send(s.request("/files/upload").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(options.statusCode()).isEqualTo(204);
+        assertThat(options.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS, POST");
+        var other = s.send(s.request("/files/report").PUT(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(other.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
     }
 
     @Test

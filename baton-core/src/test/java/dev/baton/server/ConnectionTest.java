@@ -212,6 +212,27 @@ class ConnectionTest {
     }
 
     @Test
+    void no100ContinueIsSentWhenThereIsNoBodyOrItHasArrivedAlready() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/hi", ctx -> "hi");
+            r.post("/echo", ctx -> ctx.request().bodyText());
+        }); RawHttp raw = new RawHttp(s.port())) {
+            // RFC 9110 10.1.1: framing that says "no content", or content in the same packet as the head
+            raw.send("GET /hi HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n"
+                    + "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n"
+                    + "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("hi");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").contains("content-length: 0");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("ok");
+            // a client that waits for the 100 still gets it
+            raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n");
+            assertThat(raw.readResponse()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            raw.send("2\r\nok\r\n0\r\n\r\n");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("ok");
+        }
+    }
+
+    @Test
     void a503Or405BuiltByAHandlerStillCarriesRetryAfterOrAllow() throws Exception {
         try (TestServer s = TestServer.start(r -> {
             r.get("/down", ctx -> Response.status(503).text("down for maintenance"));

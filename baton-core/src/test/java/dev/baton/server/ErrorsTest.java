@@ -72,6 +72,30 @@ class ErrorsTest {
     }
 
     @Test
+    void aProblemBodyAlwaysCarriesTheStatusOfItsResponse() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/mismatch", ctx -> dev.baton.http.Response.status(400).problem(Problem.of(409, "said twice")));
+            r.get("/custom", ctx -> dev.baton.http.Response.status(422)
+                    .problem(new Problem("https://example.com/out-of-stock", "Out of stock", 409, "none left", null, null)));
+            r.get("/unregistered", ctx -> {
+                throw new HttpException(499, "an unregistered code");
+            });
+        })) {
+            var mismatch = s.get("/mismatch");
+            assertThat(mismatch.statusCode()).isEqualTo(400);
+            assertThat(mismatch.body()).contains("\"status\":400", "\"title\":\"Bad Request\"", "said twice")
+                    .doesNotContain("409", "Conflict");
+            var custom = s.get("/custom");
+            assertThat(custom.statusCode()).isEqualTo(422);
+            assertThat(custom.body()).contains("\"status\":422", "\"title\":\"Out of stock\"");
+            assertThat(s.get("/unregistered").body()).contains("\"title\":\"Client Error\"");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Problem.of(409, "x").with("status", 999))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("standard problem member");
+        assertThat(Problem.of(409, "x").with("balance", 30).extensions()).containsEntry("balance", 30);
+    }
+
+    @Test
     void registeredMappersWinForTheirTypeAndSubtypes() throws Exception {
         Server server = Server.builder()
                 .config(c -> c.port(0).host("127.0.0.1"))

@@ -108,6 +108,41 @@ class GracefulShutdownTest {
         s.client.close();
     }
 
+    @Test
+    void shutdownEndsAnEventStreamCleanlyButCutsAStreamedBody() throws Exception {
+        CompletableFuture<CancellationReason> eventsToken = new CompletableFuture<>();
+        CompletableFuture<Void> emitterClosed = new CompletableFuture<>();
+        TestServer s = TestServer.start(r -> {
+            r.get("/events", ctx -> {
+                ctx.cancellation().onCancel(eventsToken::complete);
+                return dev.baton.http.EventStream.of(emitter -> {
+                    emitter.onClose(() -> emitterClosed.complete(null));
+                    emitter.send("hello");
+                });
+            });
+            r.get("/download", ctx -> dev.baton.http.Response.ok().stream("text/plain", sink -> sink.write("part".getBytes())));
+        });
+        try (RawHttp events = new RawHttp(s.port()); RawHttp download = new RawHttp(s.port())) {
+            events.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+            download.send("GET /download HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(events.readResponse()).startsWith("HTTP/1.1 200").contains("text/event-stream");
+            assertThat(events.readChunk()).contains("data: hello");
+            assertThat(download.readResponse()).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked");
+            assertThat(download.readChunk()).isEqualTo("part");
+            ShutdownReport report = s.server.stop(Duration.ofMillis(100));
+            assertThat(report.cancelled()).isEqualTo(2);
+            // an event stream has no end of its own: it gets its last chunk, and its client reconnects
+            assertThat(events.readUntilClosed().text()).isEqualTo("0\r\n\r\n");
+            // a body cut short must look cut: no last chunk
+            RawHttp.Result cut = download.readUntilClosed();
+            assertThat(cut.closed()).isTrue();
+            assertThat(cut.text()).doesNotContain("0\r\n\r\n");
+            assertThat(eventsToken.get(5, TimeUnit.SECONDS)).isEqualTo(CancellationReason.SHUTDOWN);
+            emitterClosed.get(5, TimeUnit.SECONDS);
+        }
+        s.client.close();
+    }
+
     /** Shutdown has begun once the server socket refuses connections. */
     private static void awaitNotAccepting(TestServer s) {
         Await.until("server channel closed", Duration.ofSeconds(5), () -> {

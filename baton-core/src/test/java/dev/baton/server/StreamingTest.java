@@ -304,6 +304,12 @@ class StreamingTest {
             assertThat(raw.send("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n").readResponse())
                     .startsWith("HTTP/1.1 404 ").contains("no such report");
             assertThat(raw.send("GET /fine HTTP/1.1\r\nHost: x\r\n\r\n").readResponse()).endsWith("fine");
+            // recorded before the answer leaves: a failed stream is one request, and an error if a 5xx
+            var routes = s.server.stats().routes();
+            assertThat(routes.get("GET /broken").count()).isEqualTo(1);
+            assertThat(routes.get("GET /broken").errors()).isEqualTo(1);
+            assertThat(routes.get("GET /missing").count()).isEqualTo(1);
+            assertThat(routes.get("GET /missing").errors()).isZero();
         }
     }
 

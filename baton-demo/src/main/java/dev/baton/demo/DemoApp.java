@@ -63,10 +63,10 @@ public final class DemoApp {
                     r.get("/", ctx -> Response.ok().html(IndexPage.html()));
                     r.get("/sync", ctx -> Map.of("route", "sync", "thread", Thread.currentThread().getName()));
                     r.get("/async", DemoApp::async).execution(ExecutionModel.EVENT_LOOP);
-                    r.get("/slow", ctx -> delay(ctx.request().query("ms").asLong(3000), "finally done"))
+                    r.get("/slow", ctx -> delay(millis(ctx, 3000), "finally done"))
                             .timeout(Duration.ofSeconds(1));
                     r.get("/blocking", ctx -> {
-                        Thread.sleep(Math.min(5000, ctx.request().query("ms").asLong(500)));
+                        Thread.sleep(millis(ctx, 500));
                         return "slept on " + Thread.currentThread().getName();
                     });
                     r.get("/overload", ctx -> overload(client, self[0].port(), ctx));
@@ -91,10 +91,22 @@ public final class DemoApp {
 
     private static CompletionStage<Map<String, Object>> async(RequestContext ctx) {
         String started = Thread.currentThread().getName();
-        long ms = ctx.request().query("ms").asLong(200);
+        long ms = millis(ctx, 200);
         // a timer on another thread stands in for a slow backend: nothing waits meanwhile
         return delay(ms, "waited").thenApply(v -> Map.of("route", "async", "waitedMs", ms,
                 "startedOn", started, "completedOn", Thread.currentThread().getName()));
+    }
+
+    /** The {@code ms} query parameter, 0 to 5000 (a 400 otherwise), or {@code orElse}. */
+    static long millis(RequestContext ctx, long orElse) {
+        var ms = ctx.request().query("ms");
+        return !ms.isPresent() ? orElse : ms.as("a number of milliseconds from 0 to 5000", v -> {
+            long n = Long.parseLong(v);
+            if (n < 0 || n > 5000) {
+                throw new IllegalArgumentException(v);
+            }
+            return n;
+        });
     }
 
     static CompletionStage<String> delay(long ms, String value) {

@@ -58,4 +58,13 @@ class DemoAppTest {
         var res = get("/async?ms=50");
         assertThat(res.body()).contains("startedOn\":\"baton-io").doesNotContain("completedOn\":\"baton-io");
     }
+
+    @Test
+    void aDelayOutOfRangeIsABadRequestNotAServerError() throws Exception {
+        for (String path : new String[] {"/blocking?ms=-1", "/async?ms=99999999", "/slow?ms=soon"}) {
+            var res = get(path);
+            assertThat(res.statusCode()).as(path).isEqualTo(400);
+            assertThat(res.body()).as(path).contains("query parameter 'ms' must be a number of milliseconds from 0 to 5000");
+        }
+    }
 }

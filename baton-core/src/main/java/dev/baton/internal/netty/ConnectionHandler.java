@@ -38,6 +38,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** When the last response was handed to the connection (System.nanoTime). */
     private long lastAnswerNanos;
     private StreamSink stream;
+    /** The stream is a text/event-stream, which has no end of its own: shutdown may end it cleanly. */
+    private boolean eventStream;
     /** Why the stream in progress was cut short, if it was: what its token fires with. */
     private CancellationReason streamCut;
     private boolean inRead;
@@ -204,7 +206,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             } catch (Exception e) {
                 log.error("{}: cannot serialize the {} body of a {} response", ex.route(),
                         response.body() == null ? "null" : response.body().getClass().getName(), response.status(), e);
-                out = Problem.of(500, "the response body could not be serialized").toResponse();
+                out = Problem.of(500, "the response body could not be serialized").withInstance(ex.request.path()).toResponse();
                 json = problemJson(out);
             }
         }
@@ -284,10 +286,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean closeDelimited = http10Current || close;
         var framing = new ResponseEncoder.Framing(closeDelimited, http10Current, serverLine, serverTiming(ex));
         ByteBuf head = ResponseEncoder.streamHead(ctx.alloc(), response, framing);
-        // a stream's latency is its time to first byte; it stays in flight until the body ends
-        ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), false);
+        // a stream's latency is its time to first byte (or to the error that replaced it); it
+        // stays in flight until the body ends
         stream = new StreamSink(ctx, !http10Current, head, (error, ended) -> answerFailedStream(ex, error, closeDelimited, ended),
+                () -> ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), false),
                 () -> streamEnded(ex, closeDelimited));
+        eventStream = response.bodyKind() == Response.BodyKind.EVENTS;
         current = null;
         StreamSink sink = stream;
         Runnable producer = () -> sink.start(response, ex);
@@ -300,6 +304,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void answerFailedStream(Exchange ex, Throwable error, boolean close, Runnable ended) {
         Response r = dispatcher.withRequiredHeaders(dispatcher.errors().toResponse(error, ex), ex.request);
         byte[] json = r.bodyKind() == Response.BodyKind.JSON ? problemJson(r) : null;
+        ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), r.status() >= 500);
         // (while the stream was in progress no later request started: http10Current is still its own)
         ctx.writeAndFlush(encode(r, json, ex.head, close, null)).addListener(f -> ended.run());
     }
@@ -409,7 +414,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (stream != null) {
             dispatcher.shutdown().cancelled.increment();
             streamCut = CancellationReason.SHUTDOWN;
-            stream.fail(new IllegalStateException("server shutdown"));
+            if (eventStream) {
+                stream.close(); // an event stream ends cleanly (its last chunk): its client reconnects elsewhere
+            } else {
+                stream.fail(new IllegalStateException("server shutdown")); // a body cut short must look cut
+            }
         }
         ctx.close();
     }

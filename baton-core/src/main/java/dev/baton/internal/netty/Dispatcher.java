@@ -8,12 +8,12 @@ import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
 import dev.baton.internal.routing.RouteTable;
+import dev.baton.internal.uri.PercentDecoding;
 import dev.baton.routing.Route;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -169,6 +169,10 @@ final class Dispatcher {
                 uri = rawPath + target.substring(asSent.length());
             }
             path = rawPath.indexOf('%') < 0 ? rawPath : decodedPath(rawPath);
+            if (asSent.length() < target.length()) {
+                // a bad escape is a malformed target wherever it is; the query is decoded when read
+                PercentDecoding.checkEscapes(target.substring(asSent.length() + 1), "query");
+            }
             match = routes.find(method, rawPath);
             byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;
             request = new NettyRequest(method, uri, path, req.protocolVersion().text(), req.headers(), body,
@@ -299,7 +303,7 @@ final class Dispatcher {
      */
     Response withRequiredHeaders(Response r, NettyRequest request) {
         if (r.status() == 405 && r.header("Allow") == null) {
-            Set<String> allowed = routes.find(request.method(), rawPath(originForm(request.uri()))).allowed(); // uri() is dot-free already
+            Set<String> allowed = routes.allowedMethods(rawPath(originForm(request.uri()))); // uri() is dot-free already
             return allowed.isEmpty() ? r : r.withHeader("Allow", String.join(", ", allowed));
         }
         if (r.status() == 503 && r.header("Retry-After") == null) {
@@ -326,7 +330,7 @@ final class Dispatcher {
 
     /** The percent-decoded path; one that encodes a control character (%00, %0A...) is refused. */
     private static String decodedPath(String target) {
-        String path = new QueryStringDecoder(target).path();
+        String path = PercentDecoding.path(target);
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c < 0x20 || c == 0x7F) {

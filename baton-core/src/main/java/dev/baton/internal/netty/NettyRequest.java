@@ -9,7 +9,6 @@ import dev.baton.http.Param;
 import dev.baton.http.Request;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
@@ -97,7 +96,7 @@ final class NettyRequest implements Request {
         Map<String, List<String>> q = query;
         if (q == null) {
             try {
-                q = Map.copyOf(new QueryStringDecoder(uri).parameters());
+                q = dev.baton.internal.uri.QueryParameters.parse(uri);
             } catch (IllegalArgumentException e) {
                 throw new HttpException(400, "malformed query string: " + e.getMessage());
             }

@@ -30,6 +30,8 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
     private HttpRequest head;
     private ByteBuf body;
     private boolean skipping;
+    /** A 100 Continue is owed, sent when the read ends unless the body has begun to arrive in it. */
+    private boolean continueOwed;
 
     RequestAggregator(long maxBodySize) {
         this.maxBodySize = maxBodySize;
@@ -52,6 +54,7 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
     private void start(ChannelHandlerContext ctx, HttpRequest req) {
         releaseBody();
         skipping = false;
+        continueOwed = false;
         if (req.decoderResult().isFailure()) {
             // pass the failure on at once; drop whatever content the decoder still emits for it
             skipping = true;
@@ -64,6 +67,15 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
         head = req;
         if (expectsContinue(req)) {
             req.headers().remove(HttpHeaderNames.EXPECT);
+            // RFC 9110 10.1.1: no 100 when the framing says there is no content, nor once it is arriving
+            continueOwed = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (continueOwed) {
+            continueOwed = false;
             ByteBuf interim = Unpooled.wrappedBuffer(CONTINUE);
             ConnectionHandler connection = ctx.pipeline().get(ConnectionHandler.class);
             if (connection != null) {
@@ -72,6 +84,7 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(interim).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             }
         }
+        ctx.fireChannelReadComplete();
     }
 
     /** An HTTP/1.1 (or later 1.x) request whose Expect fields hold 100-continue; 1.0 clients get no 1xx (RFC 9110 10.1.1). */
@@ -92,6 +105,7 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(content);
             return;
         }
+        continueOwed = false; // the client is sending the body already
         DecoderResult result = content.decoderResult();
         ByteBuf data = content.content();
         if (data.isReadable()) {
@@ -156,6 +170,7 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        continueOwed = false;
         releaseBody();
         head = null;
         ctx.fireChannelInactive();

@@ -35,6 +35,8 @@ final class StreamSink implements BodySink {
     private final ChannelHandlerContext ctx;
     private final boolean chunked;
     private final Runnable onEnd;
+    /** Runs on the event loop as the head goes out: a stream's latency is its time to first byte. */
+    private final Runnable headSent;
     /** Answers a producer that failed before anything was sent; the runnable ends the stream once that answer is out. */
     private final java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead;
     /** Event loop only: the response head, until it goes out with the first chunk or when the producer returns. */
@@ -49,13 +51,15 @@ final class StreamSink implements BodySink {
      * @param head             the response head, sent with the first chunk or once the producer returns,
      *                         so that a producer failing before it wrote anything can still get an error status
      * @param failedBeforeHead answers such a producer's failure instead of the head
+     * @param headSent         runs (event loop) when the head goes out
      */
     StreamSink(ChannelHandlerContext ctx, boolean chunked, ByteBuf head, java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead,
-               Runnable onEnd) {
+               Runnable headSent, Runnable onEnd) {
         this.ctx = ctx;
         this.chunked = chunked;
         this.head = head;
         this.failedBeforeHead = failedBeforeHead;
+        this.headSent = headSent;
         this.onEnd = onEnd;
     }
 
@@ -89,6 +93,7 @@ final class StreamSink implements BodySink {
             return false;
         }
         head = null;
+        headSent.run();
         ctx.write(h).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         return true;
     }

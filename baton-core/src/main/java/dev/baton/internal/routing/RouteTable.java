@@ -62,12 +62,7 @@ public final class RouteTable {
                     + ": " + previous.route + " and " + route);
         }
         node.routes.put(route.method(), new Entry(route, List.copyOf(names), attach.apply(route)));
-        Set<String> allowed = new TreeSet<>(node.routes.keySet());
-        if (allowed.contains("GET")) {
-            allowed.add("HEAD");
-        }
-        allowed.add("OPTIONS");
-        node.allowed = java.util.Collections.unmodifiableSet(allowed); // computed once, not per request
+        node.allowed = allowed(node.routes.keySet()); // computed once, not per request
         if (names.isEmpty()) {
             // a literal path's answers are the same for every request: made once, found by method
             node.staticMatches = new HashMap<>();
@@ -84,7 +79,7 @@ public final class RouteTable {
      * Looks up {@code method} on a raw (still percent-encoded) path. A path without parameters or
      * escapes is one hash lookup; otherwise the trie is walked, preferring a node that has the
      * method (so {@code GET /a/b} finds {@code GET /a/{x}} even when {@code POST /a/b} exists),
-     * and falling back to the first node on the path for 405 and OPTIONS.
+     * and, for 405 and OPTIONS, naming the methods of every pattern the path matches.
      */
     public Match find(String method, String rawPath) {
         if (rawPath.indexOf('%') < 0) {
@@ -98,13 +93,51 @@ public final class RouteTable {
         List<String> path = decodeSegments(rawPath);
         Found[] any = new Found[1];
         Found found = lookup(root, path, 0, new ArrayList<>(), method, effective, any);
-        if (found == null) {
-            found = any[0];
+        if (found != null) {
+            return match(found.node, method, found.values);
         }
-        if (found == null) {
+        if (any[0] == null) {
             return Match.NOT_FOUND;
         }
-        return match(found.node, method, found.values);
+        return new Match(null, Map.of(), allowed(path), null);
+    }
+
+    /**
+     * The methods a raw path answers, for {@code Allow} (RFC 9110 15.5.6): those of every pattern
+     * it matches ({@code GET /users/{id}} too when only {@code POST /users/me} is literal); empty if none.
+     */
+    public Set<String> allowedMethods(String rawPath) {
+        return allowed(decodeSegments(rawPath));
+    }
+
+    private Set<String> allowed(List<String> path) {
+        Set<String> methods = new TreeSet<>();
+        collectMethods(root, path, 0, methods);
+        return methods.isEmpty() ? Set.of() : allowed(methods);
+    }
+
+    private static void collectMethods(Node node, List<String> path, int i, Set<String> into) {
+        if (i == path.size()) {
+            into.addAll(node.routes.keySet());
+            return;
+        }
+        String seg = path.get(i);
+        Node lit = node.literals.get(seg);
+        if (lit != null) {
+            collectMethods(lit, path, i + 1, into);
+        }
+        if (node.param != null && !seg.isEmpty()) {
+            collectMethods(node.param, path, i + 1, into);
+        }
+    }
+
+    private static Set<String> allowed(Set<String> methods) {
+        Set<String> allowed = new TreeSet<>(methods);
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        allowed.add("OPTIONS");
+        return java.util.Collections.unmodifiableSet(allowed);
     }
 
     private static Match match(Node node, String method, List<String> values) {
@@ -167,7 +200,7 @@ public final class RouteTable {
         }
         List<String> out = new ArrayList<>(raw.size());
         for (String seg : raw) {
-            out.add(PathDecoding.decode(seg));
+            out.add(dev.baton.internal.uri.PercentDecoding.pathSegment(seg));
         }
         return out;
     }
