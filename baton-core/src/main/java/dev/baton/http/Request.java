@@ -34,7 +34,12 @@ public interface Request {
     /** The first value of a query parameter. */
     Param query(String name);
 
-    /** Every query parameter with all its values. */
+    /**
+     * Every query parameter with all its values, in order, parsed as HTML forms encode them
+     * ({@code &}-separated, {@code +} a space, UTF-8 escapes).
+     *
+     * @throws HttpException 400 if a name or value is not UTF-8 once decoded
+     */
     Map<String, List<String>> queryParams();
 
     /** The body bytes; empty when there is none. */
