@@ -151,7 +151,15 @@ public final class HttpClient implements AutoCloseable {
         metrics.calls.increment();
         RequestContext ctx = request.context().orElse(null);
         CallState call = new CallState(loopFor(ctx), ctx == null ? Deadline.NONE : ctx.deadline(), request.toString());
-        CallFuture<T> out = new CallFuture<>(call, request.toString());
+        CallFuture<T> out = new CallFuture<>(call, request.toString(), e -> {
+            inFlight.remove(call);
+            if (e != null) { // counted before the caller can see the outcome
+                metrics.failures.increment();
+                if (e instanceof CancellationException) {
+                    metrics.cancelled.increment();
+                }
+            }
+        });
         inFlight.add(call);
         if (ctx != null) {
             track(ctx, call, request, out);
@@ -163,15 +171,6 @@ public final class HttpClient implements AutoCloseable {
                 out.complete((T) response);
             } else {
                 read(request, response, reader, out);
-            }
-        });
-        out.whenComplete((v, e) -> {
-            inFlight.remove(call);
-            if (e != null) {
-                metrics.failures.increment();
-                if (e instanceof CancellationException) {
-                    metrics.cancelled.increment();
-                }
             }
         });
         return out;

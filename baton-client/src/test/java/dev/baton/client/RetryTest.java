@@ -146,6 +146,7 @@ class RetryTest {
                 .hasMessageContaining("cannot connect to 127.0.0.1:" + closedPort);
         assertThat(client.stats().attempts()).isEqualTo(3);
         assertThat(client.stats().retries()).isEqualTo(2);
+        // counted before the caller could see the failure: no wait needed
         assertThat(client.stats().failures()).isEqualTo(1);
     }
 

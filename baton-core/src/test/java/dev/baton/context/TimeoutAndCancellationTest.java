@@ -19,10 +19,12 @@ class TimeoutAndCancellationTest {
     void aRouteTimeoutAnswers504NearItsLimitAndCancelsTheTokenWithTimeout() throws Exception {
         CompletableFuture<CancellationReason> reason = new CompletableFuture<>();
         CompletableFuture<Object> stage = new CompletableFuture<>();
+        // on the event loop the handler has run before its timer is armed; on a worker, a slow
+        // machine could time it out while it still waits in the queue, and it would never run
         try (TestServer s = TestServer.start(r -> r.get("/slow", ctx -> {
             ctx.cancellation().onCancel(reason::complete);
             return stage;
-        }).timeout(Duration.ofMillis(300)))) {
+        }).timeout(Duration.ofMillis(300)).execution(dev.baton.ExecutionModel.EVENT_LOOP))) {
             long start = System.nanoTime();
             HttpResponse<String> res = s.get("/slow");
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -41,14 +43,22 @@ class TimeoutAndCancellationTest {
         CompletableFuture<String> late = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> lateFuture = new java.util.concurrent.atomic.AtomicReference<>();
         try (TestServer s = TestServer.start(r -> {
+            // each result comes once its request has timed out, not after a fixed wait; each handler runs
+            // before its timeout can fire: on the event loop (armed after the handler returned), or on a
+            // worker with a timeout far past the time a loaded machine takes to hand it one
             r.get("/late-sync", ctx -> {
-                Thread.sleep(400); // blocks past its timeout on purpose
+                // blocks past its timeout on purpose
+                Await.until("/late-sync timed out", Duration.ofSeconds(5), ctx::isCompleted);
                 return "too late";
-            }).timeout(Duration.ofMillis(100));
-            r.get("/late-stage", ctx -> late.minimalCompletionStage()).timeout(Duration.ofMillis(100));
-            r.get("/late-future", ctx -> lateFuture.get()).timeout(Duration.ofMillis(100));
-            r.get("/late-async", ctx -> CompletableFuture.supplyAsync(() -> "too late",
-                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS))).timeout(Duration.ofMillis(100));
+            }).timeout(Duration.ofMillis(500));
+            r.get("/late-stage", ctx -> late.minimalCompletionStage()).timeout(Duration.ofMillis(100))
+                    .execution(dev.baton.ExecutionModel.EVENT_LOOP);
+            r.get("/late-future", ctx -> lateFuture.get()).timeout(Duration.ofMillis(100))
+                    .execution(dev.baton.ExecutionModel.EVENT_LOOP);
+            r.get("/late-async", ctx -> CompletableFuture.supplyAsync(() -> {
+                Await.until("/late-async timed out", Duration.ofSeconds(5), ctx::isCompleted);
+                return "too late";
+            })).timeout(Duration.ofMillis(100)).execution(dev.baton.ExecutionModel.EVENT_LOOP);
         })) {
             assertThat(s.get("/late-sync").statusCode()).isEqualTo(504);
             Await.until("late sync result counted", Duration.ofSeconds(5), () -> s.server.stats().lateCompletions() == 1);

@@ -106,10 +106,16 @@ class ActionFilterTest {
 
         @Override
         public Object before(ActionContext a) {
-            return CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Object> done = new CompletableFuture<>();
+            // completes once the pipeline awaits it: done sooner (a slow machine), the filters after it
+            // would rightly go on on the worker, and none would run on another thread
+            elsewhere.execute(() -> {
+                dev.baton.support.Await.until("the pipeline awaits the async filter", java.time.Duration.ofSeconds(5),
+                        () -> done.getNumberOfDependents() > 0);
                 trace(a).add("async:before on " + Thread.currentThread().getName());
-                return null;
-            }, elsewhere);
+                done.complete(null);
+            });
+            return done;
         }
 
         @Override

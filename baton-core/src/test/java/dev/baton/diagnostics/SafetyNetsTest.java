@@ -28,10 +28,12 @@ class SafetyNetsTest {
 
     @Test
     void aBlockedEventLoopIsReportedAndCorrectEventLoopCodeIsNot() throws Exception {
-        try (TestServer s = TestServer.start(c -> c.blockedThreadThreshold(Duration.ofMillis(100)), r -> {
+        // a threshold no loaded machine's scheduling or cold start reaches while /fine runs, and a
+        // block well past it (the watchdog looks every quarter threshold)
+        try (TestServer s = TestServer.start(c -> c.blockedThreadThreshold(Duration.ofMillis(500)), r -> {
             r.get("/fine", ctx -> "quick").execution(ExecutionModel.EVENT_LOOP);
             r.get("/blocks", ctx -> {
-                Thread.sleep(400); // blocks the event loop on purpose
+                Thread.sleep(1000); // blocks the event loop on purpose
                 return "blocked";
             }).execution(ExecutionModel.EVENT_LOOP);
         })) {
@@ -46,11 +48,12 @@ class SafetyNetsTest {
 
     @Test
     void anAsyncHandlerThatHoldsItsThreadBeforeReturningItsStageIsReportedAsFakeAsync() throws Exception {
-        try (TestServer s = TestServer.start(c -> c.fakeAsyncThreshold(Duration.ofMillis(50)), r -> {
+        // a threshold that a descheduled thread does not reach while /real returns its stage
+        try (TestServer s = TestServer.start(c -> c.fakeAsyncThreshold(Duration.ofMillis(300)), r -> {
             r.get("/real", ctx -> CompletableFuture.supplyAsync(() -> "real",
                     CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)));
             r.get("/fake", ctx -> {
-                Thread.sleep(150); // sync work dressed as async, on purpose
+                Thread.sleep(450); // sync work dressed as async, on purpose
                 return CompletableFuture.supplyAsync(() -> "fake");
             });
         })) {

@@ -108,7 +108,10 @@ class MiddlewareTest {
         CompletableFuture<String> inner = new CompletableFuture<>();
         try (TestServer s = TestServer.start(r -> {
             r.use((ctx, next) -> next.proceed());
-            r.get("/slow", ctx -> inner).timeout(java.time.Duration.ofMillis(150));
+            // on the event loop the chain has run (and returned inner) before the timer is armed; on a
+            // worker a slow machine could time the request out while queued, before inner is returned
+            r.get("/slow", ctx -> inner).timeout(java.time.Duration.ofMillis(150))
+                    .execution(dev.baton.ExecutionModel.EVENT_LOOP);
         })) {
             assertThat(s.get("/slow").statusCode()).isEqualTo(504);
             dev.baton.support.Await.until("inner stage cancelled", java.time.Duration.ofSeconds(5), inner::isCancelled);

@@ -19,14 +19,19 @@ class GracefulShutdownTest {
 
     @Test
     void requestsInFlightThatFinishWithinTheGracePeriodAreNotDropped() throws Exception {
-        TestServer s = TestServer.start(r -> r.get("/work", ctx -> CompletableFuture.supplyAsync(() -> "finished",
-                CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS))));
+        // the requests finish only once shutdown has begun: on a timer of their own, the first could
+        // finish before the last was admitted (a slow machine), and inFlight would never reach 20
+        CompletableFuture<String> finish = new CompletableFuture<>();
+        TestServer s = TestServer.start(r -> r.get("/work", ctx -> finish.thenApply(v -> v)));
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             calls.add(s.getAsync("/work"));
         }
         Await.until("all admitted", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 20);
-        ShutdownReport report = s.server.stop(Duration.ofSeconds(5));
+        CompletableFuture<ShutdownReport> stopping = CompletableFuture.supplyAsync(() -> s.server.stop(Duration.ofSeconds(5)));
+        awaitNotAccepting(s);
+        finish.complete("finished"); // within the grace period
+        ShutdownReport report = stopping.get(10, TimeUnit.SECONDS);
 
         assertThat(calls).allSatisfy(c -> {
             assertThat(c.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -62,13 +67,13 @@ class GracefulShutdownTest {
         CompletableFuture<String> slow = new CompletableFuture<>();
         TestServer s = slowAndFast(slow);
         try (RawHttp raw = new RawHttp(s.port())) {
-            raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            // one write, so one read: the pipelined request is in before the first is answered, which
+            // no wait after a second write could promise on a slow machine
+            raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
             Await.until("slow admitted", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 1);
             CompletableFuture<ShutdownReport> stopping = CompletableFuture.supplyAsync(() -> s.server.stop(Duration.ofSeconds(5)));
             awaitNotAccepting(s);
-            raw.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
-            // the pipelined request must be in before the first is answered: loopback needs far less than this
-            slow.completeAsync(() -> "made it", CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+            slow.complete("made it");
             RawHttp.Result both = raw.readUntilClosed();
             assertThat(both.responses()).isEqualTo(2);
             assertThat(both.text()).startsWith("HTTP/1.1 200").contains("made it");

@@ -84,7 +84,21 @@ class ThreadHopTest {
         try (TestServer s = TestServer.start(r -> r.get("/timer", ctx -> {
             ctx.onComplete(o -> completed.set(Thread.currentThread()));
             CompletableFuture<String> done = new CompletableFuture<>();
-            ctx.scheduler().schedule(() -> done.complete("tick"), 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            // the timer completes the stage only once the server awaits it (the worker has returned
+            // it): fired sooner, on a slow machine, it would find a done stage, rightly answered on
+            // the worker with no hop; until then it looks again, still on the event loop
+            Runnable[] tick = new Runnable[1];
+            tick[0] = () -> {
+                if (done.isDone()) {
+                    return;
+                }
+                if (done.getNumberOfDependents() == 0) {
+                    ctx.scheduler().schedule(tick[0], 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } else {
+                    done.complete("tick");
+                }
+            };
+            ctx.scheduler().schedule(tick[0], 20, java.util.concurrent.TimeUnit.MILLISECONDS);
             return done;
         }))) {
             assertThat(s.get("/timer").body()).isEqualTo("tick");

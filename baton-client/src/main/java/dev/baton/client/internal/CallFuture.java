@@ -2,21 +2,28 @@ package dev.baton.client.internal;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
- * The stage a call returns: cancelling it aborts the call and closes its connection. A hook
- * runs just before it completes, ahead of every dependent stage (they run newest first, so a
- * plain dependent registered early would run last).
+ * The stage a call returns: cancelling it aborts the call and closes its connection. Hooks run
+ * just before it completes, ahead of every dependent stage (they run newest first, so a plain
+ * dependent registered early would run last): whoever waits on the call sees its bookkeeping
+ * and its numbers already done.
  */
 public final class CallFuture<T> extends CompletableFuture<T> {
     private final CallState call;
     private final String description;
+    /** Runs with the error (null on success) of the completion that wins, before it is visible. */
+    private final Consumer<Throwable> settled;
+    private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicReference<Runnable> beforeCompletion = new AtomicReference<>();
 
-    public CallFuture(CallState call, String description) {
+    public CallFuture(CallState call, String description, Consumer<Throwable> settled) {
         this.call = call;
         this.description = description;
+        this.settled = settled;
         call.whenAborted().thenAccept(this::completeExceptionally);
     }
 
@@ -27,27 +34,32 @@ public final class CallFuture<T> extends CompletableFuture<T> {
 
     @Override
     public boolean complete(T value) {
-        runHook();
-        return super.complete(value);
+        return settle(null) && super.complete(value);
     }
 
     @Override
     public boolean completeExceptionally(Throwable error) {
-        runHook();
-        return super.completeExceptionally(error);
+        return settle(error) && super.completeExceptionally(error);
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         CancellationException e = new CancellationException(description + " was cancelled");
-        call.abort(e);
-        return super.cancel(mayInterruptIfRunning) || isCancelled();
+        call.abort(e); // completes this future through whenAborted, unless the call had ended
+        completeExceptionally(e);
+        return isCancelled();
     }
 
-    private void runHook() {
+    /** True for the one completion that wins; it runs the hooks first. */
+    private boolean settle(Throwable error) {
+        if (!done.compareAndSet(false, true)) {
+            return false;
+        }
         Runnable hook = beforeCompletion.getAndSet(null);
         if (hook != null) {
             hook.run();
         }
+        settled.accept(error);
+        return true;
     }
 }
