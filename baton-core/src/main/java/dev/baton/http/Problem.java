@@ -42,13 +42,15 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     /**
-     * This problem for a response of {@code status}; the title follows when it was the old status's phrase.
+     * This problem for a response of {@code status}. For {@code about:blank}, whose title is the
+     * status's phrase (RFC 9457 4.2.1), the title follows; a problem type's own title stays.
      */
     public Problem withStatus(int newStatus) {
         if (newStatus == status) {
             return this;
         }
-        String newTitle = java.util.Objects.equals(title, Status.reason(status)) ? Status.reason(newStatus) : title;
+        boolean blank = type == null || type.equals("about:blank");
+        String newTitle = blank && java.util.Objects.equals(title, Status.reason(status)) ? Status.reason(newStatus) : title;
         return new Problem(type, newTitle, newStatus, detail, instance, extensions);
     }
 

@@ -77,6 +77,8 @@ class ErrorsTest {
             r.get("/mismatch", ctx -> dev.baton.http.Response.status(400).problem(Problem.of(409, "said twice")));
             r.get("/custom", ctx -> dev.baton.http.Response.status(422)
                     .problem(new Problem("https://example.com/out-of-stock", "Out of stock", 409, "none left", null, null)));
+            r.get("/typed", ctx -> dev.baton.http.Response.status(400)
+                    .problem(new Problem("https://example.com/conflict", "Conflict", 409, "a type's own title", null, null)));
             r.get("/unregistered", ctx -> {
                 throw new HttpException(499, "an unregistered code");
             });
@@ -88,6 +90,8 @@ class ErrorsTest {
             var custom = s.get("/custom");
             assertThat(custom.statusCode()).isEqualTo(422);
             assertThat(custom.body()).contains("\"status\":422", "\"title\":\"Out of stock\"");
+            // a problem type's title is the type's, not the status's: it stays
+            assertThat(s.get("/typed").body()).contains("\"title\":\"Conflict\"", "\"status\":400");
             assertThat(s.get("/unregistered").body()).contains("\"title\":\"Client Error\"");
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Problem.of(409, "x").with("status", 999))

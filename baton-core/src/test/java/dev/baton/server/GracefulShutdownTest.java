@@ -114,9 +114,11 @@ class GracefulShutdownTest {
     }
 
     @Test
-    void shutdownEndsAnEventStreamCleanlyButCutsAStreamedBody() throws Exception {
+    void shutdownEndsAnEventStreamCleanlyCutsAStreamedBodyAndAnswersOneNotBegun503() throws Exception {
         CompletableFuture<CancellationReason> eventsToken = new CompletableFuture<>();
         CompletableFuture<Void> emitterClosed = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch producing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         TestServer s = TestServer.start(r -> {
             r.get("/events", ctx -> {
                 ctx.cancellation().onCancel(eventsToken::complete);
@@ -126,8 +128,15 @@ class GracefulShutdownTest {
                 });
             });
             r.get("/download", ctx -> dev.baton.http.Response.ok().stream("text/plain", sink -> sink.write("part".getBytes())));
+            r.get("/not-begun", ctx -> dev.baton.http.Response.ok().stream("text/plain", sink -> {
+                producing.countDown();
+                release.await(10, TimeUnit.SECONDS); // still making its first chunk when the grace ends
+            }));
         });
-        try (RawHttp events = new RawHttp(s.port()); RawHttp download = new RawHttp(s.port())) {
+        try (RawHttp events = new RawHttp(s.port()); RawHttp download = new RawHttp(s.port());
+             RawHttp notBegun = new RawHttp(s.port())) {
+            notBegun.send("GET /not-begun HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(producing.await(5, TimeUnit.SECONDS)).isTrue();
             events.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
             download.send("GET /download HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(events.readResponse()).startsWith("HTTP/1.1 200").contains("text/event-stream");
@@ -135,7 +144,12 @@ class GracefulShutdownTest {
             assertThat(download.readResponse()).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked");
             assertThat(download.readChunk()).isEqualTo("part");
             ShutdownReport report = s.server.stop(Duration.ofMillis(100));
-            assertThat(report.cancelled()).isEqualTo(2);
+            release.countDown();
+            assertThat(report.cancelled()).isEqualTo(3);
+            // a stream that had sent nothing yet is answered as any cancelled request is
+            RawHttp.Result unavailable = notBegun.readUntilClosed();
+            assertThat(unavailable.status()).isEqualTo(503);
+            assertThat(unavailable.text().toLowerCase()).contains("retry-after", "application/problem+json");
             // an event stream has no end of its own: it gets its last chunk, and its client reconnects
             assertThat(events.readUntilClosed().text()).isEqualTo("0\r\n\r\n");
             // a body cut short must look cut: no last chunk

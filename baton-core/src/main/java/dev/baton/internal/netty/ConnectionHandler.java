@@ -40,6 +40,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private StreamSink stream;
     /** The stream is a text/event-stream, which has no end of its own: shutdown may end it cleanly. */
     private boolean eventStream;
+    /** The stream's route latency is recorded (event loop only): at its head, its error, or its end. */
+    private boolean streamRecorded;
     /** Why the stream in progress was cut short, if it was: what its token fires with. */
     private CancellationReason streamCut;
     private boolean inRead;
@@ -288,10 +290,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ByteBuf head = ResponseEncoder.streamHead(ctx.alloc(), response, framing);
         // a stream's latency is its time to first byte (or to the error that replaced it); it
         // stays in flight until the body ends
+        boolean serverError = response.status() >= 500;
         stream = new StreamSink(ctx, !http10Current, head, (error, ended) -> answerFailedStream(ex, error, closeDelimited, ended),
-                () -> ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), false),
-                () -> streamEnded(ex, closeDelimited));
+                () -> recordStream(ex, serverError), () -> streamEnded(ex, closeDelimited));
         eventStream = response.bodyKind() == Response.BodyKind.EVENTS;
+        streamRecorded = false;
         current = null;
         StreamSink sink = stream;
         Runnable producer = () -> sink.start(response, ex);
@@ -304,7 +307,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void answerFailedStream(Exchange ex, Throwable error, boolean close, Runnable ended) {
         Response r = dispatcher.withRequiredHeaders(dispatcher.errors().toResponse(error, ex), ex.request);
         byte[] json = r.bodyKind() == Response.BodyKind.JSON ? problemJson(r) : null;
-        ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), r.status() >= 500);
+        recordStream(ex, r.status() >= 500);
         // (while the stream was in progress no later request started: http10Current is still its own)
         ctx.writeAndFlush(encode(r, json, ex.head, close, null)).addListener(f -> ended.run());
     }
@@ -313,8 +316,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return head || status == 205 || ResponseEncoder.hasNoLengthFields(status);
     }
 
+    /** A stream's route latency, once (event loop). */
+    private void recordStream(Exchange ex, boolean error) {
+        if (!streamRecorded) {
+            streamRecorded = true;
+            ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), error);
+        }
+    }
+
     /** Called on the event loop when a streamed body ended. */
     private void streamEnded(Exchange ex, boolean closeDelimited) {
+        recordStream(ex, false); // the client left before the head went out: one request all the same
         stream = null;
         lastAnswerNanos = System.nanoTime();
         metrics.completed.increment();
@@ -324,7 +336,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ex.cancelToken(streamCut); // a body that ended as it should fires nothing
             streamCut = null;
         }
-        if (closeDelimited || !ctx.channel().isActive()) {
+        if (closeDelimited || closing || !ctx.channel().isActive()) { // closing: nothing more is served here
             closing = true;
             ctx.close();
         } else {
@@ -414,11 +426,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (stream != null) {
             dispatcher.shutdown().cancelled.increment();
             streamCut = CancellationReason.SHUTDOWN;
+            closing = true;
             if (eventStream) {
-                stream.close(); // an event stream ends cleanly (its last chunk): its client reconnects elsewhere
-            } else {
-                stream.fail(new IllegalStateException("server shutdown")); // a body cut short must look cut
+                // an event stream ends cleanly, with its last chunk (its client reconnects elsewhere);
+                // the connection closes once that is written (streamEnded)
+                stream.close();
+                return;
             }
+            // a body cut short must look cut; one not begun yet gets its 503 instead of its head
+            stream.fail(new dev.baton.http.HttpException(503, "the server shut down before the request completed"));
         }
         ctx.close();
     }

@@ -169,10 +169,6 @@ final class Dispatcher {
                 uri = rawPath + target.substring(asSent.length());
             }
             path = rawPath.indexOf('%') < 0 ? rawPath : decodedPath(rawPath);
-            if (asSent.length() < target.length()) {
-                // a bad escape is a malformed target wherever it is; the query is decoded when read
-                PercentDecoding.checkEscapes(target.substring(asSent.length() + 1), "query");
-            }
             match = routes.find(method, rawPath);
             byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;
             request = new NettyRequest(method, uri, path, req.protocolVersion().text(), req.headers(), body,

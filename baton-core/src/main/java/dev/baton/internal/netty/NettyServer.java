@@ -120,6 +120,11 @@ public final class NettyServer {
             log.warn("waiting for requests to drain failed", e);
         }
         forEachConnection(ConnectionHandler::cancelForShutdown);
+        // event streams close once their last chunk is out; a client too slow to take it is cut
+        long closedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (Channel ch : channels) {
+            ch.closeFuture().awaitUninterruptibly(Math.max(0, closedBy - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
         channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         dispatcher.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

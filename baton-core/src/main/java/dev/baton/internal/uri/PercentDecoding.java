@@ -17,30 +17,24 @@ public final class PercentDecoding {
 
     /** A path segment: '+' stays '+'. */
     public static String pathSegment(String segment) {
-        return decode(segment, false, "path segment '" + segment + "'");
+        return decode(segment, false, null);
     }
 
     /** A whole path ({@code %2F} becomes '/'): '+' stays '+'. */
     public static String path(String path) {
-        return decode(path, false, "the path");
+        return decode(path, false, null);
     }
 
-    /** A name or value of a query string ({@code application/x-www-form-urlencoded}): '+' is a space. */
-    static String formComponent(String component, String what) {
-        return decode(component, true, what);
+    /**
+     * A name or value of a query string ({@code application/x-www-form-urlencoded}): '+' is a
+     * space. {@code parameter} names the parameter a value belongs to, null for a name.
+     */
+    static String formComponent(String component, String parameter) {
+        return decode(component, true, parameter);
     }
 
-    /** Throws if {@code s} holds a '%' not followed by two hex digits. */
-    public static void checkEscapes(String s, String what) {
-        for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
-            if (i + 2 >= s.length() || hex(s.charAt(i + 1)) < 0 || hex(s.charAt(i + 2)) < 0) {
-                throw new IllegalArgumentException("bad escape '" + s.substring(i, Math.min(i + 3, s.length()))
-                        + "' in the " + what);
-            }
-        }
-    }
-
-    private static String decode(String s, boolean plusIsSpace, String what) {
+    /** {@code parameter}: see {@link #formComponent}; the message is built only on failure. */
+    private static String decode(String s, boolean plusIsSpace, String parameter) {
         if (s.indexOf('%') < 0) {
             return plusIsSpace ? s.replace('+', ' ') : s;
         }
@@ -52,7 +46,7 @@ public final class PercentDecoding {
                 int lo = hi < 0 ? -1 : hex(s.charAt(i + 2));
                 if (lo < 0) {
                     throw new IllegalArgumentException("bad escape '" + s.substring(i, Math.min(i + 3, s.length()))
-                            + "' in " + what);
+                            + "' in " + what(s, plusIsSpace, parameter));
                 }
                 out.write(hi << 4 | lo);
                 i += 2;
@@ -64,8 +58,13 @@ public final class PercentDecoding {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out.toByteArray())).toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(what + " is not UTF-8 once decoded");
+            throw new IllegalArgumentException(what(s, plusIsSpace, parameter) + " is not UTF-8 once decoded");
         }
+    }
+
+    private static String what(String s, boolean form, String parameter) {
+        return !form ? "path segment '" + s + "'"
+                : parameter == null ? "query parameter name '" + s + "'" : "query parameter '" + parameter + "'";
     }
 
     private static int hex(char c) {

@@ -30,11 +30,11 @@ public final class QueryParameters {
                 end = target.length();
             }
             if (end > start) {
-                int eq = target.indexOf('=', start);
-                String rawName = eq < 0 || eq > end ? target.substring(start, end) : target.substring(start, eq);
-                String rawValue = eq < 0 || eq > end ? "" : target.substring(eq + 1, end);
-                String name = PercentDecoding.formComponent(rawName, "query parameter name '" + rawName + "'");
-                String value = PercentDecoding.formComponent(rawValue, "query parameter '" + name + "'");
+                int eq = target.indexOf('=', start, end);
+                String rawName = eq < 0 ? target.substring(start, end) : target.substring(start, eq);
+                String rawValue = eq < 0 ? "" : target.substring(eq + 1, end);
+                String name = PercentDecoding.formComponent(rawName, null);
+                String value = PercentDecoding.formComponent(rawValue, name);
                 params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
             }
             start = end + 1;
