@@ -111,14 +111,36 @@ class ReturnStylesTest {
             return new Portal(news, weather);
         }
 
+        final CountDownLatch slowOperation = new CountDownLatch(1);
+        final CompletableFuture<Integer> pendingWhileRunning = new CompletableFuture<>();
+
+        @Get("/ops-fail")
+        public void opsFail(AsyncOperations ops, RequestContext ctx) {
+            ops.increment(2);
+            pendingWhileRunning.complete(ctx.pendingWork().pending());
+            callbacks.execute(() -> ops.fail(new HttpException(409, "the first operation failed")));
+            callbacks.execute(() -> {
+                try {
+                    slowOperation.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ops.decrement(); // too late: the response went without it
+            });
+        }
+
+        public String opsFailCompleted() {
+            return "never";
+        }
+
         @Get("/headline")
         public void headline(AsyncOperations ops) {
             ops.parameters().put("title", "nothing to wait for");
         }
 
         @Completed("headline")
-        public String render(String title, RequestContext ctx) {
-            return title + " at " + ctx.request().path();
+        public String render(String title, RequestContext ctx, AsyncOperations ops) {
+            return title + " at " + ctx.request().path() + " (" + ops.parameters().keySet() + ")";
         }
 
         @Get("/mistyped")
@@ -196,6 +218,20 @@ class ReturnStylesTest {
     }
 
     @Test
+    void operationsCountedOnAsyncOperationsArePendingWorkAndReportedWhenAbandoned() throws Exception {
+        long before = server.server.stats().safetyNets().pendingAtCompletion();
+        try {
+            var res = server.get("/styles/ops-fail");
+            assertThat(res.statusCode()).isEqualTo(409);
+            assertThat(styles.pendingWhileRunning.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+            // the failed operation is over; the other was still running when the response went
+            assertThat(server.server.stats().safetyNets().pendingAtCompletion()).isEqualTo(before + 1);
+        } finally {
+            styles.slowOperation.countDown();
+        }
+    }
+
+    @Test
     void asyncOperationsRunTheCompletionMethodWithTheParametersByName() throws Exception {
         var res = server.get("/styles/portal");
         assertThat(res.statusCode()).isEqualTo(200);
@@ -206,7 +242,8 @@ class ReturnStylesTest {
     void aCompletionMethodMarkedCompletedRunsAtOnceWhenNothingIsOutstanding() throws Exception {
         var res = server.get("/styles/headline");
         assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(res.body()).isEqualTo("nothing to wait for at /styles/headline");
+        // AsyncOperations is injected, as the context is: its parameters, all of them
+        assertThat(res.body()).isEqualTo("nothing to wait for at /styles/headline ([title])");
     }
 
     @Test

@@ -88,6 +88,21 @@ class ThreadTraceTest {
         }
     }
 
+    @Test
+    void aHandlerThatBlocksPastItsTimeoutStillShowsTheThreadItHeld() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.get("/overrun", ctx -> {
+            Thread.sleep(600); // blocks past its timeout on purpose
+            return "too late";
+        }).timeout(java.time.Duration.ofMillis(100)))) {
+            assertThat(s.get("/overrun").statusCode()).isEqualTo(504);
+            // the thread comes back (its late result is counted) 600 ms in: by then its hold is the route's
+            Await.until("the handler returned", Duration.ofSeconds(5), () -> s.server.stats().lateCompletions() == 1);
+            var overrun = s.server.stats().routes().get("GET /overrun");
+            assertThat(overrun.meanThreadHoldMillis()).isGreaterThan(500);
+            assertThat(overrun.threadHoldRatio()).isEqualTo(1.0); // held all the while: nothing async about it
+        }
+    }
+
     private static String between(String s, String start, String end) {
         int i = s.indexOf(start);
         int j = end == null ? s.length() : s.indexOf(end, i);

@@ -98,9 +98,9 @@ final class ActionHandler implements Handler {
                 try {
                     invoker.invoke(args);
                 } catch (Exception | Error e) {
-                    operations.fail(e);
+                    operations.actionFailed(e);
                 } finally {
-                    operations.decrement();
+                    operations.actionReturned();
                 }
                 return operations.stage();
             }

@@ -90,7 +90,8 @@ final class ArgumentBinders {
         ArgumentBinder[] binders = new ArgumentBinder[params.length];
         for (int i = 0; i < params.length; i++) {
             Parameter p = params[i];
-            ArgumentBinder injected = injected(p.getType(), false);
+            ArgumentBinder injected = p.getType() == AsyncOperations.class ? (ctx, async) -> async // its parameters, all of them
+                    : injected(p.getType(), false);
             binders[i] = injected != null ? injected : fromOperations(completion, p, nameOf(completion, p, null));
         }
         return binders;
@@ -304,8 +305,33 @@ final class ArgumentBinders {
             return switch (this) {
                 case PATH -> List.of(r.path(name).asString());
                 case QUERY -> r.queryParams().getOrDefault(name, List.of());
-                case HEADER -> r.headers().all(name);
+                case HEADER -> listElements(r.headers().all(name));
             };
+        }
+
+        /**
+         * A list header's elements (RFC 9110 5.6.1): {@code X-L: 1, 2} means what {@code X-L: 1}
+         * and {@code X-L: 2} mean. Commas inside a quoted string do not split; empty elements go.
+         */
+        private static List<String> listElements(List<String> fieldValues) {
+            List<String> out = new ArrayList<>(fieldValues.size());
+            for (String v : fieldValues) {
+                boolean quoted = false;
+                int start = 0;
+                for (int i = 0; i <= v.length(); i++) {
+                    char c = i < v.length() ? v.charAt(i) : ',';
+                    if (c == '"' && (i == 0 || v.charAt(i - 1) != '\\')) {
+                        quoted = !quoted;
+                    } else if (c == ',' && (!quoted || i == v.length())) {
+                        String element = v.substring(start, i).strip();
+                        if (!element.isEmpty()) {
+                            out.add(element);
+                        }
+                        start = i + 1;
+                    }
+                }
+            }
+            return out;
         }
     }
 }

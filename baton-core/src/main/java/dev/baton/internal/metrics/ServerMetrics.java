@@ -48,6 +48,11 @@ public final class ServerMetrics {
             holdMicros.add(holdNanos / 1000);
         }
 
+        /** A thread held after the request was answered (a handler that overran its timeout): still this route's. */
+        public void addHold(long holdNanos) {
+            holdMicros.add(holdNanos / 1000);
+        }
+
         ServerStats.RouteStats snapshot() {
             long n = wall.count();
             return new ServerStats.RouteStats(n, wall.errors(), wall.meanMillis(), wall.quantileMillis(0.5),

@@ -94,11 +94,13 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             result = route.handler().handle(this);
         } catch (Throwable t) {
             dispatcher.handlerEnded(this);
+            holdLate(start);
             addHold(System.nanoTime() - start);
             fail(t);
             return;
         }
         dispatcher.handlerEnded(this);
+        holdLate(start);
         boolean pending = ResultAdapter.isPending(result);
         if (pending || trace != null) {
             // the thread is released now (async), or a traced request wants its stages timed apart
@@ -170,6 +172,16 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private void checkHold(long held) {
         if (handlerReturnedStage && dispatcher.nets().isFakeAsync(held)) {
             dispatcher.nets().fakeAsync(route, held);
+        }
+    }
+
+    /**
+     * Answered while the handler still ran (timed out, client gone): the route's numbers are
+     * written already, but the thread the handler held must still show in its thread-hold time.
+     */
+    private void holdLate(long start) {
+        if (outcome.get() != null) {
+            routeMetrics.addHold(System.nanoTime() - start);
         }
     }
 
