@@ -39,8 +39,13 @@ public final class Call {
         this.uri = uri;
     }
 
-    /** Adds a header field (repeatable). */
+    /**
+     * Adds a header field (repeatable).
+     *
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or another control
+     */
     public Call header(String name, String value) {
+        HeaderList.of(List.of(Map.entry(name, value))); // checked here, on the caller's line
         headers.add(Map.entry(name, value));
         return this;
     }

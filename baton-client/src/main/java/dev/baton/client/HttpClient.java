@@ -110,7 +110,11 @@ public final class HttpClient implements AutoCloseable {
 
     /** A call with any method. */
     public Call request(String method, URI uri) {
-        HostKey.of(uri); // fail here, on the caller's line, for a URI the client cannot call
+        // fail here, on the caller's line, for a method or URI the client cannot send
+        if (method == null || method.isEmpty() || io.netty.handler.codec.http.HttpHeaderValidationUtil.validateToken(method) >= 0) {
+            throw new IllegalArgumentException("method '" + method + "' is not a token (RFC 9110 9.1)");
+        }
+        HostKey.of(uri);
         return new Call(this, method, uri);
     }
 
@@ -146,7 +150,7 @@ public final class HttpClient implements AutoCloseable {
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> execute(ClientRequest request, BodyReader<T> reader) {
         if (pools.isClosed()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+            return CompletableFuture.failedFuture(new HttpClientException("the client is closed"));
         }
         metrics.calls.increment();
         RequestContext ctx = request.context().orElse(null);

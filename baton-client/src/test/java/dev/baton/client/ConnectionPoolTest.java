@@ -88,6 +88,79 @@ class ConnectionPoolTest {
         assertThat(peakActive.get()).isBetween(1, 2);
     }
 
+    /**
+     * A raw backend: answers its very first request with {@code firstAnswer}, every later one
+     * with a plain 200 "ok"; counts the connections it accepted.
+     */
+    private static java.net.ServerSocket rawBackend(String firstAnswer, AtomicInteger accepted) throws java.io.IOException {
+        java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread acceptor = new Thread(() -> {
+            while (!listener.isClosed()) {
+                try {
+                    java.net.Socket socket = listener.accept();
+                    accepted.incrementAndGet();
+                    Thread.ofVirtual().start(() -> {
+                        try (socket) {
+                            socket.setSoTimeout(10_000);
+                            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                                    java.nio.charset.StandardCharsets.ISO_8859_1));
+                            var out = socket.getOutputStream();
+                            for (String line; (line = in.readLine()) != null; ) {
+                                if (line.isEmpty()) { // end of a request head (the test sends no bodies)
+                                    String answer = first.getAndSet(false) ? firstAnswer
+                                            : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                                    out.write(answer.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                                    out.flush();
+                                }
+                            }
+                        } catch (java.io.IOException closed) {
+                            // the client closed the connection
+                        }
+                    });
+                } catch (java.io.IOException closed) {
+                    return; // the listener closed
+                }
+            }
+        }, "raw-backend");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return listener;
+    }
+
+    @Test
+    void bytesAfterACompleteResponseAreNeverTheNextCallsResponse() throws Exception {
+        // RFC 9112 6.3: a 204 has no content, so what follows it is no response to the next request;
+        // read as one, the next call would get this server's injected header
+        AtomicInteger accepted = new AtomicInteger();
+        String smuggling = "HTTP/1.1 204 No Content\r\nContent-Length: 40\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nSet-Cookie: evil=1\r\nX-Pad: ";
+        try (java.net.ServerSocket raw = rawBackend(smuggling, accepted)) {
+            HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1).retry(RetryPolicy.none()));
+            String base = "http://127.0.0.1:" + raw.getLocalPort();
+            assertThat(client.get(base + "/first").send().get(5, TimeUnit.SECONDS).status()).isEqualTo(204);
+            ClientResponse next = client.get(base + "/next").send().get(5, TimeUnit.SECONDS);
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.text()).isEqualTo("ok");
+            assertThat(next.header("Set-Cookie")).isEmpty();
+            assertThat(accepted.get()).as("the first connection was closed, not reused").isEqualTo(2);
+            assertThat(client.stats().connectionsReused()).isZero();
+        }
+    }
+
+    @Test
+    void aBadHeaderOrMethodFailsOnTheCallersLineAndHoldsNoConnection() throws Exception {
+        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1));
+        assertThatThrownBy(() -> client.get(url(backend, "/work")).header("X-A", "a\r\nX-Evil: 1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("X-A");
+        assertThatThrownBy(() -> client.get(url(backend, "/work")).header("Bad Name", "v"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a token");
+        assertThatThrownBy(() -> client.request("BAD METHOD", java.net.URI.create(url(backend, "/work"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("method");
+        // the pool's one place is free: a good call goes through at once
+        assertThat(client.get(url(backend, "/work")).send(BodyReader.text()).get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+    }
+
     @Test
     void sequentialCallsReuseOneKeptAliveConnection() throws Exception {
         HttpClient client = servers.client(b -> { });
@@ -145,7 +218,7 @@ class ConnectionPoolTest {
         assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(HttpClientException.class)
                 .hasMessageContaining("the client was closed");
         assertThatThrownBy(() -> client.get(url(backend, "/work")).send().get(5, TimeUnit.SECONDS))
-                .cause().isInstanceOf(IllegalStateException.class).hasMessage("the client is closed");
+                .cause().isInstanceOf(HttpClientException.class).hasMessage("the client is closed");
     }
 
     @Test

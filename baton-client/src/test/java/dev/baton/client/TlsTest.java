@@ -103,6 +103,23 @@ class TlsTest {
     }
 
     @Test
+    void failedHandshakesFreeTheirPlaceOnceSoTheLimitStillHolds() throws Exception {
+        try (servers) {
+            HttpClient client = servers.client(b -> b.maxConnectionsPerHost(2).retry(RetryPolicy.none()));
+            String url = "https://localhost:" + server.getAddress().getPort() + "/";
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> client.get(url).send().get(10, TimeUnit.SECONDS))
+                        .cause().isInstanceOf(ConnectFailedException.class);
+            }
+            String host = "localhost:" + server.getAddress().getPort();
+            // each failure freed its place exactly once. Freed twice (the failure, then the close),
+            // open went below zero as each closed channel was seen, and the limit let more through
+            assertThat(Servers.eventually(java.time.Duration.ofMillis(500),
+                    () -> client.stats().hosts().get(host).open() != 0)).as("open left 0").isFalse();
+        }
+    }
+
+    @Test
     void anUntrustedCertificateFailsTheConnect() {
         try (servers) {
             HttpClient client = servers.client(b -> b.retry(RetryPolicy.none()));

@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final Channel channel;
     private final HostPool pool;
+    private final ResponseDecoder decoder;
     private final AtomicBoolean retired = new AtomicBoolean();
     private OutboundExchange current;
     private Throwable failure;
 
-    ClientConnection(Channel channel, HostPool pool) {
+    ClientConnection(Channel channel, HostPool pool, ResponseDecoder decoder) {
         this.channel = channel;
         this.pool = pool;
+        this.decoder = decoder;
     }
 
     EventLoop loop() {
@@ -59,13 +61,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         current = ex;
-        ex.begin(this);
+        decoder.expectHead(ex.isHead());
+        try {
+            ex.begin(this);
+        } catch (RuntimeException e) { // a request Netty cannot encode must fail its call, not hang it
+            ex.fail(new dev.baton.client.HttpClientException("cannot send the request: " + e.getMessage(), e));
+        }
     }
 
     /** The exchange completed normally (on the loop). */
     void ended(OutboundExchange ex, boolean reusable) {
         if (current == ex) {
             current = null;
+            if (decoder.buffered() > 0) {
+                // RFC 9112 6.3: data after a complete response (in the bytes the decoder holds, which
+                // it would read as the next exchange's response) is no response to the next request
+                pool.retire(this);
+                return;
+            }
             pool.release(this, reusable);
         }
     }
@@ -89,6 +102,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         ex.onMessage(msg);
     }
+
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {

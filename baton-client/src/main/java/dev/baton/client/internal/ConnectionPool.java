@@ -19,7 +19,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
@@ -93,6 +93,9 @@ public final class ConnectionPool {
                 if (h.isSuccess()) {
                     result.complete(conn);
                 } else {
+                    // the caller frees this connection's place when it learns of the failure; the
+                    // close below must not free it a second time
+                    conn.retire();
                     ch.close();
                     result.completeExceptionally(new ConnectFailedException("TLS handshake with " + key + " failed: "
                             + h.cause(), h.cause()));
@@ -114,12 +117,14 @@ public final class ConnectionPool {
             ssl.setHandshakeTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             p.addLast(ssl);
         }
-        p.addLast(new HttpClientCodec(4096, config.maxHeaderSize(), 64 * 1024));
+        ResponseDecoder decoder = new ResponseDecoder(config.maxHeaderSize());
+        p.addLast(decoder);
+        p.addLast(new HttpRequestEncoder());
         long idle = config.idleTimeout().toMillis();
         if (idle > 0) {
             p.addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
         }
-        p.addLast(new ClientConnection(ch, pool));
+        p.addLast(new ClientConnection(ch, pool, decoder));
     }
 
     public boolean isClosed() {

@@ -21,12 +21,29 @@ public final class HeaderList implements Headers {
         this.entries = entries;
     }
 
+    /** @throws IllegalArgumentException for a name that is no token or a value with CR, LF, NUL or another control */
     public static HeaderList of(List<Map.Entry<String, String>> entries) {
+        for (Map.Entry<String, String> e : entries) {
+            check(e.getKey(), e.getValue());
+        }
         return entries.isEmpty() ? EMPTY : new HeaderList(List.copyOf(entries));
+    }
+
+    /** RFC 9110 5.1, 5.5, checked where the caller set the field: a bad one must not reach the wire, nor hang the call. */
+    static void check(String name, String value) {
+        if (name == null || name.isEmpty() || io.netty.handler.codec.http.HttpHeaderValidationUtil.validateToken(name) >= 0) {
+            throw new IllegalArgumentException("header name '" + name + "' is not a token (RFC 9110 5.1)");
+        }
+        int bad = value == null ? -1 : io.netty.handler.codec.http.HttpHeaderValidationUtil.validateValidHeaderValue(value);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("the value of header " + name + " has a character a field value may not "
+                    + "have at " + bad + " (CR, LF, NUL and other controls never are, RFC 9110 5.5)");
+        }
     }
 
     /** A copy where {@code name} has the one value {@code value} (or none, when value is null), appended last. */
     public HeaderList with(String name, String value) {
+        check(name, value);
         List<Map.Entry<String, String>> copy = new ArrayList<>(entries.size() + 1);
         for (Map.Entry<String, String> e : entries) {
             if (!e.getKey().equalsIgnoreCase(name)) {

@@ -11,7 +11,7 @@ public record HostKey(boolean tls, String host, int port) {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("not an http(s) URI: " + uri);
         }
-        String host = uri.getHost();
+        String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT); // RFC 3986 3.2.2: one host, one pool
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("the URI has no host: " + uri);
         }

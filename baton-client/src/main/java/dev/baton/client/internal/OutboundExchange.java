@@ -114,6 +114,11 @@ final class OutboundExchange {
                 + (connection == null ? " (still connecting)" : responseStarted ? " (reading the response)" : " (waiting for the response)")));
     }
 
+    /** The request is a HEAD: its response is a head alone. */
+    boolean isHead() {
+        return request.method().equals("HEAD");
+    }
+
     /** The connection is ours (on its loop): write the request. */
     void begin(ClientConnection conn) {
         connection = conn;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -74,9 +75,13 @@ public final class RetryInterceptor implements Interceptor {
                 response.close();
             }
             try {
-                chain.executor().schedule(() -> attempt(request, chain, policy, n + 1, start, out),
-                        delay.toNanos(), TimeUnit.NANOSECONDS);
-                metrics.retries.increment();
+                chain.executor().schedule(() -> {
+                    if (out.isDone()) {
+                        return; // cancelled or closed during the backoff: no retry ran
+                    }
+                    metrics.retries.increment(); // counted as it runs, so that attempts == calls + retries
+                    attempt(request, chain, policy, n + 1, start, out);
+                }, delay.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // the event loops are shutting down
                 out.completeExceptionally(cause != null ? cause : e);
@@ -104,18 +109,33 @@ public final class RetryInterceptor implements Interceptor {
         return policy.jitter() ? Duration.ofNanos(ThreadLocalRandom.current().nextLong(max.toNanos() + 1)) : max;
     }
 
+    /** The three forms of HTTP-date a recipient must accept (RFC 9110 5.6.7): IMF-fixdate, then the obsolete two. */
+    private static final DateTimeFormatter[] HTTP_DATES = {
+        DateTimeFormatter.RFC_1123_DATE_TIME,
+        // rfc850-date, "Sunday, 06-Nov-94 08:49:37 GMT": a two-digit year is taken in 1970-2069
+        new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("EEEE, dd-MMM-")
+                .appendValueReduced(java.time.temporal.ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss zzz")
+                .toFormatter(Locale.US),
+        // asctime-date, "Sun Nov  6 08:49:37 1994", in UTC
+        new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("EEE MMM ppd HH:mm:ss yyyy")
+                .toFormatter(Locale.US).withZone(java.time.ZoneOffset.UTC),
+    };
+
     /** {@code Retry-After} as delay-seconds or an HTTP-date; null when malformed. */
     static Duration retryAfter(String value) {
         String v = value.strip();
         if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
             return v.length() > 9 ? Duration.ofSeconds(999_999_999) : Duration.ofSeconds(Long.parseLong(v));
         }
-        try {
-            Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
-            return d.isNegative() ? Duration.ZERO : d;
-        } catch (DateTimeParseException e) {
-            return null;
+        for (DateTimeFormatter format : HTTP_DATES) {
+            try {
+                Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, format));
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException e) {
+                // the next form
+            }
         }
+        return null;
     }
 
     @Override

@@ -18,4 +18,16 @@ class RetryAfterTest {
         assertThat(RetryInterceptor.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
         assertThat(RetryInterceptor.retryAfter("soon")).isNull();
     }
+
+    @Test
+    void theObsoleteHttpDateFormsAreAcceptedToo() {
+        // RFC 9110 5.6.7: a recipient must read rfc850-date and asctime-date as well
+        ZonedDateTime later = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30);
+        String rfc850 = DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", java.util.Locale.US).format(later);
+        String asctime = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.US).format(later);
+        assertThat(RetryInterceptor.retryAfter(rfc850)).as(rfc850).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30));
+        assertThat(RetryInterceptor.retryAfter(asctime)).as(asctime).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30));
+        assertThat(RetryInterceptor.retryAfter("Sunday, 06-Nov-94 08:49:37 GMT")).isEqualTo(Duration.ZERO);
+        assertThat(RetryInterceptor.retryAfter("Sun Nov  6 08:49:37 1994")).isEqualTo(Duration.ZERO);
+    }
 }
