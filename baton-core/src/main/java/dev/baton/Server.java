@@ -47,7 +47,7 @@ public final class Server implements AutoCloseable {
             b.controllers.clear();
         }
         this.routes = b.routing.routes();
-        this.netty = new NettyServer(config, routes, b.mappers, b.json);
+        this.netty = new NettyServer(config, routes, b.routing.middleware(), b.mappers, b.json);
     }
 
     public static Builder builder() {

@@ -46,6 +46,11 @@ public final class Routing {
         return this;
     }
 
+    /** This scope's own middleware, in order (at the top level: the whole server's). */
+    public List<Middleware> middleware() {
+        return List.copyOf(middleware);
+    }
+
     private List<Middleware> chain() {
         List<Middleware> all = parent == null ? new ArrayList<>() : parent.chain();
         all.addAll(middleware);

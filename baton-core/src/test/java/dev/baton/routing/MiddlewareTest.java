@@ -48,6 +48,44 @@ class MiddlewareTest {
     }
 
     @Test
+    void theServersMiddlewareSeesRequestsNoRouteAnswersAndCanAnswerAPreflight() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (TestServer s = TestServer.start(r -> {
+            r.use((ctx, next) -> {
+                seen.add(ctx.request().method() + " " + ctx.request().path());
+                return next.proceed().thenApply(res -> res.withHeader("X-Seen", "yes"));
+            });
+            // a CORS middleware answers preflights itself: the automatic OPTIONS never sees them
+            r.use((ctx, next) -> ctx.request().method().equals("OPTIONS") && ctx.request().headers().contains("Origin")
+                    ? CompletableFuture.completedFuture(Response.status(204).header("Access-Control-Allow-Methods", "GET, PUT").build())
+                    : next.proceed());
+            r.get("/thing", ctx -> "thing");
+            r.group("/api", api -> api.use((ctx, next) -> {
+                seen.add("group middleware");
+                return next.proceed();
+            }));
+        })) {
+            var missing = s.get("/nope");
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.headers().firstValue("X-Seen")).hasValue("yes");
+            var wrong = s.send(s.request("/thing").PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(wrong.statusCode()).isEqualTo(405);
+            assertThat(wrong.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+            assertThat(wrong.headers().firstValue("X-Seen")).hasValue("yes");
+            var options = s.send(s.request("/thing").method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(options.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+            var preflight = s.send(s.request("/thing").header("Origin", "https://example.com")
+                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET, PUT");
+            assertThat(s.get("/api/nope").statusCode()).isEqualTo(404);
+            // the server's middleware saw every one; a group's only its own routes
+            assertThat(seen).containsExactly("GET /nope", "PUT /thing", "OPTIONS /thing", "OPTIONS /thing", "GET /api/nope");
+            assertThat(s.server.stats().routes()).containsOnlyKeys("GET /thing");
+        }
+    }
+
+    @Test
     void middlewareCanShortCircuitWrapAndRunAsync() throws Exception {
         AtomicInteger handled = new AtomicInteger();
         try (TestServer s = TestServer.start(r -> {

@@ -53,10 +53,19 @@ final class Dispatcher {
     private final Set<String> knownMethods;
     /** The Allow of {@code OPTIONS *}: every method some route serves. */
     private final String allowedAnywhere;
+    /**
+     * The server's middleware, which also sees what no route answers (404, 405, automatic
+     * OPTIONS, 501): logging sees every request, CORS can answer a preflight. Empty: those
+     * answers go out from the event loop at once.
+     */
+    private final List<dev.baton.routing.Middleware> unmatchedChain;
+    /** Unmatched requests' numbers: not a route of stats().routes(). */
+    private final ServerMetrics.RouteMetrics unmatchedMetrics = new ServerMetrics.RouteMetrics();
 
-    Dispatcher(ServerConfig config, List<Route> routeList, ErrorMapping errors, ObjectMapper json, ServerMetrics metrics,
-               ShutdownState shutdown) {
+    Dispatcher(ServerConfig config, List<Route> routeList, List<dev.baton.routing.Middleware> serverMiddleware,
+               ErrorMapping errors, ObjectMapper json, ServerMetrics metrics, ShutdownState shutdown) {
         this.config = config;
+        this.unmatchedChain = List.copyOf(serverMiddleware);
         // each route's metrics ride on its route-table entry: no lookup per request
         this.routes = new RouteTable(routeList, r -> metrics.route(r.toString()));
         this.nets = new SafetyNets(config, metrics);
@@ -112,7 +121,9 @@ final class Dispatcher {
         if (m == ExecutionModel.EVENT_LOOP && watchdog != null) {
             watchdog.running(ex.connection.eventLoop(), ex.route);
         } else if (m == ExecutionModel.VIRTUAL && pinned != null) {
-            Thread.currentThread().setName(virtualThreadNames.get(ex.route)); // how JFR events name the route
+            // how JFR events name the route (an unmatched request's route is made per request)
+            String name = virtualThreadNames.get(ex.route);
+            Thread.currentThread().setName(name != null ? name : PinnedThreadMonitor.threadName(ex.route));
         }
     }
 
@@ -190,21 +201,17 @@ final class Dispatcher {
             return;
         }
         Route route = match.route();
+        ServerMetrics.RouteMetrics routeMetrics = (ServerMetrics.RouteMetrics) match.attachment();
         if (route == null) {
-            if (!knownMethods.contains(method)) {
-                conn.sendDirect(Problem.of(501, "the method " + method + " is not implemented by this server")
-                        .withInstance(path).toResponse(), keepAlive, head, false);
-            } else if (match.allowed().isEmpty()) {
-                conn.sendDirect(Problem.of(404, "no route for " + path).withInstance(path).toResponse(), keepAlive, head, false);
-            } else if (method.equals("OPTIONS")) {
-                conn.sendDirect(Response.status(204).header("Allow", String.join(", ", match.allowed())).build(),
-                        keepAlive, head, false);
-            } else {
-                conn.sendDirect(Response.status(405).header("Allow", String.join(", ", match.allowed()))
-                        .problem(Problem.of(405, method + " is not allowed on " + path).withInstance(path)),
-                        keepAlive, head, false);
+            Response answer = unmatched(method, path, match);
+            if (unmatchedChain.isEmpty()) {
+                conn.sendDirect(answer, keepAlive, head, false);
+                return;
             }
-            return;
+            // through the server's middleware like any request, on the server's default model
+            route = new Route(method, path.startsWith("/") ? path : "/" + path,
+                    dev.baton.internal.routing.Pipeline.compose(unmatchedChain, ctx -> answer), null, null);
+            routeMetrics = unmatchedMetrics;
         }
         request.pathParams(match.pathParams());
         if (metrics.inFlight.incrementAndGet() > config.maxInFlight()) {
@@ -228,8 +235,7 @@ final class Dispatcher {
         if (trace != null) {
             trace.add("accept", Thread.currentThread().getName(), System.nanoTime() - arrivalNanos);
         }
-        Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos, trace,
-                (ServerMetrics.RouteMetrics) match.attachment());
+        Exchange ex = new Exchange(this, conn, request, route, deadline, keepAlive, head, arrivalNanos, trace, routeMetrics);
         conn.begin(ex);
         long timeoutAt = timerMillis == 0 ? 0 : arrivalNanos + TimeUnit.MILLISECONDS.toNanos(timerMillis);
         switch (model(route)) {
@@ -322,6 +328,19 @@ final class Dispatcher {
         }
         workers.shutdown();
         virtualThreads.shutdownNow();
+    }
+
+    /** What answers a request no route serves: 501, 404, the automatic OPTIONS, or 405 with Allow. */
+    private Response unmatched(String method, String path, RouteTable.Match match) {
+        if (!knownMethods.contains(method)) {
+            return Problem.of(501, "the method " + method + " is not implemented by this server").withInstance(path).toResponse();
+        } else if (match.allowed().isEmpty()) {
+            return Problem.of(404, "no route for " + path).withInstance(path).toResponse();
+        } else if (method.equals("OPTIONS")) {
+            return Response.status(204).header("Allow", String.join(", ", match.allowed())).build();
+        }
+        return Response.status(405).header("Allow", String.join(", ", match.allowed()))
+                .problem(Problem.of(405, method + " is not allowed on " + path).withInstance(path));
     }
 
     /** The percent-decoded path; one that encodes a control character (%00, %0A...) is refused. */
