@@ -60,7 +60,7 @@ public final class Param {
     }
 
     public double asDouble() {
-        return convert("a number", Double::parseDouble);
+        return convert("a finite number", Param::finite);
     }
 
     public boolean asBoolean() {
@@ -72,7 +72,7 @@ public final class Param {
     }
 
     public UUID asUuid() {
-        return convert("a UUID", UUID::fromString);
+        return convert("a UUID", Param::uuid);
     }
 
     public LocalDate asDate() {
@@ -93,6 +93,23 @@ public final class Param {
     /** Converts with {@code parser}; any exception it throws becomes a 400 saying {@code expected}. */
     public <T> T as(String expected, Function<String, T> parser) {
         return convert(expected, parser);
+    }
+
+    /** Decimal notation only: no NaN, Infinity, hex floats or Java suffixes (1d), nothing past a double's range. */
+    private static double finite(String v) {
+        double d = new java.math.BigDecimal(v).doubleValue();
+        if (!Double.isFinite(d)) {
+            throw new IllegalArgumentException(v);
+        }
+        return d;
+    }
+
+    /** The canonical form only: {@code UUID.fromString} also takes {@code 1-1-1-1-1}. */
+    private static UUID uuid(String v) {
+        if (v.length() != 36 || v.charAt(8) != '-' || v.charAt(13) != '-' || v.charAt(18) != '-' || v.charAt(23) != '-') {
+            throw new IllegalArgumentException(v);
+        }
+        return UUID.fromString(v);
     }
 
     private String require() {

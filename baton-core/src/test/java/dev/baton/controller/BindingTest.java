@@ -40,6 +40,9 @@ class BindingTest {
     record Note(String text, Optional<String> tag) {
     }
 
+    record Ref(UUID id) {
+    }
+
     /** A value type the binder finds through its static valueOf. */
     record Sku(String code) {
         public static Sku valueOf(String text) {
@@ -126,6 +129,11 @@ class BindingTest {
             return new Note(note.text(), note.tag().map(String::toUpperCase));
         }
 
+        @Post("/ref")
+        public String ref(@Body Ref ref) {
+            return ref.id().toString();
+        }
+
         @Post("/text")
         public String text(@Body String text) {
             return text.length() + " characters";
@@ -181,6 +189,13 @@ class BindingTest {
                 "query parameter 'c' must be a single character");
         assertProblem(server.get("/bind/numbers?" + ok.replace("price=1", "price=cheap")), 400,
                 "query parameter 'price' must be a decimal number");
+        // decimal notation within range only: no NaN, infinities, Java suffixes or hex floats
+        for (String ratio : new String[] {"NaN", "Infinity", "1e999", "1d", "0x1p3"}) {
+            assertProblem(server.get("/bind/numbers?" + ok.replace("ratio=0.5", "ratio=" + ratio)), 400,
+                    "query parameter 'ratio' must be a finite number");
+        }
+        assertProblem(server.get("/bind/numbers?" + ok.replace("f=1", "f=1e40")), 400, "query parameter 'f' must be a finite number");
+        assertThat(server.get("/bind/numbers?" + ok.replace("ratio=0.5", "ratio=-2.5e3")).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -235,6 +250,8 @@ class BindingTest {
         res = server.send(server.request("/bind/headers").header("X-Trace", trace.toString()).build());
         assertThat(res.body()).isEqualTo(trace + " [] anonymous");
         assertProblem(server.get("/bind/headers"), 400, "header parameter 'X-Trace' is required");
+        assertProblem(server.send(server.request("/bind/headers").header("X-Trace", "1-1-1-1-1").build()), 400,
+                "header parameter 'X-Trace' must be a UUID");
         assertProblem(server.send(server.request("/bind/headers").header("X-Trace", "nope").build()), 400,
                 "header parameter 'X-Trace' must be a UUID, got 'nope'");
     }
@@ -252,6 +269,16 @@ class BindingTest {
                 .isEqualTo("{\"text\":\"t\",\"tag\":\"URGENT\"}");
         assertThat(server.postJson("/bind/note", "{\"text\":\"t\"}").body()).isEqualTo("{\"text\":\"t\",\"tag\":null}");
         assertThat(server.postJson("/bind/note", "{\"text\":\"t\",\"tag\":null}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBadUuidInABodyIsDescribedInJsonTerms() throws Exception {
+        var res = server.postJson("/bind/ref", "{\"id\":7}");
+        assertProblem(res, 400, "at 'id': expected a UUID string");
+        assertThat(res.body()).doesNotContain("an object");
+        var notAUuid = server.postJson("/bind/ref", "{\"id\":\"nope\"}");
+        assertProblem(notAUuid, 400, "at 'id': expected a UUID string");
+        assertThat(notAUuid.body()).doesNotContain("an object", "java.");
     }
 
     @Test

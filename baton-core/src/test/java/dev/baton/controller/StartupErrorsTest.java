@@ -44,6 +44,28 @@ class StartupErrorsTest {
         }
     }
 
+    @Controller("/strays")
+    public static class StrayCompletion {
+        @Get("/")
+        public String list() {
+            return "list";
+        }
+
+        @Completed("nope")
+        public String done() {
+            return "never runs";
+        }
+    }
+
+    @Test
+    void aCompletedMarkerNamingNoOperationsActionFailsTheBuild() {
+        assertThatThrownBy(() -> builder().controllers(new StrayCompletion()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("StrayCompletion.done()")
+                .hasMessageContaining("@Completed(\"nope\")")
+                .hasMessageContaining("no action of that name that takes AsyncOperations");
+    }
+
     @Test
     void twoActionsOnTheSameMethodAndPathNameBothMethods() {
         assertThatThrownBy(() -> builder().controllers(new Ambiguous()).build())

@@ -89,6 +89,26 @@ class ThreadTraceTest {
     }
 
     @Test
+    void aThreadNameIsQuotedSafelyInServerTiming() throws Exception {
+        ExecutorService odd = Executors.newSingleThreadExecutor(r -> new Thread(r, "pool \"x\" \\ \u00e9\u7dda"));
+        try (TestServer s = TestServer.start(c -> c.tracing(Tracing.ALWAYS), r -> r.get("/odd", ctx -> {
+            CompletableFuture<String> later = new CompletableFuture<>();
+            odd.execute(() -> {
+                Await.until("the server awaits the stage", Duration.ofSeconds(5), () -> later.getNumberOfDependents() > 0);
+                later.complete("odd");
+            });
+            return later;
+        }))) {
+            String timing = s.get("/odd").headers().firstValue("Server-Timing").orElseThrow();
+            // RFC 9110 5.6.4 quoted-pairs for '"' and '\\'; what is not visible ASCII becomes '?'
+            assertThat(timing).contains("desc=\"pool \\\"x\\\" \\\\ ??\"");
+            assertThat(timing.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)).isTrue();
+        } finally {
+            odd.shutdown();
+        }
+    }
+
+    @Test
     void aHandlerThatBlocksPastItsTimeoutStillShowsTheThreadItHeld() throws Exception {
         try (TestServer s = TestServer.start(r -> r.get("/overrun", ctx -> {
             Thread.sleep(600); // blocks past its timeout on purpose

@@ -112,6 +112,15 @@ public final class ControllerCompiler {
             throw new IllegalArgumentException(type.getName() + " has no action: annotate its methods with @Get, @Post, "
                     + "@Put, @Patch or @Delete");
         }
+        // a @Completed that names no action taking AsyncOperations would never run: say so now
+        for (Method c : methods) {
+            Completed marked = c.getAnnotation(Completed.class);
+            if (marked != null && methods.stream().noneMatch(a -> a.getName().equals(marked.value()) && !mappings(a).isEmpty()
+                    && Arrays.asList(a.getParameterTypes()).contains(dev.baton.controller.AsyncOperations.class))) {
+                throw new IllegalArgumentException(describe(c) + " is marked @Completed(\"" + marked.value()
+                        + "\"), but " + type.getName() + " has no action of that name that takes AsyncOperations");
+            }
+        }
     }
 
     private Handler action(Object controller, Method m, List<Method> methods, String pattern) {

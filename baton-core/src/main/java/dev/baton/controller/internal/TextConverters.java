@@ -39,7 +39,13 @@ final class TextConverters {
         known(Param::asDate, LocalDate.class);
         known(p -> p.as("an integer from -32768 to 32767", Short::parseShort), short.class, Short.class);
         known(p -> p.as("an integer from -128 to 127", Byte::parseByte), byte.class, Byte.class);
-        known(p -> p.as("a number", Float::parseFloat), float.class, Float.class);
+        known(p -> p.as("a finite number", v -> {
+            float f = new BigDecimal(v).floatValue(); // decimal notation only, as Param.asDouble
+            if (!Float.isFinite(f)) {
+                throw new IllegalArgumentException(v);
+            }
+            return f;
+        }), float.class, Float.class);
         known(p -> p.as("a single character", TextConverters::single), char.class, Character.class);
         known(p -> p.as("a decimal number", BigDecimal::new), BigDecimal.class);
         known(p -> p.as("an integer", BigInteger::new), BigInteger.class);

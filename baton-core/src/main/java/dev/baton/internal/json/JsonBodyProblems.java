@@ -107,6 +107,12 @@ public final class JsonBodyProblems {
         if (type.getName().startsWith("java.time.")) {
             return "a string in ISO-8601 form (" + type.getSimpleName() + ")";
         }
+        if (type == java.util.UUID.class) {
+            return "a UUID string (8-4-4-4-12 hex digits)";
+        }
+        if (type == java.net.URI.class || type == java.net.URL.class) {
+            return "a URI string";
+        }
         return "an object (" + name(type) + ")";
     }
 

@@ -40,12 +40,20 @@ final class RequestTrace {
         return sb.toString();
     }
 
-    /** A thread name as quoted-string text: its name is the application's, so nothing in it may break the header. */
+    /**
+     * A thread name as quoted-string text (RFC 9110 5.6.4): its name is the application's, so
+     * nothing in it may break the header. '"' and '\\' are escaped; what is not visible ASCII
+     * (a control, non-ASCII) becomes '?', so that the field stays plain ASCII.
+     */
     private static String quotable(String name) {
         StringBuilder b = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            b.append(c == '"' ? '\'' : c == '\\' ? '/' : c < 0x20 || c == 0x7f || c > 0xff ? '?' : c);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else {
+                b.append(c < 0x20 && c != '\t' || c >= 0x7f ? '?' : c);
+            }
         }
         return b.toString();
     }
