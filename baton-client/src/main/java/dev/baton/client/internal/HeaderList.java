@@ -29,6 +29,11 @@ public final class HeaderList implements Headers {
         return entries.isEmpty() ? EMPTY : new HeaderList(List.copyOf(entries));
     }
 
+    /** Fields a response brought: Netty's decoder has checked them already, and they are the server's, not ours to refuse. */
+    static HeaderList received(List<Map.Entry<String, String>> entries) {
+        return entries.isEmpty() ? EMPTY : new HeaderList(List.copyOf(entries));
+    }
+
     /** RFC 9110 5.1, 5.5, checked where the caller set the field: a bad one must not reach the wire, nor hang the call. */
     static void check(String name, String value) {
         if (name == null || name.isEmpty() || io.netty.handler.codec.http.HttpHeaderValidationUtil.validateToken(name) >= 0) {

@@ -222,7 +222,7 @@ final class OutboundExchange {
         keepAlive = HttpUtil.isKeepAlive(r);
         List<Map.Entry<String, String>> list = new ArrayList<>(r.headers().size());
         r.headers().forEach(list::add);
-        headers = HeaderList.of(list);
+        headers = HeaderList.received(list);
         if (request.streamResponse()) {
             stream = new ResponseStream(connection.channel(), () -> fail(new java.util.concurrent.CancellationException(
                     "the response stream was closed before its end")));
