@@ -38,7 +38,9 @@ public record ClientConfig(int eventLoopThreads, int maxConnectionsPerHost, Map<
         require(maxResponseBytes > 0 && maxResponseBytes <= Integer.MAX_VALUE - 8, "maxResponseBytes must be 1..2 GiB");
         require(maxHeaderSize >= 1024, "maxHeaderSize must be >= 1024");
         require(retry != null, "retry is required");
-        perHost = Map.copyOf(perHost);
+        // host names are case-insensitive, as the pool's keys are
+        perHost = perHost.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                e -> dev.baton.client.internal.HostKey.lowerCase(e.getKey()), Map.Entry::getValue, Math::min));
         userAgent = userAgent == null ? "baton-client" : userAgent;
     }
 
@@ -49,7 +51,7 @@ public record ClientConfig(int eventLoopThreads, int maxConnectionsPerHost, Map<
 
     /** The connection limit of {@code hostAndPort}. */
     public int limitFor(String hostAndPort) {
-        return perHost.getOrDefault(hostAndPort, maxConnectionsPerHost);
+        return perHost.getOrDefault(dev.baton.client.internal.HostKey.lowerCase(hostAndPort), maxConnectionsPerHost);
     }
 
     private static void require(boolean ok, String message) {

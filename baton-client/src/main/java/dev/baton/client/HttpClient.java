@@ -73,6 +73,7 @@ public final class HttpClient implements AutoCloseable {
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()) : b.group;
         group.forEach(loops::add);
         this.json = b.json != null ? b.json : new ObjectMapper().registerModule(new JavaTimeModule())
+                .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.pools = new ConnectionPool(config, group, b.ssl != null ? b.ssl : defaultSsl(), metrics);

@@ -157,8 +157,14 @@ class ConnectionPoolTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a token");
         assertThatThrownBy(() -> client.request("BAD METHOD", java.net.URI.create(url(backend, "/work"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("method");
-        // the pool's one place is free: a good call goes through at once
-        assertThat(client.get(url(backend, "/work")).send(BodyReader.text()).get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+        // the pool's one place is free: a good call goes through at once; whitespace around a value is no part of it
+        assertThat(client.get(url(backend, "/work")).header("X-A", "  padded ").send(BodyReader.text())
+                .get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+        // host names are case-insensitive in limits as in pool keys
+        try (HttpClient mixed = HttpClient.builder().perHost("Inventory.Example:8080", 3).build()) {
+            assertThat(mixed.config().limitFor("inventory.example:8080")).isEqualTo(3);
+            assertThat(mixed.config().limitFor("INVENTORY.EXAMPLE:8080")).isEqualTo(3);
+        }
     }
 
     @Test

@@ -42,6 +42,10 @@ public interface AsyncOperations {
     /** Values for the completion method's parameters, by name; thread-safe, nulls allowed. */
     Map<String, Object> parameters();
 
-    /** Answers with this error instead of running the completion method (ignored once answered). */
+    /**
+     * Answers with this error instead of running the completion method (ignored once answered).
+     * It ends the calling operation: do not also {@code decrement()} for it. Operations still
+     * outstanding then are abandoned, and the safety net reports them.
+     */
     void fail(Throwable error);
 }

@@ -23,10 +23,16 @@ public final class HeaderList implements Headers {
 
     /** @throws IllegalArgumentException for a name that is no token or a value with CR, LF, NUL or another control */
     public static HeaderList of(List<Map.Entry<String, String>> entries) {
-        for (Map.Entry<String, String> e : entries) {
-            check(e.getKey(), e.getValue());
+        if (entries.isEmpty()) {
+            return EMPTY;
         }
-        return entries.isEmpty() ? EMPTY : new HeaderList(List.copyOf(entries));
+        List<Map.Entry<String, String>> checked = new ArrayList<>(entries.size());
+        for (Map.Entry<String, String> e : entries) {
+            String value = e.getValue() == null ? null : e.getValue().strip(); // OWS around a value is no part of it (RFC 9110 5.5)
+            check(e.getKey(), value);
+            checked.add(value == null ? e : Map.entry(e.getKey(), value));
+        }
+        return new HeaderList(List.copyOf(checked));
     }
 
     /** Fields a response brought: Netty's decoder has checked them already, and they are the server's, not ours to refuse. */
@@ -48,6 +54,7 @@ public final class HeaderList implements Headers {
 
     /** A copy where {@code name} has the one value {@code value} (or none, when value is null), appended last. */
     public HeaderList with(String name, String value) {
+        value = value == null ? null : value.strip();
         check(name, value);
         List<Map.Entry<String, String>> copy = new ArrayList<>(entries.size() + 1);
         for (Map.Entry<String, String> e : entries) {

@@ -78,13 +78,14 @@ final class OperationsTracker implements AsyncOperations {
     }
 
     private void release(boolean operation) {
-        int left = outstanding.getAndUpdate(n -> n > 0 ? n - 1 : n) - 1;
-        if (left < 0) {
-            throw new IllegalStateException("decrement() called more often than increment()");
-        }
+        // the ticket first: every ticket is closed before the count can reach zero and complete the call
         PendingWork.Ticket ticket = operation ? tickets.poll() : null;
         if (ticket != null) {
             ticket.close();
+        }
+        int left = outstanding.getAndUpdate(n -> n > 0 ? n - 1 : n) - 1;
+        if (left < 0) {
+            throw new IllegalStateException("decrement() called more often than increment()");
         }
         if (left == 0) {
             complete();

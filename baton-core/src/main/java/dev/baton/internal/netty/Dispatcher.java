@@ -59,6 +59,8 @@ final class Dispatcher {
      * answers go out from the event loop at once.
      */
     private final List<dev.baton.routing.Middleware> unmatchedChain;
+    /** The pattern of the route an unmatched request runs as, through the server's middleware. */
+    static final String UNMATCHED_PATTERN = "/**";
     /** Unmatched requests' numbers: not a route of stats().routes(). */
     private final ServerMetrics.RouteMetrics unmatchedMetrics = new ServerMetrics.RouteMetrics();
 
@@ -208,8 +210,9 @@ final class Dispatcher {
                 conn.sendDirect(answer, keepAlive, head, false);
                 return;
             }
-            // through the server's middleware like any request, on the server's default model
-            route = new Route(method, path.startsWith("/") ? path : "/" + path,
+            // through the server's middleware like any request, on the server's default model; one
+            // pattern for all ("/**"), so that nothing keyed by route grows with the paths asked for
+            route = new Route(method, UNMATCHED_PATTERN,
                     dev.baton.internal.routing.Pipeline.compose(unmatchedChain, ctx -> answer), null, null);
             routeMetrics = unmatchedMetrics;
         }

@@ -52,6 +52,8 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     volatile long sentNanos;
     final dev.baton.internal.metrics.ServerMetrics.RouteMetrics routeMetrics;
     private volatile long holdNanos;
+    /** The handler returned after its answer: its hold went to the route directly (holdLate). */
+    private volatile boolean holdCountedLate;
     private volatile long awaitStartNanos;
     private volatile boolean syncStageReported;
     private volatile Boolean handlerReturnedStage;
@@ -181,12 +183,15 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
      */
     private void holdLate(long start) {
         if (outcome.get() != null) {
+            holdCountedLate = true; // and not again in holdNanos, which the response's numbers may read still
             routeMetrics.addHold(System.nanoTime() - start);
         }
     }
 
     void addHold(long nanos) {
-        holdNanos += nanos;
+        if (!holdCountedLate) {
+            holdNanos += nanos;
+        }
     }
 
     long holdNanos() {
