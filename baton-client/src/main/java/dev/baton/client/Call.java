@@ -45,8 +45,7 @@ public final class Call {
      * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or another control
      */
     public Call header(String name, String value) {
-        HeaderList.of(List.of(Map.entry(name, value))); // checked here, on the caller's line
-        headers.add(Map.entry(name, value));
+        headers.add(HeaderList.field(name, value)); // checked here, on the caller's line
         return this;
     }
 

@@ -41,28 +41,12 @@ public final class CallFuture<T> extends CompletableFuture<T> {
 
     @Override
     public boolean complete(T value) {
-        if (!done.compareAndSet(false, true)) {
-            return false;
-        }
-        try {
-            runHooks(null);
-        } finally { // a failing hook must not leave the call without its outcome
-            super.complete(value);
-        }
-        return true;
+        return settle(null, () -> super.complete(value));
     }
 
     @Override
     public boolean completeExceptionally(Throwable error) {
-        if (!done.compareAndSet(false, true)) {
-            return false;
-        }
-        try {
-            runHooks(error);
-        } finally {
-            super.completeExceptionally(error);
-        }
-        return true;
+        return settle(error, () -> super.completeExceptionally(error));
     }
 
     @Override
@@ -73,15 +57,23 @@ public final class CallFuture<T> extends CompletableFuture<T> {
         return isCancelled();
     }
 
-    /** Run by the one completion that wins, before it is visible. */
-    private void runHooks(Throwable error) {
+    /** True for the one completion that wins: it runs the hooks, then {@code completion}. */
+    private boolean settle(Throwable error, Runnable completion) {
+        if (!done.compareAndSet(false, true)) {
+            return false;
+        }
         try {
             Runnable hook = beforeCompletion.getAndSet(null);
             if (hook != null) {
                 hook.run();
             }
         } finally {
-            settled.accept(error);
+            try {
+                settled.accept(error);
+            } finally { // a failing hook must not leave the call without its outcome
+                completion.run();
+            }
         }
+        return true;
     }
 }

@@ -103,7 +103,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ex.onMessage(msg);
     }
 
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         OutboundExchange ex = current;

@@ -21,18 +21,21 @@ public final class HeaderList implements Headers {
         this.entries = entries;
     }
 
-    /** @throws IllegalArgumentException for a name that is no token or a value with CR, LF, NUL or another control */
-    public static HeaderList of(List<Map.Entry<String, String>> entries) {
-        if (entries.isEmpty()) {
-            return EMPTY;
-        }
-        List<Map.Entry<String, String>> checked = new ArrayList<>(entries.size());
-        for (Map.Entry<String, String> e : entries) {
-            String value = e.getValue() == null ? null : e.getValue().strip(); // OWS around a value is no part of it (RFC 9110 5.5)
-            check(e.getKey(), value);
-            checked.add(value == null ? e : Map.entry(e.getKey(), value));
-        }
-        return new HeaderList(List.copyOf(checked));
+    /** Fields made by {@link #field}, in order. */
+    public static HeaderList of(List<Map.Entry<String, String>> fields) {
+        return fields.isEmpty() ? EMPTY : new HeaderList(List.copyOf(fields));
+    }
+
+    /**
+     * One field as the caller set it, checked there, with the whitespace around its value (no
+     * part of it, RFC 9110 5.5) stripped.
+     *
+     * @throws IllegalArgumentException for a name that is no token or a value with CR, LF, NUL or another control
+     */
+    public static Map.Entry<String, String> field(String name, String value) {
+        String v = value.strip();
+        check(name, v);
+        return Map.entry(name, v);
     }
 
     /** Fields a response brought: Netty's decoder has checked them already, and they are the server's, not ours to refuse. */
@@ -41,7 +44,7 @@ public final class HeaderList implements Headers {
     }
 
     /** RFC 9110 5.1, 5.5, checked where the caller set the field: a bad one must not reach the wire, nor hang the call. */
-    static void check(String name, String value) {
+    private static void check(String name, String value) {
         if (name == null || name.isEmpty() || io.netty.handler.codec.http.HttpHeaderValidationUtil.validateToken(name) >= 0) {
             throw new IllegalArgumentException("header name '" + name + "' is not a token (RFC 9110 5.1)");
         }
@@ -54,16 +57,15 @@ public final class HeaderList implements Headers {
 
     /** A copy where {@code name} has the one value {@code value} (or none, when value is null), appended last. */
     public HeaderList with(String name, String value) {
-        value = value == null ? null : value.strip();
-        check(name, value);
+        Map.Entry<String, String> field = value == null ? null : field(name, value);
         List<Map.Entry<String, String>> copy = new ArrayList<>(entries.size() + 1);
         for (Map.Entry<String, String> e : entries) {
             if (!e.getKey().equalsIgnoreCase(name)) {
                 copy.add(e);
             }
         }
-        if (value != null) {
-            copy.add(Map.entry(name, value));
+        if (field != null) {
+            copy.add(field);
         }
         return new HeaderList(Collections.unmodifiableList(copy));
     }

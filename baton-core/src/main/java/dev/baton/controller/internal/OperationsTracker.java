@@ -79,9 +79,8 @@ final class OperationsTracker implements AsyncOperations {
 
     private void release(boolean operation) {
         // the ticket first: every ticket is closed before the count can reach zero and complete the call
-        PendingWork.Ticket ticket = operation ? tickets.poll() : null;
-        if (ticket != null) {
-            ticket.close();
+        if (operation) {
+            closeOneTicket();
         }
         int left = outstanding.getAndUpdate(n -> n > 0 ? n - 1 : n) - 1;
         if (left < 0) {
@@ -105,11 +104,16 @@ final class OperationsTracker implements AsyncOperations {
     /** An operation failed: it is over (its ticket closes), and so is the call. */
     @Override
     public void fail(Throwable error) {
+        closeOneTicket();
+        stage.completeExceptionally(error);
+    }
+
+    /** Operations are anonymous: any open ticket stands for the one that ended. */
+    private void closeOneTicket() {
         PendingWork.Ticket ticket = tickets.poll();
         if (ticket != null) {
             ticket.close();
         }
-        stage.completeExceptionally(error);
     }
 
     /** The action itself threw: no operation ended. */
