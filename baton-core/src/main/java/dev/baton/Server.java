@@ -37,16 +37,46 @@ public final class Server implements AutoCloseable {
     private final ServerConfig config;
     private final List<Route> routes;
     private final NettyServer netty;
+    private final List<ServerFeature> features;
     private volatile int port = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean featuresStopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Server(Builder b) {
         this.config = b.config;
+        this.features = List.copyOf(b.features);
+        ServerFeature.AsyncResponder[] responder = new ServerFeature.AsyncResponder[1];
+        for (ServerFeature f : features) {
+            f.setup(new ServerFeature.Setup() {
+                @Override
+                public Routing routing() {
+                    return b.routing;
+                }
+
+                @Override
+                public ServerConfig config() {
+                    return b.config;
+                }
+
+                @Override
+                public ObjectMapper objectMapper() {
+                    return b.json;
+                }
+
+                @Override
+                public void respondAsync(ServerFeature.AsyncResponder r) {
+                    if (responder[0] != null) {
+                        throw new IllegalStateException("two features answer Prefer: respond-async; keep one");
+                    }
+                    responder[0] = java.util.Objects.requireNonNull(r, "responder");
+                }
+            });
+        }
         if (!b.controllers.isEmpty()) {
             // into the builder's routing, so that its middleware wraps the actions too; once
             new ControllerCompiler(b.json, b.actionFilters).register(b.routing, b.controllers);
             b.controllers.clear();
         }
-        this.routes = b.routing.routes();
+        this.routes = b.routing.routes(responder[0]);
         this.netty = new NettyServer(config, routes, b.routing.middleware(), b.mappers, b.json);
     }
 
@@ -60,6 +90,9 @@ public final class Server implements AutoCloseable {
             throw new IllegalStateException("the server is already started");
         }
         port = netty.start();
+        for (ServerFeature f : features) {
+            f.start(this);
+        }
         return this;
     }
 
@@ -103,7 +136,24 @@ public final class Server implements AutoCloseable {
      * the rest with reason SHUTDOWN. Idempotent.
      */
     public ShutdownReport stop(Duration grace) {
-        return netty.stop(grace);
+        // features drain beside the server (each on a thread of its own), within the same grace
+        List<Thread> stopping = new ArrayList<>();
+        if (port >= 0 && featuresStopped.compareAndSet(false, true)) {
+            for (ServerFeature f : features) {
+                stopping.add(Thread.ofVirtual().name("baton-stop-" + f.getClass().getSimpleName()).start(() -> f.stop(grace)));
+            }
+        }
+        ShutdownReport report = netty.stop(grace);
+        long until = System.nanoTime() + grace.toNanos() + Duration.ofSeconds(5).toNanos();
+        for (Thread t : stopping) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return report;
     }
 
     @Override
@@ -119,8 +169,15 @@ public final class Server implements AutoCloseable {
         private ObjectMapper json = defaultObjectMapper();
         private final List<Object> controllers = new ArrayList<>();
         private final List<ActionFilter> actionFilters = new ArrayList<>();
+        private final List<ServerFeature> features = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Adds a feature (a module such as long-running operations): its routes, start and graceful stop. */
+        public Builder feature(ServerFeature feature) {
+            features.add(java.util.Objects.requireNonNull(feature, "feature"));
+            return this;
         }
 
         public Builder config(ServerConfig value) {

@@ -7,5 +7,7 @@ public enum CancellationReason {
     /** The client closed or reset the connection while the request was pending. */
     CLIENT_DISCONNECT,
     /** The server is shutting down and the grace period ran out. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** Someone asked for the work to stop: a long-running operation's {@code DELETE}, or its client's cancel. */
+    CANCEL_REQUESTED
 }

@@ -96,9 +96,19 @@ public final class Routing {
         return this;
     }
 
-    /** The routes registered so far, in order. */
+    /** The routes registered so far, in order, as registered (a {@code respondAsync()} route not yet wrapped). */
     public List<Route> routes() {
-        return specs.stream().map(RouteSpec::toRoute).toList();
+        return specs.stream().map(s -> s.toRoute(null, false)).toList();
+    }
+
+    /**
+     * The routes registered so far, in order, the handlers of those marked
+     * {@link RouteSpec#respondAsync()} wrapped by {@code responder} (inside their middleware).
+     *
+     * @throws IllegalStateException if a route is marked and {@code responder} is null
+     */
+    public List<Route> routes(dev.baton.ServerFeature.AsyncResponder responder) {
+        return specs.stream().map(s -> s.toRoute(responder, true)).toList();
     }
 
     private static String join(String a, String b) {
@@ -117,6 +127,7 @@ public final class Routing {
         private final Routing scope;
         private ExecutionModel execution;
         private Duration timeout;
+        private boolean respondAsync;
 
         RouteSpec(String method, String pattern, Handler handler, Routing scope) {
             this.method = method;
@@ -145,8 +156,27 @@ public final class Routing {
             return this;
         }
 
-        Route toRoute() {
-            return new Route(method, pattern, Pipeline.compose(scope.chain(), handler), execution, timeout);
+        /**
+         * Lets a client ask for this route to run as a long-running operation: with
+         * {@code Prefer: respond-async} it gets {@code 202 Accepted} and a {@code Location} to poll;
+         * with {@code Prefer: wait=N} the server waits up to N seconds for the result (RFC 7240).
+         * Needs a feature that runs operations (the {@code baton-operations} module).
+         */
+        public RouteSpec respondAsync() {
+            this.respondAsync = true;
+            return this;
+        }
+
+        Route toRoute(dev.baton.ServerFeature.AsyncResponder responder, boolean wrap) {
+            Handler h = handler;
+            if (respondAsync && wrap) {
+                if (responder == null) {
+                    throw new IllegalStateException(method + " " + pattern + " is marked respondAsync(), but no feature "
+                            + "runs operations: add one with Server.builder().feature(Operations.builder()...build())");
+                }
+                h = responder.wrap(method, pattern, handler);
+            }
+            return new Route(method, pattern, Pipeline.compose(scope.chain(), h), execution, timeout);
         }
     }
 }

@@ -104,6 +104,10 @@ public final class ControllerCompiler {
                 if (execution != null) {
                     spec.execution(execution.value());
                 }
+                if (m.isAnnotationPresent(dev.baton.controller.RespondAsync.class)
+                        || type.isAnnotationPresent(dev.baton.controller.RespondAsync.class)) {
+                    spec.respondAsync();
+                }
                 origins.add(describe(m));
                 mapped++;
             }
