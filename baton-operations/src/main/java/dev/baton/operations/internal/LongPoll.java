@@ -1,0 +1,37 @@
+package dev.baton.operations.internal;
+
+import dev.baton.context.RequestContext;
+import dev.baton.operations.store.OperationRecord;
+import dev.baton.operations.store.OperationStore;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** {@code Prefer: wait=N} on a read: completes with the operation at its next event, or as it is after N seconds. */
+final class LongPoll {
+    private LongPoll() {
+    }
+
+    static CompletionStage<OperationRecord> next(OperationStore store, OperationRecord seen, Duration wait, RequestContext ctx) {
+        CompletableFuture<OperationRecord> out = new CompletableFuture<>();
+        OperationStore.Subscription sub = store.subscribe(seen.id(), e -> {
+            if (e.id() > seen.lastEventId()) {
+                out.complete(e.snapshot());
+            }
+        });
+        ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> {
+            store.get(seen.id()).thenAccept(r -> out.complete(r.orElse(seen)));
+        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        var registration = ctx.cancellation().onCancel(why -> out.cancel(false));
+        out.whenComplete((r, e) -> {
+            sub.close();
+            timer.cancel(false);
+            registration.close();
+        });
+        // an event between the caller's read and the subscription would be missed: read once more
+        store.get(seen.id()).thenAccept(r -> r.filter(x -> x.lastEventId() > seen.lastEventId()).ifPresent(out::complete));
+        return out;
+    }
+}

@@ -1,0 +1,454 @@
+package dev.baton.operations.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.context.CancellationReason;
+import dev.baton.http.HttpException;
+import dev.baton.http.Problem;
+import dev.baton.operations.OperationStatus;
+import dev.baton.operations.OperationType;
+import dev.baton.operations.OperationsConfig;
+import dev.baton.operations.OperationsStats;
+import dev.baton.operations.store.OperationEvent;
+import dev.baton.operations.store.OperationRecord;
+import dev.baton.operations.store.OperationStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs operations on this node: claims them from the store while it has room, runs each
+ * handler on a virtual thread (an asynchronous one holds none while it waits), enforces timeouts
+ * and cancellation, retries, and writes every outcome exactly once.
+ */
+public final class OperationRunner {
+    private static final Logger log = LoggerFactory.getLogger(OperationRunner.class);
+
+    final OperationsConfig config;
+    final OperationStore store;
+    final ObjectMapper json;
+    final OperationMetrics metrics = new OperationMetrics();
+    private final Map<String, OperationType<?>> types;
+    /** Work of operations started by a route's {@code Prefer: respond-async}: held here, run here. */
+    private final Map<String, RouteWork> routeWork = new ConcurrentHashMap<>();
+    private final Map<String, Attempt> running = new ConcurrentHashMap<>();
+    private final Set<String> reportedUncooperative = ConcurrentHashMap.newKeySet();
+    private final String node = "node-" + OperationIds.next().substring(0, 8);
+    private final ScheduledExecutorService timer;
+    private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("baton-op-", 1).factory());
+    private final AtomicInteger pumping = new AtomicInteger();
+    private volatile boolean stopping;
+
+    public OperationRunner(OperationsConfig config, Map<String, OperationType<?>> types, ObjectMapper json) {
+        this.config = config;
+        this.store = config.store();
+        this.types = Map.copyOf(types);
+        this.json = json;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-operations-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the background duties: retention, and polling the store for work other nodes queued or retries due. */
+    public void start() {
+        long sweep = Math.max(1000, Math.min(config.retention().toMillis(), 60_000));
+        timer.scheduleWithFixedDelay(this::purge, sweep, sweep, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::pump, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    public OperationType<?> type(String name) {
+        return types.get(name);
+    }
+
+    public Set<String> typeNames() {
+        return types.keySet();
+    }
+
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    public OperationsStats stats() {
+        return metrics.snapshot();
+    }
+
+    Instant now() {
+        return config.clock().instant();
+    }
+
+    /** True if a finished operation has outlived its retention: it reads as gone even before the sweep. */
+    public boolean expired(OperationRecord r) {
+        return r.isTerminal() && r.finishedAt() != null && r.finishedAt().plus(config.retention()).isBefore(now());
+    }
+
+    /** Creates an operation (or finds the one its idempotency key made) and wakes the runner. */
+    public CompletionStage<OperationStore.Created> create(String type, String owner, JsonNode input, String key,
+                                                          String fingerprint, RouteWork work) {
+        if (stopping) {
+            throw new HttpException(503, "the server is stopping: no new operation starts");
+        }
+        if (metrics.queued.get() >= config.maxQueued()) {
+            metrics.rejected.increment();
+            throw new HttpException(503, "too many operations are waiting (" + config.maxQueued() + "); try again later");
+        }
+        OperationRecord record = OperationRecord.created(OperationIds.next(), type, owner, input, key, fingerprint, now());
+        if (work != null) {
+            routeWork.put(record.id(), work);
+        }
+        return store.create(record).thenApply(created -> {
+            if (created.isNew()) {
+                metrics.created.increment();
+                metrics.queued.incrementAndGet();
+                pump();
+            } else if (work != null) {
+                routeWork.remove(record.id());
+            }
+            return created;
+        }).whenComplete((c, e) -> {
+            if (e != null && work != null) {
+                routeWork.remove(record.id());
+            }
+        });
+    }
+
+    /**
+     * Cancels: a queued operation at once, a running one by firing its token (here, or through
+     * the store's cancel flag where another node runs it). Completes with the record after it.
+     */
+    public CompletionStage<OperationRecord> cancel(OperationRecord r) {
+        if (r.isTerminal()) {
+            return CompletableFuture.completedFuture(r);
+        }
+        Attempt local = running.get(r.id());
+        if (local != null) {
+            local.token.cancel(CancellationReason.CANCEL_REQUESTED);
+            return local.writer.write(x -> x.isTerminal() || x.cancelRequested() ? null
+                    : x.toBuilder().cancelRequested(true).build(), OperationEvent.STATUS)
+                    .thenCompose(w -> w.isPresent() ? CompletableFuture.completedFuture(w.get()) : reread(r));
+        }
+        OperationRecord next = r.status() == OperationStatus.NOT_STARTED
+                ? terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(CancellationReason.CANCEL_REQUESTED))
+                : r.toBuilder().cancelRequested(true).build();
+        String kind = next.isTerminal() ? next.status().wireName() : OperationEvent.STATUS;
+        if (r.cancelRequested() && !next.isTerminal()) {
+            return CompletableFuture.completedFuture(r);
+        }
+        return store.update(next, kind).thenCompose(stored -> {
+            if (stored.isEmpty()) { // changed meanwhile (claimed, finished): decide again on the fresh record
+                return store.get(r.id()).thenCompose(fresh -> fresh.isPresent() ? cancel(fresh.get()) : CompletableFuture.completedFuture(r));
+            }
+            if (stored.get().isTerminal()) {
+                metrics.dequeued();
+                metrics.canceled.increment();
+                routeWork.remove(r.id());
+            }
+            return CompletableFuture.completedFuture(stored.get());
+        });
+    }
+
+    private CompletionStage<OperationRecord> reread(OperationRecord r) {
+        return store.get(r.id()).thenApply(fresh -> fresh.orElse(r));
+    }
+
+    /** Claims what fits in the free slots; one pump at a time, repeated while asked again meanwhile. */
+    void pump() {
+        if (pumping.getAndIncrement() != 0) {
+            return;
+        }
+        claimSome();
+    }
+
+    private void claimSome() {
+        int free = config.maxRunning() - running.size();
+        if (stopping || free <= 0) {
+            donePumping();
+            return;
+        }
+        store.claim(node, free, now(), config.lease()).whenComplete((claimed, e) -> {
+            if (e != null) {
+                log.warn("claiming operations failed", e);
+            } else {
+                for (OperationRecord r : claimed) {
+                    metrics.dequeued();
+                    begin(r);
+                }
+            }
+            donePumping();
+        });
+    }
+
+    private void donePumping() {
+        if (pumping.decrementAndGet() != 0) {
+            pumping.set(1);
+            timer.execute(this::claimSome);
+        }
+    }
+
+    private void begin(OperationRecord claimed) {
+        OperationType<?> type = types.get(claimed.type());
+        RouteWork work = routeWork.get(claimed.id());
+        Duration timeout = type != null && type.timeout() != null ? type.timeout() : config.defaultTimeout();
+        Attempt a = new Attempt(claimed, store, node, timeout, config.progressInterval(), timer, () -> metrics.fencedWrites.increment());
+        running.put(claimed.id(), a);
+        metrics.running.incrementAndGet();
+        a.token.onCancel(why -> timer.schedule(() -> abandonIfStuck(a, why), config.cancelGrace().toNanos(), TimeUnit.NANOSECONDS));
+        a.arm(config.lease(), store.isDurable(), config.clock());
+        if (claimed.cancelRequested()) {
+            a.token.cancel(CancellationReason.CANCEL_REQUESTED);
+        }
+        handlers.execute(() -> {
+            Object value;
+            try {
+                if (work != null) {
+                    value = work.run(a);
+                } else if (type == null) {
+                    throw new IllegalStateException(claimed.type().contains(" ")
+                            ? "the request that started this operation was held by a node that is gone"
+                            : "no operation type '" + claimed.type() + "' on this node");
+                } else {
+                    value = invoke(type, claimed, a);
+                }
+            } catch (Throwable t) {
+                finish(a, null, t, work);
+                return;
+            }
+            if (value instanceof CompletionStage<?> stage) {
+                // a fired token cancels the stage (for a minimal stage: its copy, which then decides the outcome)
+                CompletableFuture<?> f = stage.toCompletableFuture();
+                a.token.onCancel(why -> f.cancel(false));
+                f.whenComplete((v, e) -> finish(a, v, e, work));
+            } else {
+                finish(a, value, null, work);
+            }
+        });
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object invoke(OperationType type, OperationRecord r, Attempt a) throws Exception {
+        Object input;
+        try {
+            input = type.inputType() == Void.class || r.input() == null || r.input().isNull() ? null
+                    : json.treeToValue(r.input(), type.inputType());
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new HttpException(400, "the stored input no longer binds to " + type.inputType().getSimpleName());
+        }
+        return type.handler().run(input, a);
+    }
+
+    /** The handler ended: decide the outcome once, write it, free the slot. */
+    private void finish(Attempt a, Object value, Throwable error, RouteWork work) {
+        Throwable cause = unwrap(error);
+        if (work != null) {
+            work.settle(value, cause);
+        }
+        if (!a.decided.compareAndSet(false, true)) {
+            if (a.abandoned) {
+                metrics.lateResults.increment();
+                log.debug("{} ended after it was abandoned; its outcome is dropped", a);
+            }
+            return;
+        }
+        a.disarm();
+        OperationRecord r = a.writer.current();
+        CancellationReason why = a.token.reason().orElse(null);
+        OperationType<?> type = types.get(r.type());
+        OperationRecord next;
+        String kind;
+        if (cause == null) {
+            JsonNode result;
+            try {
+                result = ResultJson.of(value, json);
+                next = terminal(r, OperationStatus.SUCCEEDED, result, null);
+            } catch (Exception e) {
+                next = failedOrRetry(a, r, type, e);
+            }
+        } else if (why == CancellationReason.SHUTDOWN && store.isDurable()) {
+            next = release(r);
+        } else if (why == CancellationReason.TIMEOUT) {
+            next = failedOrRetry(a, r, type, new TimeoutFailure(a.timeout));
+        } else if (why != null || cause instanceof CancellationException) {
+            next = terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(why));
+        } else {
+            next = failedOrRetry(a, r, type, cause);
+        }
+        if (next.isTerminal()) { // the last progress reported goes out with the outcome
+            next = next.toBuilder().message(a.lastMessage())
+                    .percentComplete(next.status() == OperationStatus.SUCCEEDED ? 100 : a.lastPercent()).build();
+        }
+        kind = next.isTerminal() ? next.status().wireName() : OperationEvent.STATUS;
+        write(a, next, kind);
+    }
+
+    /** A handler that ignored its token past the grace: marked terminal anyway, its slot freed, reported once per type. */
+    private void abandonIfStuck(Attempt a, CancellationReason why) {
+        if (!a.decided.compareAndSet(false, true)) {
+            return;
+        }
+        a.abandoned = true;
+        a.disarm();
+        metrics.uncooperative.increment();
+        if (reportedUncooperative.add(a.type())) {
+            log.warn("{} ignored its cancellation ({}) for {}; it was marked {} and its late result will be dropped. "
+                    + "Fix: check op.cancellation() in loops (throwIfCancelled) and pass it to the calls it waits on.",
+                    a, why, OperationProblems.human(config.cancelGrace()), why == CancellationReason.TIMEOUT ? "failed" : "canceled");
+        }
+        OperationRecord r = a.writer.current();
+        OperationRecord next = why == CancellationReason.TIMEOUT
+                ? terminal(r, OperationStatus.FAILED, null, OperationProblems.timedOut(a.timeout))
+                : terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(why));
+        write(a, next, next.status().wireName());
+        RouteWork work = routeWork.get(a.id());
+        if (work != null) {
+            work.settle(null, new CancellationException("abandoned after " + why));
+        }
+    }
+
+    private void write(Attempt a, OperationRecord planned, String kind) {
+        OperationStatus status = planned.status();
+        a.writer.write(current -> current.isTerminal() ? null : rebase(current, planned), kind).whenComplete((stored, e) -> {
+            if (e != null) {
+                log.warn("writing the outcome of {} failed", a, e);
+            }
+            running.remove(a.id(), a);
+            metrics.running.decrementAndGet();
+            if (status.isTerminal()) {
+                routeWork.remove(a.id());
+                metrics.durations.record(System.nanoTime() - a.startNanos, status != OperationStatus.SUCCEEDED);
+                (status == OperationStatus.SUCCEEDED ? metrics.succeeded : status == OperationStatus.FAILED
+                        ? metrics.failed : metrics.canceled).increment();
+            } else if (status == OperationStatus.NOT_STARTED) {
+                metrics.queued.incrementAndGet();
+                if (planned.notBefore() != null) {
+                    long delay = Math.max(0, planned.notBefore().toEpochMilli() - now().toEpochMilli());
+                    timer.schedule(this::pump, delay, TimeUnit.MILLISECONDS);
+                }
+            }
+            pump();
+        });
+    }
+
+    /** The planned outcome on top of the latest record (a cancel flag may have been written since). */
+    private static OperationRecord rebase(OperationRecord current, OperationRecord planned) {
+        return current.toBuilder().status(planned.status()).percentComplete(planned.percentComplete())
+                .message(planned.message()).result(planned.result()).error(planned.error()).finishedAt(planned.finishedAt())
+                .notBefore(planned.notBefore()).lease(planned.leaseOwner(), planned.leaseUntil())
+                .cancelRequested(planned.isTerminal() ? false : current.cancelRequested()).build();
+    }
+
+    private OperationRecord failedOrRetry(Attempt a, OperationRecord r, OperationType<?> type, Throwable cause) {
+        Problem problem = cause instanceof TimeoutFailure t ? OperationProblems.timedOut(t.timeout)
+                : OperationProblems.failed(cause, r.id());
+        if (!(cause instanceof TimeoutFailure) && !(cause instanceof HttpException)) {
+            log.warn("{} failed", a, cause);
+        }
+        int max = type == null ? 1 : type.maxAttempts();
+        if (r.attempts() < max && !r.cancelRequested() && !stopping) {
+            long base = type.backoff().toMillis() << Math.min(20, r.attempts() - 1);
+            long delay = base <= 0 ? 0 : ThreadLocalRandom.current().nextLong(base + 1);
+            metrics.retried.increment();
+            return r.toBuilder().status(OperationStatus.NOT_STARTED).notBefore(now().plusMillis(delay)).lease(null, null)
+                    .message("attempt " + r.attempts() + " of " + max + " failed (" + problem.detail() + "); the next starts in "
+                            + delay + " ms").build();
+        }
+        if (max > 1) {
+            problem = OperationProblems.attemptsExhausted(r.attempts(), problem.detail()).withStatus(problem.status());
+        }
+        return terminal(r, OperationStatus.FAILED, null, problem);
+    }
+
+    private OperationRecord release(OperationRecord r) {
+        return r.toBuilder().status(OperationStatus.NOT_STARTED).lease(null, null).notBefore(null).build();
+    }
+
+    private OperationRecord terminal(OperationRecord r, OperationStatus status, JsonNode result, Problem error) {
+        OperationRecord.Builder b = r.toBuilder().status(status).result(result).error(error).finishedAt(now())
+                .lease(null, null).notBefore(null).cancelRequested(false);
+        if (status == OperationStatus.SUCCEEDED) {
+            b.percentComplete(100);
+        }
+        return b.build();
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private void purge() {
+        store.purge(now().minus(config.retention())).whenComplete((n, e) -> {
+            if (e != null) {
+                log.warn("purging finished operations failed", e);
+            }
+        });
+    }
+
+    /**
+     * Graceful stop: no new operation starts; running ones get {@code grace}, then their tokens
+     * fire with {@code SHUTDOWN} and they get {@code cancelGrace} more. Queued operations of a
+     * store that does not outlive the process are canceled.
+     */
+    public void stop(Duration grace) {
+        stopping = true;
+        long end = System.nanoTime() + grace.toNanos();
+        awaitIdle(end);
+        running.values().forEach(a -> a.token.cancel(CancellationReason.SHUTDOWN));
+        awaitIdle(System.nanoTime() + config.cancelGrace().toNanos() + TimeUnit.MILLISECONDS.toNanos(200));
+        if (!store.isDurable()) {
+            cancelQueued();
+        }
+        timer.shutdown();
+        handlers.shutdown();
+    }
+
+    private void awaitIdle(long endNanos) {
+        while (!running.isEmpty() && System.nanoTime() < endNanos) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    private void cancelQueued() {
+        List<OperationRecord> queued = store.claim(node + "-stop", Integer.MAX_VALUE, now().plus(Duration.ofDays(365L * 1000)), config.lease())
+                .toCompletableFuture().join();
+        for (OperationRecord r : queued) {
+            store.update(terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(CancellationReason.SHUTDOWN)),
+                    OperationStatus.CANCELED.wireName());
+            metrics.dequeued();
+            metrics.canceled.increment();
+        }
+    }
+
+    Optional<RouteWork> routeWork(String id) {
+        return Optional.ofNullable(routeWork.get(id));
+    }
+
+    /** Marks a timeout among failures, so that it gets its own problem. */
+    private static final class TimeoutFailure extends RuntimeException {
+        final Duration timeout;
+
+        TimeoutFailure(Duration timeout) {
+            super("timed out", null, false, false);
+            this.timeout = timeout;
+        }
+    }
+}
