@@ -69,7 +69,15 @@ final class ActionHandler implements Handler {
         if (filters == null) {
             return invoke(args, async);
         }
-        return filters.run(new ActionCall(ctx, this, args), () -> invoke(args, async));
+        return filters.run(new ActionCall(ctx, this, args), () -> {
+            Object result = invoke(args, async);
+            // the action's own stage, beneath its filters: a timeout fails it, so onException sees the timeout
+            if (result instanceof java.util.concurrent.CompletionStage<?> stage
+                    && ctx instanceof dev.baton.internal.HandlerReturn observer) {
+                observer.awaiting(stage);
+            }
+            return result;
+        });
     }
 
     private Object invoke(Object[] args, Object async) throws Exception {

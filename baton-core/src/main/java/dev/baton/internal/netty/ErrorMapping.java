@@ -19,9 +19,11 @@ final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
 
     private final Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers;
+    private final int timeoutStatus;
 
-    ErrorMapping(Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers) {
+    ErrorMapping(Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, int timeoutStatus) {
         this.mappers = Map.copyOf(mappers);
+        this.timeoutStatus = timeoutStatus;
     }
 
     static Throwable unwrap(Throwable t) {
@@ -44,6 +46,9 @@ final class ErrorMapping {
                 log.error("exception mapper for {} failed on {}", t.getClass().getName(), ctx.route(), e);
                 return problem(500, "the error handler failed", ctx);
             }
+        }
+        if (t instanceof dev.baton.http.RequestTimeoutException) {
+            return problem(timeoutStatus, t.getMessage(), ctx); // counted as a timeout, not logged as an error
         }
         if (t instanceof HttpException he) {
             if (he.status() >= 500) {

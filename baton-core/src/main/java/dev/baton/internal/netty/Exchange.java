@@ -6,6 +6,7 @@ import dev.baton.context.CancellationToken;
 import dev.baton.context.Deadline;
 import dev.baton.context.RequestContext;
 import dev.baton.http.Request;
+import dev.baton.http.RequestTimeoutException;
 import dev.baton.internal.ResultAdapter;
 import dev.baton.http.Response;
 import dev.baton.routing.Route;
@@ -46,6 +47,10 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private volatile ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks;
     private final PendingWorkTracker pendingWork = new PendingWorkTracker();
     private volatile CompletableFuture<?> pendingStage;
+    /** The deepest stage the request waits on (the action's, beneath filters and middleware): a timeout fails it. */
+    private volatile CompletableFuture<?> deepestStage;
+    /** Set when the timeout fires: the pipeline is unwinding with a RequestTimeoutException. */
+    private final java.util.concurrent.atomic.AtomicBoolean timingOut = new java.util.concurrent.atomic.AtomicBoolean();
     private final RequestTrace trace;
     final long dispatchedNanos;
     /** When the response was handed to the connection (traced requests only). */
@@ -154,6 +159,13 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     @Override
     public void handlerReturned(Object value) {
         handlerReturnedStage = value instanceof CompletionStage ? Boolean.TRUE : Boolean.FALSE;
+    }
+
+    @Override
+    public void awaiting(CompletionStage<?> stage) {
+        if (deepestStage == null) {
+            deepestStage = ResultAdapter.cancellable(stage);
+        }
     }
 
     /** Before the answer: a sync handler must not leave async work behind (it would be abandoned at completion). */
@@ -267,22 +279,51 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         log.debug("{}: handler completed after the response was sent ({}); result dropped", route, outcome.get());
     }
 
-    /** The async timeout fired (on the event loop). */
+    /**
+     * The async timeout fired (on the event loop). The timeout is an ordinary failure of the
+     * pipeline: the deepest pending stage fails with {@link RequestTimeoutException}, so filters,
+     * middleware and exception mappers see it on its way out and may render their own answer.
+     * A request with nothing to unwind (still queued, or its handler still holding its thread)
+     * goes to the exception mappers directly. Either way the answer is bounded: past
+     * {@link #TIMEOUT_ANSWER_GRACE_MILLIS} the built-in problem goes out.
+     */
     void timeout() {
-        if (!finish(Outcome.TIMED_OUT)) {
+        if (outcome.get() != null || !timingOut.compareAndSet(false, true)) {
             return;
         }
         dispatcher.metrics().timedOut.increment();
         leaveQueue();
+        long now = System.nanoTime();
+        RequestTimeoutException failure = new RequestTimeoutException(
+                java.time.Duration.ofNanos(Math.max(0, timeoutAtNanos - arrivalNanos)), java.time.Duration.ofNanos(now - arrivalNanos));
         token.cancel(CancellationReason.TIMEOUT);
-        if (cancelStage()) {
-            // the work behind a cancelled CompletableFuture goes on, but its complete() is now
-            // refused where no one can see it: count its result as the late one it will be
-            late();
+        connection.eventLoop().schedule(() -> timeoutFallback(failure), TIMEOUT_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        CompletableFuture<?> target = deepestStage != null && !deepestStage.isDone() ? deepestStage : pendingStage;
+        // the unwinding runs application code (filters, middleware, mappers): never on the event
+        // loop, whose timer must stay free to send the fallback
+        Thread.ofVirtual().name("baton-timeout").start(() -> {
+            if (target != null && target.completeExceptionally(failure)) {
+                // the work behind that stage goes on, but its complete() is now refused where no
+                // one can see it: count its result as the late one it will be
+                late();
+                return;
+            }
+            // no pending stage to unwind (still queued, or the handler still holds its thread)
+            Response r = dispatcher.errors().toResponse(failure, this);
+            if (finish(Outcome.TIMED_OUT)) {
+                connection.send(this, r);
+            }
+        });
+    }
+
+    /** How long after its timeout a request's own pipeline may take to answer, before the built-in problem. */
+    static final long TIMEOUT_ANSWER_GRACE_MILLIS = 1000;
+
+    private void timeoutFallback(RequestTimeoutException failure) {
+        if (finish(Outcome.TIMED_OUT)) {
+            cancelStage();
+            connection.send(this, ErrorMapping.problem(dispatcher.config().timeoutStatus(), failure.getMessage(), this));
         }
-        long ms = (System.nanoTime() - arrivalNanos) / 1_000_000;
-        connection.send(this, ErrorMapping.problem(dispatcher.config().timeoutStatus(),
-                "the request did not complete within its timeout (" + ms + " ms)", this));
     }
 
     /** The client left or the server is stopping: cancel without answering (disconnect) or with 503 (shutdown). */
@@ -322,7 +363,10 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         return cf != null && cf.cancel(false);
     }
 
-    private boolean finish(Outcome how) {
+    private boolean finish(Outcome outcomeOf) {
+        // an answer the pipeline gives while unwinding a timeout is still a timed-out request
+        Outcome how = timingOut.get() && (outcomeOf == Outcome.RESPONDED || outcomeOf == Outcome.FAILED)
+                ? Outcome.TIMED_OUT : outcomeOf;
         if (!outcome.compareAndSet(null, how)) {
             return false;
         }

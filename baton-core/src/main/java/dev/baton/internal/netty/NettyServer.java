@@ -50,7 +50,7 @@ public final class NettyServer {
     public NettyServer(ServerConfig config, List<Route> routes, List<dev.baton.routing.Middleware> middleware,
                        Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json) {
         this.config = config;
-        this.dispatcher = new Dispatcher(config, routes, middleware, new ErrorMapping(mappers), json, metrics, shutdown);
+        this.dispatcher = new Dispatcher(config, routes, middleware, new ErrorMapping(mappers, config.timeoutStatus()), json, metrics, shutdown);
         this.epoll = config.nativeTransport() && Epoll.isAvailable();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

@@ -66,6 +66,9 @@ public final class Pipeline {
                     }
                     if (ctx instanceof HandlerReturn observer) {
                         observer.handlerReturned(value);
+                        if (value instanceof CompletionStage<?> stage) {
+                            observer.awaiting(stage);
+                        }
                     }
                     return ResultAdapter.toResponseStage(value);
                 }
