@@ -32,6 +32,8 @@ final class Attempt implements OperationContext {
     /** Set once the attempt's outcome is decided: by the handler's end, or by abandoning it. */
     final AtomicBoolean decided = new AtomicBoolean();
     volatile boolean abandoned;
+    /** Completes once the outcome is decided, with how a request would have ended. */
+    final java.util.concurrent.CompletableFuture<dev.baton.context.RequestContext.Outcome> ended = new java.util.concurrent.CompletableFuture<>();
     private volatile ScheduledFuture<?> timeoutTimer;
     private volatile ScheduledFuture<?> heartbeat;
 

@@ -28,7 +28,7 @@ final class OperationRequestContext implements RequestContext, PendingWork {
         this.attempt = attempt;
         this.attributes = new ConcurrentHashMap<>(attributes);
         // work still open when the attempt ends is abandoned, as the server does at a response's end
-        attempt.token.onCancel(why -> open.forEach(Runnable::run));
+        attempt.ended.whenComplete((how, e) -> open.forEach(Runnable::run));
     }
 
     @Override
@@ -73,11 +73,7 @@ final class OperationRequestContext implements RequestContext, PendingWork {
 
     @Override
     public void onComplete(Consumer<Outcome> callback) {
-        attempt.token.onCancel(why -> callback.accept(switch (why) {
-            case TIMEOUT -> Outcome.TIMED_OUT;
-            case SHUTDOWN -> Outcome.SHUT_DOWN;
-            default -> Outcome.CLIENT_DISCONNECTED;
-        }));
+        attempt.ended.thenAccept(callback);
     }
 
     @Override

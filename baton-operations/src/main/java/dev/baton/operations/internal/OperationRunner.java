@@ -3,6 +3,7 @@ package dev.baton.operations.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.context.CancellationReason;
+import dev.baton.context.RequestContext;
 import dev.baton.http.HttpException;
 import dev.baton.http.Problem;
 import dev.baton.operations.OperationStatus;
@@ -270,6 +271,9 @@ public final class OperationRunner {
         a.disarm();
         OperationRecord r = a.writer.current();
         CancellationReason why = a.token.reason().orElse(null);
+        a.ended.complete(cause == null ? RequestContext.Outcome.RESPONDED : why == CancellationReason.TIMEOUT
+                ? RequestContext.Outcome.TIMED_OUT : why == CancellationReason.SHUTDOWN ? RequestContext.Outcome.SHUT_DOWN
+                : RequestContext.Outcome.FAILED);
         OperationType<?> type = types.get(r.type());
         OperationRecord next;
         String kind;
@@ -305,6 +309,8 @@ public final class OperationRunner {
         }
         a.abandoned = true;
         a.disarm();
+        a.ended.complete(why == CancellationReason.TIMEOUT ? RequestContext.Outcome.TIMED_OUT
+                : why == CancellationReason.SHUTDOWN ? RequestContext.Outcome.SHUT_DOWN : RequestContext.Outcome.FAILED);
         metrics.uncooperative.increment();
         if (reportedUncooperative.add(a.type())) {
             log.warn("{} ignored its cancellation ({}) for {}; it was marked {} and its late result will be dropped. "

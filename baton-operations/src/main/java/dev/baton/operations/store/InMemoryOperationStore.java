@@ -33,6 +33,24 @@ public final class InMemoryOperationStore implements OperationStore {
     /** Not-started operations by when they may run, then by arrival. Guarded by itself. */
     private final PriorityQueue<Queued> runnable = new PriorityQueue<>();
     private final AtomicLong arrivals = new AtomicLong();
+    private final int maxEvents;
+
+    /** A store that keeps up to 1000 events per operation. */
+    public InMemoryOperationStore() {
+        this(1000);
+    }
+
+    /**
+     * @param maxEventsPerOperation past it, the older half of an operation's progress events is
+     *        dropped: each event carries the whole state, so a client resuming from an old id
+     *        still gets every status change and the latest progress, in order
+     */
+    public InMemoryOperationStore(int maxEventsPerOperation) {
+        if (maxEventsPerOperation < 10) {
+            throw new IllegalArgumentException("keep at least 10 events per operation, not " + maxEventsPerOperation);
+        }
+        this.maxEvents = maxEventsPerOperation;
+    }
 
     @Override
     public CompletionStage<Created> create(OperationRecord record) {
@@ -116,6 +134,7 @@ public final class InMemoryOperationStore implements OperationStore {
             if (eventKind != null) {
                 OperationEvent event = new OperationEvent(stored.lastEventId(), eventKind, stored);
                 e.events.add(event);
+                compact(e);
                 for (Consumer<OperationEvent> l : e.listeners) {
                     notify(l, event);
                 }
@@ -171,8 +190,7 @@ public final class InMemoryOperationStore implements OperationStore {
             return CompletableFuture.completedFuture(List.of());
         }
         synchronized (e) {
-            // ids are 1..n at positions 0..n-1
-            int from = (int) Math.max(0, Math.min(afterEventId, e.events.size()));
+            int from = firstAfter(e.events, afterEventId);
             return CompletableFuture.completedFuture(List.copyOf(e.events.subList(from, e.events.size())));
         }
     }
@@ -204,6 +222,38 @@ public final class InMemoryOperationStore implements OperationStore {
             }
         }
         return CompletableFuture.completedFuture(n);
+    }
+
+    /** The position of the first event with an id above {@code after} (ids increase; compaction leaves holes). */
+    private static int firstAfter(List<OperationEvent> events, long after) {
+        int lo = 0;
+        int hi = events.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (events.get(mid).id() <= after) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Drops the older half's progress events once past the cap; status changes and the newest events stay. */
+    private void compact(Entry e) {
+        if (e.events.size() <= maxEvents) {
+            return;
+        }
+        int half = e.events.size() / 2;
+        List<OperationEvent> kept = new ArrayList<>(e.events.size());
+        for (int i = 0; i < e.events.size(); i++) {
+            OperationEvent ev = e.events.get(i);
+            if (i >= half || !OperationEvent.PROGRESS.equals(ev.kind())) {
+                kept.add(ev);
+            }
+        }
+        e.events.clear();
+        e.events.addAll(kept);
     }
 
     /** How many operations it holds (for tests and the memory benchmark). */
