@@ -171,9 +171,9 @@ public final class HttpClient implements AutoCloseable {
         }
         new RealChain(chain, 0, firstNetwork, call).proceed(request).whenComplete((response, error) -> {
             if (error != null) {
-                out.completeExceptionally(error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error);
+                out.fail(error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error);
             } else if (reader == null) {
-                out.complete((T) response);
+                out.succeed((T) response);
             } else {
                 read(request, response, reader, out);
             }
@@ -194,19 +194,18 @@ public final class HttpClient implements AutoCloseable {
         });
     }
 
-    private static <T> void read(ClientRequest request, ClientResponse response, BodyReader<T> reader,
-                                 CompletableFuture<T> out) {
+    private static <T> void read(ClientRequest request, ClientResponse response, BodyReader<T> reader, CallFuture<T> out) {
         if (!response.isSuccess()) {
             String body = response.isStreamed() ? "" : ": " + abbreviate(response.text());
             response.close();
-            out.completeExceptionally(new HttpStatusException(response, request + " answered " + response.status() + body));
+            out.fail(new HttpStatusException(response, request + " answered " + response.status() + body));
             return;
         }
         try {
-            out.complete(reader.read(response));
+            out.succeed(reader.read(response));
         } catch (Throwable t) {
             response.close();
-            out.completeExceptionally(t);
+            out.fail(t);
         }
     }
 

@@ -10,10 +10,12 @@ import java.util.function.Consumer;
  * The stage a call returns: cancelling it aborts the call and closes its connection. Hooks run
  * just before it completes, ahead of every dependent stage (they run newest first, so a plain
  * dependent registered early would run last): whoever waits on the call sees its bookkeeping
- * and its numbers already done. Complete it only through {@code complete},
- * {@code completeExceptionally} or {@code cancel} (the JDK's {@code completeAsync} and
- * {@code obtrude*} bypass the hooks); while one completion runs its hooks, a racing one returns
- * false a moment before {@code isDone()} turns true.
+ * and its numbers already done. Completing it from outside ({@code complete},
+ * {@code completeExceptionally}, {@code cancel}) before the response aborts the call and closes
+ * its connection, as a timeout that fails the stage needs; the client settles it through
+ * {@link #succeed} and {@link #fail}. The JDK's {@code completeAsync} and {@code obtrude*} bypass
+ * this; while one completion runs its hooks, a racing one returns false a moment before
+ * {@code isDone()} turns true.
  */
 public final class CallFuture<T> extends CompletableFuture<T> {
     private final CallState call;
@@ -27,7 +29,17 @@ public final class CallFuture<T> extends CompletableFuture<T> {
         this.call = call;
         this.description = description;
         this.settled = settled;
-        call.whenAborted().thenAccept(this::completeExceptionally);
+        call.whenAborted().thenAccept(this::fail);
+    }
+
+    /** The call's own outcome (the client completes it here): nothing to abort. */
+    public boolean succeed(T value) {
+        return settle(null, () -> super.complete(value));
+    }
+
+    /** The call's own failure (the client completes it here): nothing to abort. */
+    public boolean fail(Throwable error) {
+        return settle(error, () -> super.completeExceptionally(error));
     }
 
     /** Runs {@code hook} once, before this future completes (the inbound request's bookkeeping). */
@@ -39,21 +51,27 @@ public final class CallFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /** Completed from outside before the response (a timeout, say): the call is aborted, its connection closed. */
     @Override
     public boolean complete(T value) {
-        return settle(null, () -> super.complete(value));
+        if (!isDone()) {
+            call.abort(new CancellationException(description + " was completed by its caller before its response"));
+        }
+        return succeed(value);
     }
 
+    /** Failed from outside before the response: the call is aborted, its connection closed. */
     @Override
     public boolean completeExceptionally(Throwable error) {
-        return settle(error, () -> super.completeExceptionally(error));
+        call.abort(error); // completes this future through whenAborted with the same error, unless the call had ended
+        return fail(error);
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         CancellationException e = new CancellationException(description + " was cancelled");
         call.abort(e); // completes this future through whenAborted, unless the call had ended
-        completeExceptionally(e);
+        fail(e);
         return isCancelled();
     }
 
