@@ -77,6 +77,12 @@ class TimeoutAsFailureTest {
                         return "late";
                     }).timeout(Duration.ofMillis(100));
                     r.get("/hang", ctx -> new CompletableFuture<String>()).timeout(Duration.ofMillis(100));
+                    r.get("/self-cancel", ctx -> {
+                        // the documented style: cancel your own stage when the token fires
+                        CompletableFuture<String> f = new CompletableFuture<>();
+                        ctx.cancellation().onCancel(why -> f.cancel(false));
+                        return f;
+                    }).timeout(Duration.ofMillis(100));
                 })
                 .controllers(new Slow())
                 .exceptionMapper(RequestTimeoutException.class, (e, ctx) -> {
@@ -114,6 +120,14 @@ class TimeoutAsFailureTest {
         assertThat(pending).isCancelled();
         assertThat(pending.complete("too late")).isFalse();
         assertThat(server.stats().timedOut()).isEqualTo(1);
+    }
+
+    @Test
+    void aHandlerThatCancelsItsOwnStageOnTheTokenStillTimesOutAsATimeout() throws Exception {
+        HttpResponse<String> r = get("/self-cancel");
+        assertThat(r.statusCode()).isEqualTo(504);
+        assertThat(r.body()).contains("Sorry");
+        assertThat(seen).containsExactly("middleware:RequestTimeoutException");
     }
 
     @Test

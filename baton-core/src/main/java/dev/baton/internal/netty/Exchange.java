@@ -51,6 +51,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     private volatile CompletableFuture<?> deepestStage;
     /** Set when the timeout fires: the pipeline is unwinding with a RequestTimeoutException. */
     private final java.util.concurrent.atomic.AtomicBoolean timingOut = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile RequestTimeoutException timeoutFailure;
     private final RequestTrace trace;
     final long dispatchedNanos;
     /** When the response was handed to the connection (traced requests only). */
@@ -259,6 +260,10 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
 
     private void fail(Throwable error) {
         Throwable t = ErrorMapping.unwrap(error);
+        RequestTimeoutException timedOut = timeoutFailure;
+        if (timedOut != null && t instanceof CancellationException && !(t instanceof RequestTimeoutException)) {
+            t = timedOut; // cancelled because the timeout fired: it is the timeout
+        }
         if (outcome.get() != null) {
             // our own cancellation of the stage is expected, anything else arrived too late
             if (!(t instanceof CancellationException)) {
@@ -296,18 +301,31 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         long now = System.nanoTime();
         RequestTimeoutException failure = new RequestTimeoutException(
                 java.time.Duration.ofNanos(Math.max(0, timeoutAtNanos - arrivalNanos)), java.time.Duration.ofNanos(now - arrivalNanos));
-        token.cancel(CancellationReason.TIMEOUT);
+        timeoutFailure = failure;
         connection.eventLoop().schedule(() -> timeoutFallback(failure), TIMEOUT_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         CompletableFuture<?> target = deepestStage != null && !deepestStage.isDone() ? deepestStage : pendingStage;
-        // the unwinding runs application code (filters, middleware, mappers): never on the event
-        // loop, whose timer must stay free to send the fallback
+        // the unwinding runs application code (filters, middleware, mappers, token callbacks):
+        // never on the event loop, whose timer must stay free to send the fallback
         Thread.ofVirtual().name("baton-timeout").start(() -> {
-            if (target != null && target.completeExceptionally(failure)) {
-                // the work behind that stage goes on, but its complete() is now refused where no
-                // one can see it: count its result as the late one it will be
-                late();
+            // the stage fails with the timeout before the token fires, so that a callback that
+            // cancels the stage on the token cannot turn the timeout into a plain cancellation
+            // (fail() reads one that still wins a race as the timeout). A client call's own
+            // future aborts its call when completed so.
+            if (target != null) {
+                // the work behind that stage goes on, but its complete() will be refused where no
+                // one can see it: its result is the late one, counted before the answer goes out
+                boolean counted = !target.isDone();
+                if (counted) {
+                    late();
+                }
+                boolean failed = target.completeExceptionally(failure);
+                if (counted && !failed) {
+                    dispatcher.metrics().lateCompletions.decrement(); // it had completed meanwhile: on time after all
+                }
+                token.cancel(CancellationReason.TIMEOUT);
                 return;
             }
+            token.cancel(CancellationReason.TIMEOUT);
             // no pending stage to unwind (still queued, or the handler still holds its thread)
             Response r = dispatcher.errors().toResponse(failure, this);
             if (finish(Outcome.TIMED_OUT)) {
