@@ -119,5 +119,8 @@ class EventStreamTest {
         assertThat(server.get("/operations/" + id + "/events", "Last-Event-ID", "-1").status()).isEqualTo(400);
         assertThat(server.get("/operations/" + id + "/events", "Last-Event-ID", "99").status()).isEqualTo(400);
         assertThat(server.get("/operations/" + id + "/events?lastEventId=1e3").status()).isEqualTo(400);
+        // digits of other scripts are not numbers here (Arabic-Indic three, fullwidth three)
+        assertThat(server.get("/operations/" + id + "/events?lastEventId=%D9%A3").status()).isEqualTo(400);
+        assertThat(server.get("/operations/" + id + "/events?lastEventId=%EF%BC%93").status()).isEqualTo(400);
     }
 }

@@ -51,6 +51,15 @@ class ListAndRetentionTest {
     }
 
     @Test
+    void newestFirstIsCreationOrderEvenWhenTheClockDoesNotMove() {
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            created.add(0, server.post("/operations/quick", Integer.toString(i)).json().path("id").asText());
+        }
+        assertThat(ids(server.get("/operations?pageSize=100").json())).containsExactlyElementsOf(created);
+    }
+
+    @Test
     void aListFiltersByStatusAndType() {
         String done = server.post("/operations/quick", "1").json().path("id").asText();
         server.awaitTerminal(done, Duration.ofSeconds(10));

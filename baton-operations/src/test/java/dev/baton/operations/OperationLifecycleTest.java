@@ -136,6 +136,8 @@ class OperationLifecycleTest {
         assertThat(large.status()).isEqualTo(413);
         assertThat(large.json().path("status").asInt()).isEqualTo(413);
         assertThat(server.post("/operations/async", "{\"unexpected\":1}").status()).isEqualTo(400);
+        assertThat(server.send(server.request("/operations/async").header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build()).status()).isEqualTo(415);
         assertThat(runs.get()).isZero();
     }
 
@@ -202,6 +204,28 @@ class OperationLifecycleTest {
         assertThat(server.get("/operations/" + id, "Prefer", "wait=soon").status()).isEqualTo(400);
         assertThat(server.get("/operations/" + id, "Prefer", "wait=-1").status()).isEqualTo(400);
         assertThat(server.get("/operations/" + id, "Prefer", "handling=lenient").status()).isEqualTo(200);
+        // RFC 7240 2: the first instance of a preference counts, later ones are ignored, even malformed
+        long t1 = System.nanoTime();
+        OpsServer.Reply first = server.get("/operations/" + id, "If-None-Match", changed.header("ETag"),
+                "Prefer", "wait=1, wait=30, wait=soon");
+        assertThat(first.status()).isEqualTo(304);
+        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(10));
+        // a comma inside another preference's quoted value does not split it; a huge wait is capped, not refused
+        assertThat(server.get("/operations/" + id, "Prefer", "foo=\"a,wait=x\", wait=0").status()).isEqualTo(200);
+        assertThat(server.get("/operations/" + id, "If-None-Match", "\"0\"", "Prefer", "wait=99999999999999999999").status())
+                .isEqualTo(200); // a client behind the current state is answered at once
+    }
+
+    @Test
+    void aLongPollEndsWithinTheCallersPropagatedBudgetNotWithA500() {
+        start(c -> { });
+        String id = server.post("/operations/report", "{\"name\":\"q\",\"months\":1}").json().path("id").asText();
+        awaitStatus(id, "running");
+        String etag = server.get("/operations/" + id).header("ETag");
+        long t0 = System.nanoTime();
+        OpsServer.Reply r = server.get("/operations/" + id, "If-None-Match", etag, "Prefer", "wait=10", "Baton-Timeout", "800");
+        assertThat(r.status()).isEqualTo(304);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
     }
 
     private void awaitStatus(String id, String status) {

@@ -50,6 +50,13 @@ class OwnerScopingTest {
     void anOwnerResolverThatRefusesARequestAnswersItsOwnStatus() {
         assertThat(server.post("/operations/wait", "").status()).isEqualTo(401);
         assertThat(server.get("/operations").status()).isEqualTo(401);
+        // refused first: it learns neither the types nor which ids are well formed
+        OpsServer.Reply unknownType = server.post("/operations/nope", "");
+        assertThat(unknownType.status()).isEqualTo(401);
+        assertThat(unknownType.body()).doesNotContain("wait");
+        assertThat(server.get("/operations/not-an-id").status()).isEqualTo(401);
+        assertThat(server.get("/operations/not-an-id/events").status()).isEqualTo(401);
+        assertThat(server.delete("/operations/not-an-id").status()).isEqualTo(401);
         assertThat(server.operations.stats().created()).isZero();
     }
 }

@@ -67,6 +67,7 @@ class RespondAsyncTest {
     void withoutPreferTheRouteRunsAsUsual() {
         assertThat(server.get("/plain").body()).isEqualTo("plain");
         assertThat(server.get("/plain").header("Preference-Applied")).isNull();
+        assertThat(server.get("/plain").header("Vary")).isEqualTo("Prefer");
         assertThat(server.operations.stats().created()).isZero();
     }
 
@@ -111,6 +112,23 @@ class RespondAsyncTest {
         // cancel reaches the handler through the token it got from its context
         server.delete(r.header("Location"));
         assertThat(cancelled.join()).isEqualTo(CancellationReason.CANCEL_REQUESTED);
+    }
+
+    @Test
+    void headIsSafeAndNeverStartsAnOperation() {
+        OpsServer.Reply r = server.send(OpsServer.with(server.request("/plain"), "Prefer", "respond-async")
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(server.operations.stats().created()).isZero();
+    }
+
+    @Test
+    void everyAnswerOfSuchARouteVariesOnPrefer() {
+        assertThat(server.get("/plain").header("Vary")).isEqualTo("Prefer");
+        OpsServer.Reply zero = server.post("/reports?name=z", "", "Prefer", "wait=0");
+        assertThat(zero.status()).isEqualTo(202);
+        assertThat(zero.header("Vary")).isEqualTo("Prefer");
+        assertThat(zero.header("Preference-Applied")).isEqualTo("wait=0");
     }
 
     @Test

@@ -24,7 +24,8 @@ final class LongPoll {
         ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> {
             store.get(seen.id()).thenAccept(r -> out.complete(r.orElse(seen)));
         }, wait.toMillis(), TimeUnit.MILLISECONDS);
-        var registration = ctx.cancellation().onCancel(why -> out.cancel(false));
+        // the request ends first (its client left, the server stops): answer with what we have
+        var registration = ctx.cancellation().onCancel(why -> out.complete(seen));
         out.whenComplete((r, e) -> {
             sub.close();
             timer.cancel(false);

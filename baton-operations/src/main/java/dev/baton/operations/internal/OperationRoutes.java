@@ -59,6 +59,7 @@ public final class OperationRoutes {
     }
 
     private Object create(RequestContext ctx) {
+        String owner = config.owner().apply(ctx); // first: a refused caller learns nothing of types or ids
         String name = ctx.request().path("type").asString();
         OperationType<?> type = runner.type(name);
         if (type == null) {
@@ -73,20 +74,30 @@ public final class OperationRoutes {
         JsonNode input = input(ctx, type, body);
         String key = IdempotencyKeys.of(ctx.request());
         String fingerprint = key == null ? null : IdempotencyKeys.fingerprint(name, raw(body));
-        String owner = config.owner().apply(ctx);
-        return runner.create(name, owner, input, key, fingerprint, null)
+        CompletableFuture<Response> answer = runner.create(name, owner, input, key, fingerprint, null)
                 .thenApply(c -> accepted(ctx, c.record(), !c.isNew(), null))
-                .exceptionally(OperationRoutes::conflict);
+                .exceptionally(OperationRoutes::conflict).toCompletableFuture();
+        // an in-memory store answers at once: a value, no stage to await
+        return answer.isDone() && !answer.isCompletedExceptionally() ? answer.join() : answer;
     }
 
     private JsonNode input(RequestContext ctx, OperationType<?> type, byte[] body) {
         if (type.inputType() == Void.class) {
+            String contentType = ctx.request().headers().first("Content-Type").orElse("application/json");
+            if (body.length > 0 && !isJson(contentType)) {
+                throw new HttpException(415, "expected a JSON body (application/json), got " + contentType);
+            }
             if (body.length > 0 && !raw(body).isNull() && !(raw(body).isObject() && raw(body).isEmpty())) {
                 throw new HttpException(400, "operation type '" + type.name() + "' takes no input");
             }
             return null;
         }
         return json.valueToTree(ctx.request().bodyAs(type.inputType()));
+    }
+
+    private static boolean isJson(String contentType) {
+        String mime = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return mime.equals("application/json") || mime.endsWith("+json");
     }
 
     private JsonNode raw(byte[] body) {
@@ -137,17 +148,19 @@ public final class OperationRoutes {
     }
 
     private CompletionStage<Object> read(RequestContext ctx) {
+        String owner = config.owner().apply(ctx);
         String id = id(ctx);
         Prefer prefer = Prefer.of(ctx.request());
-        String owner = config.owner().apply(ctx);
         return visible(id, owner).thenCompose(r -> {
             String ifNoneMatch = ctx.request().headers().first("If-None-Match").orElse(null);
             boolean clientCurrent = ifNoneMatch == null || matches(ifNoneMatch, r);
             if (prefer.waitSeconds() <= 0 || r.isTerminal() || !clientCurrent) {
                 return CompletableFuture.completedFuture(resource(r, ifNoneMatch));
             }
-            long seconds = Math.min(prefer.waitSeconds(), config.maxWait().toSeconds());
-            return LongPoll.next(store, r, Duration.ofSeconds(seconds), ctx)
+            // within the request's own deadline (a caller's Baton-Timeout may be shorter than the wait)
+            long millis = Math.min(Math.min(prefer.waitSeconds(), config.maxWait().toSeconds()) * 1000,
+                    Math.max(0, ctx.deadline().remaining().minus(Duration.ofMillis(250)).toMillis()));
+            return LongPoll.next(store, r, Duration.ofMillis(millis), ctx)
                     .thenApply(latest -> resource(latest, ifNoneMatch));
         });
     }
@@ -175,6 +188,7 @@ public final class OperationRoutes {
     }
 
     private CompletionStage<Object> list(RequestContext ctx) {
+        String owner = config.owner().apply(ctx);
         var q = ctx.request();
         Set<OperationStatus> statuses = EnumSet.noneOf(OperationStatus.class);
         String statusParam = q.query("status").asString(null);
@@ -198,7 +212,6 @@ public final class OperationRoutes {
         }
         String token = q.query("pageToken").asString(null);
         OperationQuery.Cursor after = token == null ? null : PageTokens.decode(token);
-        String owner = config.owner().apply(ctx);
         return store.list(new OperationQuery(owner, statuses, type, pageSize, after)).thenApply(page -> {
             ObjectNode out = json.createObjectNode();
             ArrayNode items = out.putArray("value");
@@ -222,11 +235,11 @@ public final class OperationRoutes {
     }
 
     private CompletionStage<Object> events(RequestContext ctx) {
+        String owner = config.owner().apply(ctx);
         String id = id(ctx);
         String header = ctx.request().headers().first("Last-Event-ID")
                 .orElse(ctx.request().query("lastEventId").asString(null));
         long after = lastEventId(header);
-        String owner = config.owner().apply(ctx);
         return visible(id, owner).thenApply(r -> {
             if (after > r.lastEventId()) {
                 throw new HttpException(400, "Last-Event-ID " + after + " is past this operation's last event, "
@@ -246,7 +259,7 @@ public final class OperationRoutes {
             return 0;
         }
         String v = value.strip();
-        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit)) {
+        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new HttpException(400, "Last-Event-ID must be the id of an event of this stream (a whole number), got '"
                     + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "'");
         }
@@ -254,8 +267,8 @@ public final class OperationRoutes {
     }
 
     private CompletionStage<Object> cancel(RequestContext ctx) {
-        String id = id(ctx);
         String owner = config.owner().apply(ctx);
+        String id = id(ctx);
         return visible(id, owner).thenCompose(r -> {
             if (r.status() == OperationStatus.SUCCEEDED || r.status() == OperationStatus.FAILED) {
                 throw new HttpException(409, "operation " + id + " has already " + r.status().wireName()

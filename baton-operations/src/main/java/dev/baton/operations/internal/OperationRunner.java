@@ -55,6 +55,7 @@ public final class OperationRunner {
     private final ScheduledExecutorService timer;
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("baton-op-", 1).factory());
     private final AtomicInteger pumping = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<Instant> lastCreated = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
     private volatile boolean stopping;
 
     public OperationRunner(OperationsConfig config, Map<String, OperationType<?>> types, ObjectMapper json) {
@@ -62,6 +63,8 @@ public final class OperationRunner {
         this.store = config.store();
         this.types = Map.copyOf(types);
         this.json = json;
+        // build each input type's deserializer now, not in the first request (class loading is slow)
+        types.values().forEach(t -> json.canDeserialize(json.constructType(t.inputType())));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "baton-operations-timer");
             t.setDaemon(true);
@@ -96,6 +99,12 @@ public final class OperationRunner {
         return config.clock().instant();
     }
 
+    /** Creation times strictly increase on a node, so that newest-first is creation order even within a clock tick. */
+    private Instant createdNow() {
+        Instant now = now();
+        return lastCreated.accumulateAndGet(now, (last, next) -> next.isAfter(last) ? next : last.plusNanos(1));
+    }
+
     /** True if a finished operation has outlived its retention: it reads as gone even before the sweep. */
     public boolean expired(OperationRecord r) {
         return r.isTerminal() && r.finishedAt() != null && r.finishedAt().plus(config.retention()).isBefore(now());
@@ -111,7 +120,7 @@ public final class OperationRunner {
             metrics.rejected.increment();
             throw new HttpException(503, "too many operations are waiting (" + config.maxQueued() + "); try again later");
         }
-        OperationRecord record = OperationRecord.created(OperationIds.next(), type, owner, input, key, fingerprint, now());
+        OperationRecord record = OperationRecord.created(OperationIds.next(), type, owner, input, key, fingerprint, createdNow());
         if (work != null) {
             routeWork.put(record.id(), work);
         }
@@ -161,6 +170,12 @@ public final class OperationRunner {
                 metrics.dequeued();
                 metrics.canceled.increment();
                 routeWork.remove(r.id());
+            } else {
+                // claimed here between our read and our write: begin() re-reads too, so one of us fires
+                Attempt started = running.get(r.id());
+                if (started != null) {
+                    started.token.cancel(CancellationReason.CANCEL_REQUESTED);
+                }
             }
             return CompletableFuture.completedFuture(stored.get());
         });
@@ -215,6 +230,10 @@ public final class OperationRunner {
         a.arm(config.lease(), store.isDurable(), config.clock());
         if (claimed.cancelRequested()) {
             a.token.cancel(CancellationReason.CANCEL_REQUESTED);
+        } else {
+            // a DELETE that raced the claim wrote its flag on the record we now hold an older copy of
+            store.get(claimed.id()).thenAccept(fresh -> fresh.filter(OperationRecord::cancelRequested)
+                    .ifPresent(f -> a.token.cancel(CancellationReason.CANCEL_REQUESTED)));
         }
         handlers.execute(() -> {
             Object value;

@@ -37,9 +37,10 @@ public final class RespondAsyncRoutes implements ServerFeature.AsyncResponder {
     public Handler wrap(String method, String pattern, Handler handler) {
         String type = method + " " + pattern;
         return ctx -> {
-            Prefer prefer = Prefer.of(ctx.request());
+            Prefer prefer = ctx.request().method().equals("HEAD") ? Prefer.NONE : Prefer.of(ctx.request());
             if (prefer == Prefer.NONE) {
-                return handler.handle(ctx);
+                // HEAD is safe (RFC 9110 9.3.2): it never starts work; every answer varies on Prefer
+                return varyOnPrefer(handler.handle(ctx));
             }
             RouteWork work = new RouteWork(handler, ctx);
             String key = IdempotencyKeys.of(ctx.request());
@@ -53,23 +54,30 @@ public final class RespondAsyncRoutes implements ServerFeature.AsyncResponder {
         };
     }
 
+    private static Object varyOnPrefer(Object value) {
+        if (value instanceof CompletionStage<?> stage) {
+            // failures go on to the application's exception mappers untouched
+            return stage.thenApply(v -> ResultAdapter.toResponse(v).withHeader("Vary", "Prefer"));
+        }
+        return ResultAdapter.toResponse(value).withHeader("Vary", "Prefer");
+    }
+
     private CompletionStage<Response> answer(RequestContext ctx, Prefer prefer, dev.baton.operations.store.OperationRecord r,
                                              boolean replayed, RouteWork work) {
         long budget = Math.max(0, ctx.deadline().remaining().minus(MARGIN).toMillis());
         long waitMillis = prefer.waitSeconds() <= 0 ? 0
                 : Math.min(Math.min(prefer.waitSeconds(), runner.config.maxWait().toSeconds()) * 1000, budget);
-        String applied = prefer.respondAsync() ? "respond-async" : null;
+        String waited = prefer.waitSeconds() < 0 ? null : "wait=" + (waitMillis / 1000);
+        String applied = prefer.respondAsync() ? (waited == null ? "respond-async" : "respond-async, " + waited) : waited;
         if (waitMillis <= 0 || replayed) {
             return CompletableFuture.completedFuture(routes.accepted(ctx, r, replayed, applied));
         }
-        String waited = "wait=" + (waitMillis / 1000);
         CompletableFuture<Object> done = work.outcome.copy().orTimeout(waitMillis, TimeUnit.MILLISECONDS);
         ctx.cancellation().onCancel(why -> done.cancel(false));
         return done.handle((value, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof TimeoutException) {
-                return runner.store.get(r.id()).thenApply(latest -> routes.accepted(ctx, latest.orElse(r), false,
-                        applied == null ? waited : applied + ", " + waited));
+                return runner.store.get(r.id()).thenApply(latest -> routes.accepted(ctx, latest.orElse(r), false, applied));
             }
             if (cause != null) {
                 return CompletableFuture.<Response>failedFuture(cause);
