@@ -59,6 +59,7 @@ public final class FanOut {
         List<CompletableFuture<?>> started = new CopyOnWriteArrayList<>();
         Object[] results = new Object[calls.size()];
         AtomicInteger left = new AtomicInteger(calls.size());
+        java.util.concurrent.atomic.AtomicReference<Throwable> firstError = new java.util.concurrent.atomic.AtomicReference<>();
         all.whenComplete((r, e) -> {
             if (e != null) {
                 started.forEach(f -> f.cancel(true));
@@ -73,14 +74,22 @@ public final class FanOut {
             try {
                 f = calls.get(i).get().toCompletableFuture();
             } catch (RuntimeException e) {
+                firstError.compareAndSet(null, e);
+                started.forEach(s -> s.cancel(true));
                 all.completeExceptionally(e);
                 break;
             }
             started.add(f);
             f.whenComplete((value, error) -> {
                 if (error != null) {
-                    all.completeExceptionally(error instanceof CompletionException ce && ce.getCause() != null
-                            ? ce.getCause() : error);
+                    Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+                    if (!firstError.compareAndSet(null, cause)) {
+                        return; // a sibling cancelled because another failed first
+                    }
+                    // the siblings first: whoever waits on the result must find them ended (a request's
+                    // response completes with it, and its pending work must be done by then)
+                    started.forEach(s -> s.cancel(true));
+                    all.completeExceptionally(cause);
                 } else {
                     results[index] = value;
                     if (left.decrementAndGet() == 0) {

@@ -76,6 +76,20 @@ class FanOutTest {
     }
 
     @Test
+    void theSiblingsAreAlreadyCancelledWhenTheCallerSeesTheFailure() throws Exception {
+        List<CompletableFuture<String>> calls = new CopyOnWriteArrayList<>();
+        Supplier<CompletableFuture<String>> never = () -> {
+            CompletableFuture<String> f = get("/never").get();
+            calls.add(f);
+            return f;
+        };
+        CompletableFuture<Boolean> siblingsDone = FanOut.all(List.of(never, never, get("/fail")))
+                .handle((r, e) -> calls.stream().allMatch(CompletableFuture::isDone));
+        // a request's response completes in such a dependent: its pending work must have ended by then
+        assertThat(siblingsDone.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aFailingSiblingCancelsTheOthers() throws Exception {
         long start = System.nanoTime();
         CompletableFuture<List<String>> all = FanOut.all(List.of(get("/never"), get("/never"), get("/fail")));
