@@ -1,149 +1,174 @@
 package dev.baton.demo;
 
-import dev.baton.ExecutionModel;
 import dev.baton.Server;
 import dev.baton.Tracing;
-import dev.baton.context.RequestContext;
-import dev.baton.http.EventStream;
-import dev.baton.http.Problem;
-import dev.baton.http.Response;
-import dev.baton.http.SseEvent;
+import dev.baton.client.HttpClient;
+import dev.baton.demo.backend.BackendService;
+import dev.baton.demo.catalog.Delay;
+import dev.baton.demo.dashboard.Dashboard;
+import dev.baton.demo.front.ErrorPages;
+import dev.baton.demo.front.FrontRoutes;
+import dev.baton.demo.front.OverloadPages;
+import dev.baton.demo.front.Outbound;
+import dev.baton.demo.front.ReportOperation;
+import dev.baton.demo.front.ReportPages;
+import dev.baton.demo.front.SamplePages;
+import dev.baton.demo.front.StyleActions;
+import dev.baton.demo.front.StylePages;
+import dev.baton.demo.web.Stopwatch;
+import dev.baton.operations.Operations;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The small demo app: a sync route, an async route, a slow route that times out, a route that
- * shows the 503 of a full request queue, live numbers and an event stream.
+ * {@code ./baton demo}: the Products, Widgets and Gizmos sample of ASP.NET MVC 4's "Using
+ * Asynchronous Methods" tutorial, on Baton. A backend service (its own server, in this process
+ * unless {@code --backend-url} names one) answers JSON lists after a delay; the front application's
+ * pages call it through {@code baton-client}, synchronously and asynchronously, side by side.
  *
- * <pre>{@code ./baton demo --port 8080}</pre>
+ * <pre>{@code ./baton demo [--port 8080] [--backend-port 0] [--workers 8] [--queue 32] [--backend-url URL]}</pre>
  */
 public final class DemoApp {
-    /** A deliberately small pool so that {@code /overload} can show the bounded queue at work. */
-    static final int WORKERS = 4;
-    static final int QUEUE = 4;
+    private static final String USAGE = """
+            usage: baton demo [options]
+              --port N            the front's port (default 8080; 0 for any free one)
+              --backend-port N    the in-process backend's port (default 0: any free one)
+              --backend-url URL   use the backend at URL (http://host:port) instead of starting one
+              --workers N         the front's worker threads (default 8)
+              --queue N           requests that may wait for a worker before 503 (default 32)
+              --host H            the address both servers bind (default 127.0.0.1; 0.0.0.0 for every one)
+              --delay MS          the backend's delay when a call asks for none: 500, or a range 200-800
+              --fail-rate R       the backend's chance of a 500 when a call asks for none (0 to 1, default 0)
+              --backend-only      start only the backend (on --backend-port), for a front elsewhere""";
 
     private DemoApp() {
     }
 
     public static void main(String[] args) {
-        int port = 8080;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--port") && i + 1 < args.length) {
-                port = Integer.parseInt(args[++i]);
-            } else if (args[i].startsWith("--port=")) {
-                port = Integer.parseInt(args[i].substring(7));
-            } else {
-                System.err.println("usage: baton demo [--port N]");
-                System.exit(2);
-            }
+        List<String> flags = List.of(args);
+        if (flags.contains("--help") || flags.contains("-h")) {
+            System.out.println(USAGE);
+            return;
         }
-        Server server = start(port);
-        System.out.println("Baton demo on http://localhost:" + server.port() + "/");
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "baton-demo-shutdown"));
-    }
-
-    /** Starts the demo on {@code port} (0 for any free port). */
-    public static Server start(int port) {
-        Server[] self = new Server[1];
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        self[0] = Server.builder()
-                .config(c -> c.port(port).workerThreads(WORKERS).requestQueueCapacity(QUEUE).tracing(Tracing.ON_REQUEST))
-                .routing(r -> {
-                    r.get("/", ctx -> Response.ok().html(IndexPage.html()));
-                    r.get("/sync", ctx -> Map.of("route", "sync", "thread", Thread.currentThread().getName()));
-                    r.get("/async", DemoApp::async).execution(ExecutionModel.EVENT_LOOP);
-                    r.get("/slow", ctx -> delay(millis(ctx, 3000), "finally done"))
-                            .timeout(Duration.ofSeconds(1));
-                    r.get("/blocking", ctx -> {
-                        Thread.sleep(millis(ctx, 500));
-                        return "slept on " + Thread.currentThread().getName();
-                    });
-                    r.get("/overload", ctx -> overload(client, self[0].port(), ctx));
-                    r.get("/stats", ctx -> self[0].stats());
-                    r.get("/events", ctx -> EventStream.of(emitter -> {
-                        for (int i = 1; i <= 5; i++) {
-                            final int n = i;
-                            CompletableFuture.delayedExecutor(n * 300L, TimeUnit.MILLISECONDS)
-                                    .execute(() -> {
-                                        emitter.send(SseEvent.of("tick " + n).withId(String.valueOf(n)));
-                                        if (n == 5) {
-                                            emitter.close();
-                                        }
-                                    });
-                        }
-                    }));
-                })
-                .build()
-                .start();
-        return self[0];
-    }
-
-    private static CompletionStage<Map<String, Object>> async(RequestContext ctx) {
-        String started = Thread.currentThread().getName();
-        long ms = millis(ctx, 200);
-        // a timer on another thread stands in for a slow backend: nothing waits meanwhile
-        return delay(ms, "waited").thenApply(v -> Map.of("route", "async", "waitedMs", ms,
-                "startedOn", started, "completedOn", Thread.currentThread().getName()));
-    }
-
-    /** The {@code ms} query parameter, 0 to 5000 (a 400 otherwise), or {@code orElse}. */
-    static long millis(RequestContext ctx, long orElse) {
-        var ms = ctx.request().query("ms");
-        return !ms.isPresent() ? orElse : ms.as("a number of milliseconds from 0 to 5000", v -> {
-            long n = Long.parseLong(v);
-            if (n < 0 || n > 5000) {
-                throw new IllegalArgumentException(v);
-            }
-            return n;
-        });
-    }
-
-    static CompletionStage<String> delay(long ms, String value) {
-        Executor later = CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS);
-        return CompletableFuture.supplyAsync(() -> value, later);
+        boolean backendOnly = flags.contains("--backend-only");
+        DemoOptions options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("baton demo: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (backendOnly) {
+            Server backend = new BackendService(options.backendDelay(), options.backendFailRate())
+                    .start(options.host(), options.backendPort());
+            System.out.println("Baton demo backend on " + loopback(options.host(), backend.port()) + "/api/products");
+            Runtime.getRuntime().addShutdownHook(new Thread(backend::stop, "baton-demo-shutdown"));
+            return;
+        }
+        RunningDemo demo = start(options);
+        System.out.println("Baton demo on " + demo.frontUri() + "/  (backend " + demo.backendUri() + ", "
+                + options.workers() + " workers, a queue of " + options.queue() + ")");
+        Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "baton-demo-shutdown"));
     }
 
     /**
-     * Fires 20 concurrent blocking requests at this server: past 4 workers and 4 queued, the
-     * server answers 503 at once. The route answers with one of those 503s as it came (status,
-     * Retry-After, problem+json), the tally of all twenty added to the problem.
+     * Starts the backend (unless {@link DemoOptions#backendUrl()} names one) and the front.
+     *
+     * @throws RuntimeException if a port cannot be bound; nothing is left running then
      */
-    private static CompletionStage<Response> overload(HttpClient client, int port, RequestContext ctx) {
-        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            calls.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/blocking?ms=500"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
+    public static RunningDemo start(DemoOptions o) {
+        BackendService service = null;
+        Server backend = null;
+        URI backendUri = o.backendUrl();
+        if (backendUri == null) {
+            service = new BackendService(o.backendDelay(), o.backendFailRate());
+            backend = service.start(o.host(), o.backendPort());
+            backendUri = loopback(o.host(), backend.port());
         }
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((v, e) -> {
-            Map<String, Integer> statuses = new TreeMap<>();
-            HttpResponse<String> rejected = null;
-            for (var c : calls) {
-                HttpResponse<String> res = c.getNow(null);
-                statuses.merge(res == null ? "error" : String.valueOf(res.statusCode()), 1, Integer::sum);
-                if (res != null && res.statusCode() == 503 && rejected == null) {
-                    rejected = res;
+        Server front = null;
+        HttpClient client = null;
+        try {
+            Outbound outbound = new Outbound(backendUri);
+            Operations operations = Operations.builder().type(ReportOperation.type(outbound)).build();
+            Server[] self = new Server[1];
+            Server.Builder builder = Server.builder()
+                    .config(c -> c.host(o.host()).port(o.port()).workerThreads(o.workers()).requestQueueCapacity(o.queue())
+                            .tracing(Tracing.ON_REQUEST))
+                    .feature(operations)
+                    .actionFilter(new Stopwatch())
+                    .controllers(new SamplePages(outbound), new StylePages(outbound), new StyleActions(outbound),
+                            new ReportPages(outbound), new OverloadPages(outbound, o.workers(), o.queue()))
+                    .routing(r -> {
+                        FrontRoutes.register(r, outbound, () -> self[0], operations, o.workers(), o.queue());
+                        Dashboard.install(r, () -> self[0], outbound::client, operations); // DASHBOARD: /dashboard, /metrics
+                    });
+            front = self[0] = ErrorPages.register(builder).build();
+            // the client runs on the front's own event loops, which exist once the server is built
+            client = HttpClient.builder().eventLoops(front.eventLoopGroup()).maxConnectionsPerHost(o.clientConnections()).build();
+            outbound.connect(client, () -> loopback(o.host(), self[0].port()));
+            front.start();
+            return new RunningDemo(o, front, backend, service, backendUri, client, operations);
+        } catch (RuntimeException e) {
+            if (front != null) {
+                front.stop(Duration.ZERO);
+            }
+            if (client != null) {
+                client.close();
+            }
+            if (backend != null) {
+                backend.stop(Duration.ZERO);
+            }
+            throw e;
+        }
+    }
+
+    /** The command line as options; an {@link IllegalArgumentException} says what is wrong. */
+    static DemoOptions parse(String... args) {
+        DemoOptions.Builder b = DemoOptions.builder();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--backend-only")) {
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String name = eq > 0 ? arg.substring(0, eq) : arg;
+            String value;
+            if (eq > 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(arg + " needs a value");
+            }
+            try {
+                switch (name) {
+                    case "--port" -> b.port(Integer.parseInt(value));
+                    case "--backend-port" -> b.backendPort(Integer.parseInt(value));
+                    case "--backend-url" -> b.backendUrl(URI.create(value));
+                    case "--workers" -> b.workers(Integer.parseInt(value));
+                    case "--queue" -> b.queue(Integer.parseInt(value));
+                    case "--host" -> b.host(value);
+                    case "--delay" -> b.backendDelay(Delay.parse(value));
+                    case "--fail-rate" -> b.backendFailRate(Double.parseDouble(value));
+                    default -> throw new IllegalArgumentException("unknown option " + name);
                 }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " takes a number, got '" + value + "'");
             }
-            if (rejected == null) {
-                return Response.json(Map.of("concurrentRequests", 20, "statuses", statuses,
-                        "note", "no request was refused this time: the pool kept up"));
-            }
-            Problem problem = Problem.of(503, "one of 20 concurrent requests to /blocking, refused by the full queue")
-                    .with("concurrentRequests", 20).with("workers", WORKERS).with("queue", QUEUE)
-                    .with("statuses", statuses);
-            return Response.status(503).header("Retry-After", rejected.headers().firstValue("Retry-After").orElse("1"))
-                    .problem(problem);
-        });
+        }
+        return b.build();
+    }
+
+    /** {@code http://host:port}, a wildcard address made loopback so that it can be called. */
+    static URI loopback(String host, int port) {
+        String h = switch (host) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "[::]" -> "[::1]";
+            default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        };
+        return URI.create("http://" + h + ":" + port);
     }
 }
