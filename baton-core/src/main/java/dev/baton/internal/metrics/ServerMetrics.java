@@ -48,6 +48,11 @@ public final class ServerMetrics {
             holdMicros.add(holdNanos / 1000);
         }
 
+        /** How many of this route's requests have completed. */
+        public long count() {
+            return wall.count();
+        }
+
         /** A thread held after the request was answered (a handler that overran its timeout): still this route's. */
         public void addHold(long holdNanos) {
             holdMicros.add(holdNanos / 1000);

@@ -70,9 +70,10 @@ final class Dispatcher {
         this.unmatchedChain = List.copyOf(serverMiddleware);
         // each route's metrics ride on its route-table entry: no lookup per request
         this.routes = new RouteTable(routeList, r -> metrics.route(r.toString()));
-        this.nets = new SafetyNets(config, metrics);
+        ClassLoadingActivity classLoading = new ClassLoadingActivity();
+        this.nets = new SafetyNets(config, metrics, classLoading);
         long blocked = config.blockedThreadThreshold().toNanos();
-        this.watchdog = blocked > 0 ? new EventLoopWatchdog(blocked, nets) : null;
+        this.watchdog = blocked > 0 ? new EventLoopWatchdog(blocked, nets, classLoading) : null;
         boolean anyVirtual = routeList.stream().anyMatch(r -> model(r) == ExecutionModel.VIRTUAL);
         this.pinned = anyVirtual ? new PinnedThreadMonitor(nets) : null;
         Set<String> methods = new TreeSet<>();

@@ -16,15 +16,17 @@ import java.util.concurrent.locks.LockSupport;
 final class EventLoopWatchdog {
     private final long thresholdNanos;
     private final SafetyNets nets;
+    private final ClassLoadingActivity classLoading;
     private final List<Probe> probes = new ArrayList<>();
     /** Each loop's probe, found by the loop: built at start, read-only after. */
     private final Map<EventExecutor, Probe> byLoop = new java.util.IdentityHashMap<>();
     private volatile boolean stopped;
     private Thread thread;
 
-    EventLoopWatchdog(long thresholdNanos, SafetyNets nets) {
+    EventLoopWatchdog(long thresholdNanos, SafetyNets nets, ClassLoadingActivity classLoading) {
         this.thresholdNanos = thresholdNanos;
         this.nets = nets;
+        this.classLoading = classLoading;
     }
 
     void start(EventLoopGroup group) {
@@ -56,6 +58,7 @@ final class EventLoopWatchdog {
         long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 4);
         while (!stopped) {
             long now = System.nanoTime();
+            classLoading.sample(now);
             for (Probe p : probes) {
                 p.check(now);
             }
@@ -84,12 +87,16 @@ final class EventLoopWatchdog {
                 reported = false;
                 sentAt = now;
                 loop.execute(this);
-            } else if (!reported && now - sent > thresholdNanos && thread != null) {
+            } else if (!reported && thread != null && now - Math.max(sent, classLoading.lastChangeNanos()) > thresholdNanos) {
+                // held past the threshold with no class loaded meanwhile: class loading is warm-up, not a bug
+                StackTraceElement[] stack = thread.getStackTrace();
+                if (ClassLoadingActivity.isLoading(stack)) {
+                    return; // loading one right now: look again at the next tick
+                }
                 reported = true;
                 Object r = route;
                 String route = r == null ? "(no handler: event loop code outside a route)" : r.toString();
-                nets.blockedEventLoop(route, thread.getName(), (now - sent) / 1_000_000, thresholdNanos / 1_000_000,
-                        thread.getStackTrace());
+                nets.blockedEventLoop(route, thread.getName(), (now - sent) / 1_000_000, thresholdNanos / 1_000_000, stack);
             }
         }
 

@@ -185,7 +185,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
 
     /** An async handler that held its thread too long before returning its stage is fake async. */
     private void checkHold(long held) {
-        if (handlerReturnedStage && dispatcher.nets().isFakeAsync(held)) {
+        if (handlerReturnedStage && dispatcher.nets().isFakeAsync(held, routeMetrics.count() < SafetyNets.WARM_UP_REQUESTS)) {
             dispatcher.nets().fakeAsync(route, held);
         }
     }

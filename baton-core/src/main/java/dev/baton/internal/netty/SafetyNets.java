@@ -19,10 +19,12 @@ final class SafetyNets {
     private final ServerMetrics metrics;
     private final long fakeAsyncNanos;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final ClassLoadingActivity classLoading;
 
-    SafetyNets(ServerConfig config, ServerMetrics metrics) {
+    SafetyNets(ServerConfig config, ServerMetrics metrics, ClassLoadingActivity classLoading) {
         this.metrics = metrics;
         this.fakeAsyncNanos = config.fakeAsyncThreshold().toNanos();
+        this.classLoading = classLoading;
     }
 
     private boolean first(String kind, Object route) {
@@ -47,9 +49,24 @@ final class SafetyNets {
         }
     }
 
-    /** True when {@code heldNanos} before returning a pending stage is past the threshold. */
-    boolean isFakeAsync(long heldNanos) {
-        return fakeAsyncNanos > 0 && heldNanos > fakeAsyncNanos;
+    /** A route's first requests may load its libraries: a hold then is warm-up when classes were loaded meanwhile. */
+    static final int WARM_UP_REQUESTS = 3;
+
+    /**
+     * True when {@code heldNanos} before returning a pending stage is past the threshold. During a
+     * route's warm-up only the time since the JVM last loaded a class counts: a first request
+     * loading its libraries is not fake async, the same hold in steady state is.
+     */
+    boolean isFakeAsync(long heldNanos, boolean warmingUp) {
+        if (fakeAsyncNanos <= 0 || heldNanos <= fakeAsyncNanos) {
+            return false;
+        }
+        if (!warmingUp) {
+            return true;
+        }
+        long now = System.nanoTime();
+        classLoading.sample(now);
+        return now - Math.max(now - heldNanos, classLoading.lastChangeNanos()) > fakeAsyncNanos;
     }
 
     void fakeAsync(Route route, long heldNanos) {

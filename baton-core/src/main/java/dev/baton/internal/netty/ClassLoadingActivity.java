@@ -1,0 +1,41 @@
+package dev.baton.internal.netty;
+
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * When the JVM last loaded a class, as far as samples tell: the watchdog samples at every tick,
+ * a safety net once more before it reports. A thread held while classes load (a cold start, the
+ * first use of a library) is warm-up, not a bug, and the safety nets keep quiet about it.
+ */
+final class ClassLoadingActivity {
+    private final ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+    private final AtomicLong lastCount = new AtomicLong(-1);
+    private volatile long lastChangeNanos = System.nanoTime(); // the server's own start loads classes
+
+    /** Reads the count of loaded classes; a change is dated now. Any thread. */
+    void sample(long nowNanos) {
+        long count = classes.getTotalLoadedClassCount();
+        if (lastCount.getAndSet(count) != count) {
+            lastChangeNanos = nowNanos;
+        }
+    }
+
+    /** When the count last changed (System.nanoTime). */
+    long lastChangeNanos() {
+        return lastChangeNanos;
+    }
+
+    /** True if the stack is loading or linking a class right now (its count changes only once it is defined). */
+    static boolean isLoading(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (c.equals("java.lang.ClassLoader") || c.startsWith("jdk.internal.loader.")
+                    || c.equals("java.security.SecureClassLoader") || e.getMethodName().equals("<clinit>")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
