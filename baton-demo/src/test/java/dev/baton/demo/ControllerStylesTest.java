@@ -98,4 +98,27 @@ class ControllerStylesTest {
                 "href=\"/styles/responder\"", "href=\"/styles/operations\"");
         assertThat(Web.get(front, "/styles/sideways").status()).isEqualTo(404);
     }
+
+    @Test
+    void anUnknownStyleIsAn404PageForABrowserAndAProblemForAnyoneElse() {
+        Web.Timed page = Web.get(front, "/styles/sideways", "Accept",
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+
+        assertThat(page.status()).isEqualTo(404);
+        assertThat(page.contentType()).isEqualTo("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<h1>Not found</h1>", "no controller style &#39;sideways&#39;",
+                "href=\"/styles\"", "<link rel=\"icon\"");
+
+        for (String[] accept : new String[][] {{}, {"Accept", "application/json"}, {"Accept", "*/*"},
+                {"Accept", "text/html;q=0, application/json"}}) {
+            Web.Timed problem = Web.get(front, "/styles/sideways", accept);
+            assertThat(problem.status()).as(String.join(": ", accept)).isEqualTo(404);
+            assertThat(problem.contentType()).as(String.join(": ", accept)).startsWith("application/problem+json");
+            assertThat(problem.json().get("detail").asText()).startsWith("no controller style 'sideways'");
+        }
+        // a JSON route keeps problem+json whoever asks
+        Web.Timed twin = Web.get(front, "/styles/sideways.json", "Accept", "text/html");
+        assertThat(twin.status()).isEqualTo(404);
+        assertThat(twin.contentType()).startsWith("application/problem+json");
+    }
 }

@@ -57,6 +57,17 @@ class DemoAppTest {
     }
 
     @Test
+    void thePagesNameTheirIconInlineAndFaviconIcoServesItToo() {
+        assertThat(Web.get(front, "/").body()).contains("<link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg ");
+
+        Web.Timed icon = Web.get(front, "/favicon.ico");
+
+        assertThat(icon.status()).isEqualTo(200);
+        assertThat(icon.contentType()).isEqualTo("image/svg+xml");
+        assertThat(icon.body()).startsWith("<svg xmlns=");
+    }
+
+    @Test
     void statsShowTheFrontItsClientTheOperationsAndTheBackend() {
         assertThat(Web.get(front, "/ProductsAsync?delay=0").status()).isEqualTo(200);
 

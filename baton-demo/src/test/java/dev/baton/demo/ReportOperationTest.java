@@ -144,6 +144,24 @@ class ReportOperationTest {
     }
 
     @Test
+    void theStartPagesCurlLineNamesTheHostThePageWasReachedAt() {
+        Web.Timed res = Web.get(front, "/report");
+
+        assertThat(res.body()).contains("-d '{\"sections\":12}' http://" + front.getAuthority() + "/operations/report</code>")
+                .doesNotContain("localhost:8080");
+    }
+
+    @Test
+    void aOneSectionReportSaysSectionNotSections() throws Exception {
+        String id = startReport("{\"sections\": 1, \"sectionMillis\": 0}");
+
+        List<Event> events = events(id, e -> { });
+
+        assertThat(events).extracting(e -> e.op().path("message").asText()).noneMatch(m -> m.contains("1 sections"));
+        assertThat(Web.get(front, "/report?id=" + id).body()).contains("<p>1 section, ").doesNotContain("1 sections");
+    }
+
+    @Test
     void anUnknownReportIs404Page() {
         Web.Timed res = Web.get(front, "/report?id=AAAAAAAAAAAAAAAAAAAAAA");
 

@@ -90,7 +90,7 @@ class SamplePagesTest {
         assertThat(res.status()).isEqualTo(504);
         assertThat(res.contentType()).isEqualTo("text/html; charset=utf-8");
         assertThat(res.body()).contains("<h1>Timed out</h1>", "GET /PWGtimeOut", "<strong>50 ms</strong> timeout",
-                "RequestTimeoutException");
+                "RequestTimeoutException", "The page's 3 backend calls were made", "saw each disconnect");
         assertCancelledEveryCallItSaw(before);
     }
 
@@ -101,7 +101,9 @@ class SamplePagesTest {
         Web.Timed res = Web.get(front, "/GizmosCancelAsync");
 
         assertThat(res.status()).isEqualTo(504);
-        assertThat(res.body()).contains("<h1>Timed out</h1>", "<strong>150 ms</strong> timeout");
+        assertThat(res.body()).contains("<h1>Timed out</h1>", "<strong>150 ms</strong> timeout",
+                "The page's backend call was made", "it was aborted and its connection closed", "saw the disconnect")
+                .doesNotContain("calls were made", "each disconnect");
         assertThat(res.elapsed()).isLessThan(Duration.ofMillis(450));
         assertCancelledEveryCallItSaw(before);
         assertThat(backendStats().at("/resources/gizmos/cancelled").asLong())

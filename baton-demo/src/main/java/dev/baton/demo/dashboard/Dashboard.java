@@ -48,8 +48,9 @@ public final class Dashboard {
         DashboardPage.load();
         Sampler sampler = new Sampler(server, client, ops, Dashboard::isOwnRoute);
         LiveFeed feed = new LiveFeed(server, sampler);
+        // the page's own request and the open pages' streams are in flight too: left out of what it shows (+ 1)
         routing.get("/dashboard", ctx -> Response.ok().header("Cache-Control", "no-store")
-                        .html(DashboardPage.render(uplot, server.get().stats(), ctx.request().path())))
+                        .html(DashboardPage.render(uplot, server.get().stats(), feed.openStreams() + 1, ctx.request().path())))
                 .execution(ExecutionModel.EVENT_LOOP);
         routing.get("/dashboard/events", ctx -> {
             String lastEventId = ctx.request().headers().first("Last-Event-ID").orElse(null);

@@ -19,8 +19,12 @@ final class DashboardPage {
     private DashboardPage() {
     }
 
-    /** {@code path}: the page's own path, under which group prefix the links beside it are. */
-    static String render(UplotAssets uplot, ServerStats s, String path) {
+    /**
+     * {@code own}: the dashboard's requests in flight (this page's and the open pages' streams), left
+     * out of the in-flight figure; {@code path}: the page's own path, under which group prefix the
+     * links beside it are.
+     */
+    static String render(UplotAssets uplot, ServerStats s, long own, String path) {
         String base = path.endsWith("/dashboard") ? path.substring(0, path.length() - "/dashboard".length()) : "";
         ServerStats.SafetyNets n = s.safetyNets();
         return TEMPLATE
@@ -28,7 +32,7 @@ final class DashboardPage {
                 .replace("{{UPLOT_JS}}", escape(base + uplot.path("uPlot.iife.min.js")))
                 .replace("{{UPLOT_VERSION}}", escape(uplot.version()))
                 .replace("{{METRICS_PATH}}", escape(base + "/metrics"))
-                .replace("{{IN_FLIGHT}}", Long.toString(s.inFlight()))
+                .replace("{{IN_FLIGHT}}", Long.toString(Math.max(0, s.inFlight() - own)))
                 .replace("{{QUEUED}}", Long.toString(s.queued()))
                 .replace("{{WORKERS_BUSY}}", Integer.toString(s.workersBusy()))
                 .replace("{{WORKERS}}", Integer.toString(s.workerThreads()))
@@ -37,13 +41,15 @@ final class DashboardPage {
                 .replace("{{DISCONNECTS}}", Long.toString(s.clientDisconnects()))
                 .replace("{{SAFETY_NETS}}", Long.toString(n.pendingAtCompletion() + n.asyncInSyncStage()
                         + n.blockedEventLoop() + n.fakeAsync() + n.virtualThreadPinned()))
-                .replace("{{ROUTE_ROWS}}", rows(s.routes()));
+                .replace("{{ROUTE_ROWS}}", rows(s.routes()))
+                .replace("{{UNCALLED}}", Long.toString(s.routes().values().stream().filter(r -> r.count() == 0).count()));
     }
 
-    /** A row per route, busiest first, as the script draws them. */
+    /** A row per route that has served requests, busiest first, as the script draws them (hiding the others). */
     private static String rows(Map<String, ServerStats.RouteStats> routes) {
         StringBuilder html = new StringBuilder();
         routes.entrySet().stream()
+                .filter(e -> e.getValue().count() > 0)
                 .sorted(Comparator.comparingLong((Map.Entry<String, ServerStats.RouteStats> e) -> e.getValue().count()).reversed())
                 .forEach(e -> {
                     ServerStats.RouteStats r = e.getValue();

@@ -42,6 +42,8 @@ final class LiveFeed {
     private final ArrayDeque<Sent> history = new ArrayDeque<>(); // guarded by lock
     private ScheduledFuture<?> ticker; // guarded by lock
     private final AtomicBoolean ticking = new AtomicBoolean();
+    /** The event streams open now, each a request in flight that the samples leave out. */
+    private final AtomicInteger open = new AtomicInteger();
 
     private record Sent(long seq, String id, String json) {
     }
@@ -58,7 +60,11 @@ final class LiveFeed {
     void subscribe(EventEmitter emitter, String lastEventId) {
         long lastSeen = seqOf(lastEventId);
         Subscriber s = new Subscriber(emitter);
-        emitter.onClose(() -> subscribers.remove(s));
+        open.incrementAndGet();
+        emitter.onClose(() -> {
+            subscribers.remove(s);
+            open.decrementAndGet();
+        });
         lock.lock();
         try {
             if (ticker == null) {
@@ -76,6 +82,11 @@ final class LiveFeed {
         if (!emitter.isOpen()) {
             subscribers.remove(s); // closed before it was added: its onClose has run already
         }
+    }
+
+    /** The dashboard's event streams open now. */
+    int openStreams() {
+        return open.get();
     }
 
     private long seqOf(String eventId) {
@@ -105,7 +116,7 @@ final class LiveFeed {
 
     private void tick() {
         try {
-            Sample sample = sampler.next();
+            Sample sample = sampler.next(open.get());
             Sent sent = new Sent(sample.seq(), sample.feed() + "-" + sample.seq(), json.writeValueAsString(sample));
             lock.lock();
             try {

@@ -12,11 +12,14 @@ import java.util.Map;
  * @param seq                  the sample's number in the feed, from 1
  * @param time                 when it was taken, in epoch milliseconds
  * @param requestsPerSecond    responses written per second
- * @param meanMs               mean latency of the application's requests in that second (the dashboard's own routes left out)
+ * @param meanMs               mean latency since start of {@code latencyRoute}
  * @param p50Ms                median latency since start of {@code latencyRoute}
- * @param p99Ms                99th percentile latency since start of {@code latencyRoute}
- * @param latencyRoute         the application's route that served the most requests since start
- * @param inFlight             requests admitted and not finished
+ * @param p99Ms                99th percentile latency since start of {@code latencyRoute}: the three are of
+ *                             the same requests, so that the mean never stands above a p99 of other ones
+ * @param latencyRoute         the application's route that served the most requests since start (the
+ *                             dashboard's own routes left out)
+ * @param inFlight             requests admitted and not finished, the dashboard's own event streams left out
+ * @param dashboardStreams     the dashboard's own event streams open (one per open page), left out of {@code inFlight}
  * @param queued               requests waiting for a worker
  * @param workersBusy          workers running a handler
  * @param workerThreads        the worker pool size
@@ -35,7 +38,7 @@ import java.util.Map;
  * @param operations           the long-running operations' numbers, or null
  */
 record Sample(String feed, long seq, long time, Double requestsPerSecond, Double meanMs, Double p50Ms, Double p99Ms,
-              String latencyRoute, long inFlight, long queued, int workersBusy, int workerThreads, long connections,
+              String latencyRoute, long inFlight, int dashboardStreams, long queued, int workersBusy, int workerThreads, long connections,
               int jvmThreads, double heapUsedMb, double heapCommittedMb, Double rejectedPerSecond,
               Double timeoutsPerSecond, Double disconnectsPerSecond, Double safetyNetsPerSecond, Totals totals, Map<String, Long> safetyNets,
               List<RouteSample> routes, ClientSample client, OperationsSample operations) {

@@ -54,7 +54,12 @@ final class Sampler {
         return feed;
     }
 
-    Sample next() {
+    /**
+     * {@code ownStreams}: the dashboard's event streams open now. Each is a request in flight for as
+     * long as its page is open, so they are left out of the in-flight figure, as the dashboard's
+     * routes are left out of the latency: a dashboard must not show itself.
+     */
+    Sample next(int ownStreams) {
         long now = System.nanoTime();
         Server srv = server.get();
         ServerStats s = srv.stats();
@@ -62,8 +67,6 @@ final class Sampler {
         double seconds = last != null ? Math.max(1e-3, (now - lastNanos) / 1e9) : 1;
 
         List<Sample.RouteSample> routes = new ArrayList<>();
-        long windowCount = 0;
-        double windowMillis = 0;
         for (Route route : srv.routes()) {
             String key = route.toString();
             RouteStats r = s.routes().get(key);
@@ -75,17 +78,14 @@ final class Sampler {
             double wall = r.count() * r.meanMillis() - p.count() * p.meanMillis();
             double hold = r.count() * r.meanThreadHoldMillis() - p.count() * p.meanThreadHoldMillis();
             boolean own = ownRoute.test(route.method(), route.pattern());
-            if (!own && n > 0) {
-                windowCount += n;
-                windowMillis += wall;
-            }
             routes.add(new Sample.RouteSample(key, route.method(), route.pattern(), r.count(), n / seconds, r.errors(),
                     r.meanMillis(), n > 0 ? wall / n : null, r.p50Millis(), r.p99Millis(), r.maxMillis(),
                     r.threadHoldRatio(), n > 0 && wall > 0 ? Math.min(1, hold / wall) : null, own));
         }
         routes.sort(Comparator.comparingDouble(Sample.RouteSample::requestsPerSecond)
                 .thenComparingLong(Sample.RouteSample::count).reversed());
-        // the busiest since start: a chart of one route's p50 and p99, not of whichever led that second
+        // the busiest since start: a chart of one route's mean, p50 and p99, all three of the same requests
+        // (a mean of every route's would stand above the p99 of a fast busy one), and not of whichever led that second
         Sample.RouteSample busiest = routes.stream().filter(r -> !r.own() && r.count() > 0)
                 .max(Comparator.comparingLong(Sample.RouteSample::count)).orElse(null);
 
@@ -101,10 +101,10 @@ final class Sampler {
         MemoryUsage heap = memory.getHeapMemoryUsage();
         Sample sample = new Sample(feed, ++seq, System.currentTimeMillis(),
                 rate(s.completed(), prev.completed(), seconds),
-                windowCount > 0 ? windowMillis / windowCount : null,
+                busiest == null ? null : busiest.meanMs(),
                 busiest == null ? null : busiest.p50Ms(), busiest == null ? null : busiest.p99Ms(),
                 busiest == null ? null : busiest.route(),
-                s.inFlight(), s.queued(), s.workersBusy(), s.workerThreads(), s.openConnections(),
+                Math.max(0, s.inFlight() - ownStreams), ownStreams, s.queued(), s.workersBusy(), s.workerThreads(), s.openConnections(),
                 threads.getThreadCount(),
                 heap.getUsed() / MIB, heap.getCommitted() / MIB,
                 rate(s.rejected(), prev.rejected(), seconds),

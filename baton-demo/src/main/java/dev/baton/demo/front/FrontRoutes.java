@@ -3,12 +3,14 @@ package dev.baton.demo.front;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.ExecutionModel;
 import dev.baton.Server;
+import dev.baton.demo.web.Html;
 import dev.baton.http.Response;
 import dev.baton.operations.Operations;
 import dev.baton.routing.Routing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -27,6 +29,10 @@ public final class FrontRoutes {
         r.get("/", ctx -> Response.ok().html(index)).execution(ExecutionModel.EVENT_LOOP);
         asset(r, "site.css", "text/css; charset=utf-8");
         asset(r, "live.js", "text/javascript; charset=utf-8");
+        // the pages name their icon inline; this is for a tab that shows a JSON document (no head to name it in)
+        byte[] icon = Html.FAVICON_SVG.getBytes(StandardCharsets.UTF_8);
+        r.get("/favicon.ico", ctx -> Response.ok().header("Cache-Control", "max-age=86400").bytes(icon, "image/svg+xml"))
+                .execution(ExecutionModel.EVENT_LOOP);
         r.get("/stats/backend", ctx -> outbound.backendStats(ctx).thenApply(res -> Response.of(res.status(),
                 res.header("Content-Type").orElse("application/json"), res.bytes())));
         r.get("/stats", ctx -> outbound.backendStats(ctx).handle((res, error) -> {

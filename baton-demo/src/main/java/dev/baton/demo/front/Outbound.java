@@ -31,6 +31,9 @@ public final class Outbound {
     private static final TypeReference<List<Widget>> WIDGETS = new TypeReference<>() { };
     private static final TypeReference<List<Gizmo>> GIZMOS = new TypeReference<>() { };
 
+    /** The request attribute that counts the backend calls a page made {@code in(ctx)} (an Integer). */
+    static final String CALLS = Outbound.class.getName() + ".calls";
+
     private final URI backend;
     private volatile HttpClient client;
     private volatile Supplier<URI> self;
@@ -58,7 +61,10 @@ public final class Outbound {
         return backend;
     }
 
-    /** {@code ctx} may be null for work outside a request (the report operation). */
+    /**
+     * {@code ctx} may be null for work outside a request (the report operation); with one, the call
+     * is made {@code in(ctx)} and counted in the request's {@link #calls}.
+     */
     public CompletableFuture<List<Product>> products(RequestContext ctx, BackendQuery q) {
         return list("products", PRODUCTS, ctx, q);
     }
@@ -69,6 +75,11 @@ public final class Outbound {
 
     public CompletableFuture<List<Gizmo>> gizmos(RequestContext ctx, BackendQuery q) {
         return list("gizmos", GIZMOS, ctx, q);
+    }
+
+    /** The backend calls made so far for the request ({@link #products} and its siblings, with its context). */
+    static int calls(RequestContext ctx) {
+        return ctx.attributes().get(CALLS) instanceof Integer n ? n : 0;
     }
 
     /** The backend's {@code /api/stats}, as it answered (any status). */
@@ -87,6 +98,7 @@ public final class Outbound {
                 .header("Accept", "application/json");
         if (ctx != null) {
             call.in(ctx);
+            ctx.attributes().merge(CALLS, 1, (a, b) -> (Integer) a + (Integer) b); // the timed-out page says how many
         }
         return call.send(BodyReader.as(type));
     }

@@ -94,8 +94,8 @@ public final class OverloadPages {
         long refused = by.getOrDefault(503, List.of()).size();
         return new Page("Overload", "This page fired <strong>" + burst
                 + "</strong> concurrent requests at <code>/blocking?ms=" + BURST_MILLIS + "</code> (each holds a worker "
-                + "thread) against <strong>" + workers + "</strong> workers and a queue of <strong>" + queue
-                + "</strong>. " + refused + " were refused with <code>503</code> and <code>Retry-After</code> the moment "
+                + "thread) against <strong>" + workers + "</strong>" + (workers == 1 ? " worker" : " workers") + " and a queue of <strong>" + queue
+                + "</strong>. " + refused + (refused == 1 ? " was" : " were") + " refused with <code>503</code> and <code>Retry-After</code> the moment "
                 + "they arrived, by the event loop: nothing waits unboundedly, and no worker was spent saying no.",
                 b.toString());
     }

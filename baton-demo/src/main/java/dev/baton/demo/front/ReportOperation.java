@@ -5,6 +5,7 @@ import dev.baton.demo.catalog.Delay;
 import dev.baton.demo.catalog.Gizmo;
 import dev.baton.demo.catalog.Product;
 import dev.baton.demo.catalog.Widget;
+import dev.baton.demo.web.Html;
 import dev.baton.operations.OperationContext;
 import dev.baton.operations.OperationType;
 import java.math.BigDecimal;
@@ -83,7 +84,7 @@ public final class ReportOperation {
                     call.cancel(true); // aborts the call and closes its connection: the backend sees it
                 }
             });
-            op.progress(0, "starting " + input.sections() + " sections");
+            op.progress(0, "starting " + Html.plural(input.sections(), "section", "sections"));
             section(1);
             return result;
         }
@@ -113,7 +114,7 @@ public final class ReportOperation {
                 }
                 lines.add(new Section(n, resource, items.size(), value(items)));
                 op.progress(n * 100 / input.sections(), "section " + n + " of " + input.sections() + ": "
-                        + items.size() + " " + resource);
+                        + Html.plural(items.size(), resource.substring(0, resource.length() - 1), resource));
                 section(n + 1);
             });
         }

@@ -40,7 +40,8 @@ public final class ReportPages {
     public CompletionStage<Page> page(@Query("id") Optional<String> id, RequestContext ctx) {
         if (id.isEmpty()) {
             return outbound.self("GET", "/operations?type=" + ReportOperation.TYPE + "&pageSize=5").in(ctx).send()
-                    .thenApply(res -> ReportViews.start(res.isSuccess() ? res.as(JsonNode.class).path("value") : null));
+                    .thenApply(res -> ReportViews.start(res.isSuccess() ? res.as(JsonNode.class).path("value") : null,
+                            ctx.request().headers().first("Host").orElse("localhost"))); // as the browser reached it
         }
         return outbound.self("GET", "/operations/" + encode(id.get())).in(ctx).send().thenApply(res -> {
             if (res.status() == 404 || res.status() == 400) {

@@ -38,7 +38,8 @@ final class ReportViews {
     private ReportViews() {
     }
 
-    static Page start(JsonNode recent) {
+    /** {@code host}: where the browser reached the front ({@code Host}), for the curl line. */
+    static Page start(JsonNode recent, String host) {
         StringBuilder b = new StringBuilder("""
                 <form method="post" action="/report">
                 <p><label>Sections <input type="number" name="sections" value="12" min="1" max="50"></label>
@@ -46,8 +47,8 @@ final class ReportViews {
                 <p><button type="submit">Start a report</button></p>
                 </form>
                 <p>Each section is one call to the backend, made when the previous one ended. Starting it by hand:
-                <code>curl -si -H 'Content-Type: application/json' -d '{"sections":12}' localhost:8080/operations/report</code></p>
-                """);
+                <code>curl -si -H 'Content-Type: application/json' -d '{"sections":12}' %s</code></p>
+                """.formatted(Html.escape("http://" + host + "/operations/report")));
         if (recent != null && recent.isArray() && !recent.isEmpty()) {
             b.append("<h2>Recent reports</h2><ul>");
             for (JsonNode op : recent) {
@@ -102,8 +103,8 @@ final class ReportViews {
 
     private static String result(JsonNode report) {
         StringBuilder b = new StringBuilder("<h2>Result</h2><p>")
-                .append(report.path("sections").asInt()).append(" sections, ")
-                .append(report.path("items").asInt()).append(" items worth ")
+                .append(Html.plural(report.path("sections").asInt(), "section", "sections")).append(", ")
+                .append(Html.plural(report.path("items").asInt(), "item", "items")).append(" worth ")
                 .append(money(report.path("value"))).append(", in ")
                 .append(report.path("millis").asLong()).append(" ms.</p>");
         b.append("<div class=\"scroll\"><table><thead><tr><th>#</th><th>list</th><th class=\"num\">items</th>")

@@ -10,7 +10,24 @@ import java.util.function.Function;
  * the HTML exactly as it is sent.
  */
 public final class Html {
+    /**
+     * The site's icon, a baton on the accent colour. The pages name it inline ({@link #ICON_LINK}),
+     * so a browser does not ask for {@code /favicon.ico}; the route of that name serves it for
+     * what has no head to name it in (a JSON document opened in a tab).
+     */
+    public static final String FAVICON_SVG = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>"
+            + "<rect width='16' height='16' rx='3.5' fill='#3b5bdb'/>"
+            + "<path d='M4.5 11.5 11.5 4.5' stroke='#fff' stroke-width='2.6' stroke-linecap='round'/></svg>";
+    /** {@code <link rel="icon">} with {@link #FAVICON_SVG} as a data URI: no request at all. */
+    public static final String ICON_LINK = "<link rel=\"icon\" href=\"data:image/svg+xml,"
+            + FAVICON_SVG.replace("#", "%23").replace("<", "%3C").replace(">", "%3E") + "\">";
+
     private Html() {
+    }
+
+    /** {@code count} and the noun for it: "1 section", "3 sections". */
+    public static String plural(long count, String one, String many) {
+        return count + " " + (count == 1 ? one : many);
     }
 
     /** Text as HTML text or attribute value. */
@@ -40,6 +57,7 @@ public final class Html {
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>%1$s · Baton demo</title>
+                %5$s
                 <link rel="stylesheet" href="/assets/site.css">
                 <script src="/assets/live.js" defer></script>
                 </head>
@@ -66,7 +84,7 @@ public final class Html {
                 </footer>
                 </body>
                 </html>
-                """.formatted(escape(page.title()), page.lead(), extra, page.body());
+                """.formatted(escape(page.title()), page.lead(), extra, page.body(), ICON_LINK);
     }
 
     /** A table of {@code rows}: a header cell per column, each cell escaped. */

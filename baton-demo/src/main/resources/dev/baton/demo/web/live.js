@@ -2,8 +2,9 @@
 (function () {
   var el = document.getElementById('backend-stats');
   if (!el || !window.fetch) return;
+  function count(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
   function show(s) {
-    el.textContent = s.calls + ' calls · ' + s.inFlight + ' in flight · ' + s.completed + ' completed · '
+    el.textContent = count(s.calls, 'call', 'calls') + ' · ' + s.inFlight + ' in flight · ' + s.completed + ' completed · '
       + s.failed + ' failed · ' + s.cancelled + ' cancelled (the caller hung up or its deadline passed)';
   }
   function poll() {

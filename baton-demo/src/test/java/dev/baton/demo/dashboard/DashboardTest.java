@@ -43,6 +43,11 @@ class DashboardTest {
                 .feature(ops)
                 .routing(r -> {
                     r.get("/hello", ctx -> "hello");
+                    r.get("/slow", ctx -> {
+                        Thread.sleep(40);
+                        return "slow";
+                    });
+                    r.get("/never", ctx -> "no test calls this");
                     r.get("/stuck", ctx -> release.await(10, TimeUnit.SECONDS));
                     Dashboard.install(r, () -> self[0], () -> outbound, ops);
                 })
@@ -103,8 +108,12 @@ class DashboardTest {
     }
 
     static long time(String[] event) {
+        return sample(event).get("time").asLong();
+    }
+
+    static JsonNode sample(String[] event) {
         try {
-            return json.readTree(event[1]).get("time").asLong();
+            return json.readTree(event[1]);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -112,6 +121,7 @@ class DashboardTest {
 
     @Test
     void thePageHasAChartContainerPerChartAndLinksUplot() throws Exception {
+        get("/hello");
         HttpResponse<String> res = get("/dashboard");
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
@@ -120,8 +130,59 @@ class DashboardTest {
                 "id=\"chart-threads\"", "id=\"chart-heap\"", "id=\"routes-body\"",
                 "<script src=\"/webjars/uplot/" + uplotVersion() + "/dist/uPlot.iife.min.js\">",
                 "href=\"/webjars/uplot/" + uplotVersion() + "/dist/uPlot.min.css\"",
-                "<tr data-route=\"GET /hello\"><td><code>GET /hello</code>")
+                "<tr data-route=\"GET /hello\"><td><code>GET /hello</code>", "<link rel=\"icon\" href=\"data:image/svg+xml,")
                 .doesNotContain("{{");
+    }
+
+    @Test
+    void thePageListsTheRoutesWithTrafficAndHidesTheNeverCalledOnesBehindAToggle() throws Exception {
+        get("/hello");
+        String page = get("/dashboard").body();
+
+        assertThat(page).contains("data-route=\"GET /hello\"", "id=\"routes-all\"").doesNotContain("data-route=\"GET /never\"");
+        java.util.regex.Matcher uncalled = java.util.regex.Pattern
+                .compile("show the <span id=\"routes-uncalled\">(\\d+)</span> never called").matcher(page);
+        assertThat(uncalled.find()).as("the toggle, with how many it hides").isTrue();
+        assertThat(Integer.parseInt(uncalled.group(1))).isPositive(); // /never, at least
+    }
+
+    @Test
+    void theInFlightFigureLeavesOutTheDashboardsOwnRequests() throws Exception {
+        // the page's own request is in flight while it renders: it shows none but the application's
+        assertThat(get("/dashboard").body()).contains("<b id=\"tile-in-flight\">0</b>")
+                .contains("title=\"Requests admitted and not finished. The dashboard's own requests");
+        // and a sample taken while this stream is open counts it apart, not in flight
+        List<String[]> read = events(null, events -> !events.isEmpty()
+                && sample(events.get(events.size() - 1)).get("dashboardStreams").asInt() >= 1);
+        JsonNode s = json.readTree(read.get(read.size() - 1)[1]);
+        assertThat(s.get("inFlight").asLong()).as("in flight, this stream left out").isZero();
+    }
+
+    @Test
+    void theLatencyFiguresAreAllOfTheBusiestRouteAndSinceStart() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            get("/hello");
+        }
+        get("/slow"); // slower than every /hello: a mean over every route would stand above /hello's p99
+        long sent = System.currentTimeMillis();
+        List<String[]> read = events(null, events -> !events.isEmpty() && time(events.get(events.size() - 1)) > sent);
+        JsonNode s = json.readTree(read.get(read.size() - 1)[1]);
+
+        assertThat(s.get("latencyRoute").asText()).isEqualTo("GET /hello");
+        JsonNode hello = route(s, "GET /hello");
+        assertThat(s.get("meanMs").asDouble()).isEqualTo(hello.get("meanMs").asDouble());
+        assertThat(s.get("p50Ms").asDouble()).isEqualTo(hello.get("p50Ms").asDouble());
+        assertThat(s.get("p99Ms").asDouble()).isEqualTo(hello.get("p99Ms").asDouble());
+        assertThat(s.get("meanMs").asDouble()).isLessThan(route(s, "GET /slow").get("meanMs").asDouble());
+    }
+
+    static JsonNode route(JsonNode sample, String name) {
+        for (JsonNode r : sample.get("routes")) {
+            if (r.get("route").asText().equals(name)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no route " + name + " in " + sample.get("routes"));
     }
 
     @Test
@@ -137,7 +198,7 @@ class DashboardTest {
         JsonNode s = json.readTree(event[1]);
         assertThat(event[0]).isEqualTo(s.get("feed").asText() + "-" + s.get("seq").asLong());
         for (String field : new String[] {"seq", "time", "requestsPerSecond", "meanMs", "p50Ms", "p99Ms", "latencyRoute",
-                "inFlight", "queued", "workersBusy", "workerThreads", "connections", "jvmThreads", "heapUsedMb",
+                "inFlight", "dashboardStreams", "queued", "workersBusy", "workerThreads", "connections", "jvmThreads", "heapUsedMb",
                 "heapCommittedMb", "rejectedPerSecond", "timeoutsPerSecond", "disconnectsPerSecond",
                 "safetyNetsPerSecond", "totals", "safetyNets", "routes", "client", "operations"}) {
             assertThat(s.has(field)).as(field).isTrue();
@@ -145,7 +206,7 @@ class DashboardTest {
         assertThat(s.get("workerThreads").asInt()).isEqualTo(1);
         assertThat(s.get("jvmThreads").asInt()).isPositive();
         assertThat(s.get("heapUsedMb").asDouble()).isPositive();
-        assertThat(s.get("inFlight").asLong()).isPositive(); // this stream
+        assertThat(s.get("inFlight").asLong()).isNotNegative(); // this stream left out
         assertThat(s.get("totals").get("completed").asLong()).isGreaterThanOrEqualTo(6);
         assertThat(s.get("safetyNets").has("blockedEventLoop")).isTrue();
         assertThat(s.get("client").get("calls").asLong()).isGreaterThanOrEqualTo(1);
