@@ -66,6 +66,20 @@ final class EventLoopWatchdog {
         }
     }
 
+    /** True if the loop is parked in its selector: nothing blocks it, its wake-up is late. */
+    static boolean isWaitingForIo(StackTraceElement[] stack) {
+        for (int i = 0; i < Math.min(4, stack.length); i++) {
+            String c = stack[i].getClassName();
+            String m = stack[i].getMethodName();
+            // Netty's epoll wait, or the JDK selector's (not a blocking socket read: that parks in NioSocketImpl)
+            if (c.equals("io.netty.channel.epoll.Native") && m.startsWith("epollWait")
+                    || c.startsWith("sun.nio.ch.") && c.endsWith("SelectorImpl") && m.equals("doSelect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private final class Probe implements Runnable {
         final EventExecutor loop;
         volatile Thread thread;
@@ -90,8 +104,10 @@ final class EventLoopWatchdog {
             } else if (!reported && thread != null && now - Math.max(sent, classLoading.lastChangeNanos()) > thresholdNanos) {
                 // held past the threshold with no class loaded meanwhile: class loading is warm-up, not a bug
                 StackTraceElement[] stack = thread.getStackTrace();
-                if (ClassLoadingActivity.isLoading(stack)) {
-                    return; // loading one right now: look again at the next tick
+                if (ClassLoadingActivity.isLoading(stack) || isWaitingForIo(stack)) {
+                    // loading a class right now, or idle: the probe was only late to run (a loaded
+                    // machine descheduled the loop's wake-up). Look again at the next tick
+                    return;
                 }
                 reported = true;
                 Object r = route;
