@@ -51,20 +51,31 @@ public final class CallFuture<T> extends CompletableFuture<T> {
         }
     }
 
-    /** Completed from outside before the response (a timeout, say): the call is aborted, its connection closed. */
+    /**
+     * Completed from outside before the response (a fallback value, say): the value wins, then the
+     * call is aborted and its connection closed. A no-op once the future is done.
+     */
     @Override
     public boolean complete(T value) {
-        if (!isDone()) {
-            call.abort(new CancellationException(description + " was completed by its caller before its response"));
+        if (!succeed(value)) {
+            return false;
         }
-        return succeed(value);
+        call.abort(new CancellationException(description + " was completed by its caller before its response"));
+        return true;
     }
 
-    /** Failed from outside before the response: the call is aborted, its connection closed. */
+    /**
+     * Failed from outside before the response (a timeout, say): the error wins, then the call is
+     * aborted and its connection closed. A no-op once the future is done (a streamed body that
+     * is still arriving is left alone).
+     */
     @Override
     public boolean completeExceptionally(Throwable error) {
-        call.abort(error); // completes this future through whenAborted with the same error, unless the call had ended
-        return fail(error);
+        if (!fail(error)) {
+            return false;
+        }
+        call.abort(error);
+        return true;
     }
 
     @Override
