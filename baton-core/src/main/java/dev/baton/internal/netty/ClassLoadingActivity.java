@@ -17,7 +17,8 @@ final class ClassLoadingActivity {
     /** Reads the count of loaded classes; a change is dated now. Any thread. */
     void sample(long nowNanos) {
         long count = classes.getTotalLoadedClassCount();
-        if (lastCount.getAndSet(count) != count) {
+        // two samplers may race: the count and its date only move forward
+        if (count > lastCount.getAndAccumulate(count, Math::max) && nowNanos - lastChangeNanos > 0) {
             lastChangeNanos = nowNanos;
         }
     }

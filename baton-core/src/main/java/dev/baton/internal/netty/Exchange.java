@@ -88,8 +88,8 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
 
     /** Runs the handler on the current thread; a no-op if the request already ended (timed out while queued). */
     void execute() {
-        if (outcome.get() != null) {
-            return;
+        if (outcome.get() != null || timingOut.get()) {
+            return; // ended, or timed out while it waited for its thread: the handler does not run
         }
         Thread me = Thread.currentThread();
         long start = System.nanoTime();
