@@ -2,6 +2,7 @@ package dev.baton.operations;
 
 import dev.baton.context.CancellationToken;
 import dev.baton.context.Deadline;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -35,6 +36,21 @@ public interface OperationContext {
     default void progress(int percent) {
         progress(percent, null);
     }
+
+    /**
+     * Saves a small state (anything Jackson writes as JSON, at most 64 KiB) with the operation, so
+     * that an attempt that starts over (another node's, after this one was lost, or a retry) can
+     * resume from it with {@link #lastCheckpoint}. Cheap and coalesced like {@link #progress}: it
+     * goes out with the next progress write, and the last one always goes out with the outcome.
+     *
+     * <pre>{@code op.checkpoint(new Cursor(page)); ... int from = op.lastCheckpoint(Cursor.class).map(Cursor::page).orElse(0);}</pre>
+     *
+     * @throws IllegalArgumentException if the state is not JSON-able or too large
+     */
+    void checkpoint(Object state);
+
+    /** The last checkpoint saved by this or an earlier attempt, bound to {@code type}; empty if none. */
+    <T> Optional<T> lastCheckpoint(Class<T> type);
 
     /**
      * Fires with {@code CANCEL_REQUESTED} (a DELETE, or the client's cancel), {@code TIMEOUT}

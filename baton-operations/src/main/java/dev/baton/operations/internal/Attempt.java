@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Attempt implements OperationContext {
     static final int MAX_MESSAGE = 1000;
+    static final int MAX_CHECKPOINT = 64 * 1024;
 
     final OperationRecord claimed;
     final FencedWriter writer;
@@ -37,14 +38,22 @@ final class Attempt implements OperationContext {
     private volatile ScheduledFuture<?> timeoutTimer;
     private volatile ScheduledFuture<?> heartbeat;
 
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
     private volatile int percent;
     private volatile String message;
+    private volatile com.fasterxml.jackson.databind.JsonNode checkpoint;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** A progress write is on its way: during a store outage the next waits for it instead of piling up. */
+    private final AtomicBoolean flushing = new AtomicBoolean();
+    private volatile boolean flushAgain;
+    private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile long lastFlushNanos;
 
     Attempt(OperationRecord claimed, OperationStore store, String node, Duration timeout, Duration progressInterval,
-            ScheduledExecutorService timer, Runnable onFenced) {
+            ScheduledExecutorService timer, com.fasterxml.jackson.databind.ObjectMapper json, Runnable onFenced) {
         this.claimed = claimed;
+        this.json = json;
+        this.checkpoint = claimed.checkpoint();
         this.timeout = timeout;
         this.timer = timer;
         this.deadline = Deadline.after(timeout);
@@ -56,7 +65,11 @@ final class Attempt implements OperationContext {
             if (fresh.cancelRequested()) {
                 token.cancel(CancellationReason.CANCEL_REQUESTED);
             }
-        }, () -> token.cancel(CancellationReason.CANCEL_REQUESTED));
+        }, () -> {
+            // another node holds the operation now: count the refused write, and stop the handler
+            onFenced.run();
+            token.cancel(CancellationReason.CANCEL_REQUESTED);
+        });
     }
 
     /** Arms the timeout and, for a durable store, the lease renewal. */
@@ -64,9 +77,14 @@ final class Attempt implements OperationContext {
         timeoutTimer = timer.schedule(() -> token.cancel(CancellationReason.TIMEOUT), timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (renew) {
             long every = Math.max(1, lease.toMillis() / 3);
-            heartbeat = timer.scheduleAtFixedRate(() -> writer.write(
-                    r -> r.isTerminal() ? null : r.toBuilder().lease(r.leaseOwner(), clock.instant().plus(lease)).build(), null),
-                    every, every, TimeUnit.MILLISECONDS);
+            heartbeat = timer.scheduleAtFixedRate(() -> {
+                if (!renewing.compareAndSet(false, true)) {
+                    return; // the last renewal still waits on the store: one is enough
+                }
+                writer.write(r -> r.isTerminal() || decided.get() ? null
+                                : r.toBuilder().lease(r.leaseOwner(), clock.instant().plus(lease)).build(), null)
+                        .whenComplete((stored, e) -> renewing.set(false));
+            }, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -116,13 +134,66 @@ final class Attempt implements OperationContext {
         }
     }
 
+    @Override
+    public void checkpoint(Object state) {
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = json.valueToTree(state);
+            int size = json.writeValueAsBytes(node).length;
+            if (size > MAX_CHECKPOINT) {
+                throw new IllegalArgumentException("a checkpoint is at most " + MAX_CHECKPOINT + " bytes of JSON, got " + size);
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("a checkpoint must be JSON-able: " + e.getOriginalMessage(), e);
+        }
+        if (decided.get()) {
+            return;
+        }
+        checkpoint = node;
+        progress(percent, message);
+    }
+
+    @Override
+    public <T> java.util.Optional<T> lastCheckpoint(Class<T> type) {
+        com.fasterxml.jackson.databind.JsonNode node = checkpoint;
+        if (node == null || node.isNull()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.ofNullable(json.treeToValue(node, type));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the last checkpoint does not bind to " + type.getSimpleName(), e);
+        }
+    }
+
+    /** The last checkpoint the handler saved, written with the outcome even if no flush carried it yet. */
+    com.fasterxml.jackson.databind.JsonNode lastCheckpointJson() {
+        return checkpoint;
+    }
+
     private void flush() {
         lastFlushNanos = System.nanoTime();
         flushScheduled.set(false);
+        if (!flushing.compareAndSet(false, true)) {
+            flushAgain = true; // the write before still waits on the store; this one follows it with the latest values
+            return;
+        }
         int p = percent;
         String m = message;
-        writer.write(r -> r.isTerminal() || decided.get() || r.percentComplete() == p && java.util.Objects.equals(r.message(), m)
-                ? null : r.toBuilder().percentComplete(p).message(m).build(), OperationEvent.PROGRESS);
+        com.fasterxml.jackson.databind.JsonNode c = checkpoint;
+        // percent and message are ours alone, so the record we hold tells whether clients see a change
+        OperationRecord held = writer.current();
+        boolean visible = held.percentComplete() != p || !java.util.Objects.equals(held.message(), m);
+        writer.write(r -> r.isTerminal() || decided.get()
+                || !visible && java.util.Objects.equals(r.checkpoint(), c) ? null
+                : r.toBuilder().percentComplete(p).message(m).checkpoint(c).build(),
+                visible ? OperationEvent.PROGRESS : null).whenComplete((stored, e) -> {
+            flushing.set(false);
+            if (flushAgain) {
+                flushAgain = false;
+                progress(percent, message);
+            }
+        });
     }
 
     /** The last progress the handler reported, written with the outcome even if no flush carried it yet. */

@@ -39,7 +39,7 @@ final class EventFeed {
 
     void start() {
         // subscribe first, then replay: an event appended in between is in one or both, never in neither
-        OperationStore.Subscription s = store.subscribe(id, this::live);
+        OperationStore.Subscription s = store.subscribe(id, lastSent, this::live);
         synchronized (this) {
             subscription = s;
         }

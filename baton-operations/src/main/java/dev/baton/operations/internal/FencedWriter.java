@@ -23,6 +23,7 @@ final class FencedWriter {
     private final Consumer<OperationRecord> onForeignChange;
     private final Runnable onFenced;
     private volatile OperationRecord current;
+    private volatile boolean fenced;
     private CompletableFuture<Optional<OperationRecord>> tail = CompletableFuture.completedFuture(Optional.empty());
 
     /**
@@ -43,6 +44,11 @@ final class FencedWriter {
         return current;
     }
 
+    /** True once a write found another claim's token: nothing this writer holds may be written any more. */
+    boolean fenced() {
+        return fenced;
+    }
+
     /**
      * Queues a change after those already queued. {@code change} returns null when there is
      * nothing to write; the stage completes with the stored record, or empty when nothing was
@@ -58,6 +64,7 @@ final class FencedWriter {
     private CompletionStage<Optional<OperationRecord>> attempt(UnaryOperator<OperationRecord> change, String kind, int tries) {
         OperationRecord r = current;
         if (r.fencingToken() != token) { // another claim since ours: we are a zombie here
+            fenced = true;
             onFenced.run();
             return CompletableFuture.completedFuture(Optional.empty());
         }

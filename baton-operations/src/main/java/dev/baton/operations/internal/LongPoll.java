@@ -16,7 +16,7 @@ final class LongPoll {
 
     static CompletionStage<OperationRecord> next(OperationStore store, OperationRecord seen, Duration wait, RequestContext ctx) {
         CompletableFuture<OperationRecord> out = new CompletableFuture<>();
-        OperationStore.Subscription sub = store.subscribe(seen.id(), e -> {
+        OperationStore.Subscription sub = store.subscribe(seen.id(), seen.lastEventId(), e -> {
             if (e.id() > seen.lastEventId()) {
                 out.complete(e.snapshot());
             }

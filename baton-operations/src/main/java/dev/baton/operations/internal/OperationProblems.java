@@ -41,6 +41,13 @@ final class OperationProblems {
                 null, Map.of());
     }
 
+    static Problem nodeLost(int times, int maxAttempts) {
+        return new Problem(BASE + "node-lost", "The operation was lost", 503,
+                "the node running it was lost " + times + (times == 1 ? " time" : " times") + "; it may run "
+                        + maxAttempts + (maxAttempts == 1 ? " attempt" : " attempts") + " in all, so it was not run again",
+                null, Map.of());
+    }
+
     static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }

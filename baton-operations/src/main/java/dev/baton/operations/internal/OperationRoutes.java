@@ -50,12 +50,13 @@ public final class OperationRoutes {
 
     public void register(Routing r) {
         // binding the input runs the application's types (and their first use loads classes): not on an event loop
-        r.post(prefix + "/{type}", this::create);
-        r.get(prefix, this::list).execution(ExecutionModel.EVENT_LOOP);
-        r.get(prefix + "/{id}", this::read).execution(ExecutionModel.EVENT_LOOP)
+        Duration retry = config.retryAfter();
+        r.post(prefix + "/{type}", StoreOutage.guard(this::create, retry));
+        r.get(prefix, StoreOutage.guard(this::list, retry)).execution(ExecutionModel.EVENT_LOOP);
+        r.get(prefix + "/{id}", StoreOutage.guard(this::read, retry)).execution(ExecutionModel.EVENT_LOOP)
                 .timeout(config.maxWait().plusSeconds(5));
-        r.get(prefix + "/{id}/events", this::events).execution(ExecutionModel.EVENT_LOOP);
-        r.delete(prefix + "/{id}", this::cancel).execution(ExecutionModel.EVENT_LOOP);
+        r.get(prefix + "/{id}/events", StoreOutage.guard(this::events, retry)).execution(ExecutionModel.EVENT_LOOP);
+        r.delete(prefix + "/{id}", StoreOutage.guard(this::cancel, retry)).execution(ExecutionModel.EVENT_LOOP);
     }
 
     private Object create(RequestContext ctx) {

@@ -13,8 +13,10 @@ import dev.baton.operations.OperationsStats;
 import dev.baton.operations.store.OperationEvent;
 import dev.baton.operations.store.OperationRecord;
 import dev.baton.operations.store.OperationStore;
+import dev.baton.operations.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +59,8 @@ public final class OperationRunner {
     private final AtomicInteger pumping = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicReference<Instant> lastCreated = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
     private volatile boolean stopping;
+    /** Set while the store fails to answer, so that an outage is logged when it begins and ends, not every poll. */
+    private final java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     public OperationRunner(OperationsConfig config, Map<String, OperationType<?>> types, ObjectMapper json) {
         this.config = config;
@@ -95,14 +99,15 @@ public final class OperationRunner {
         return metrics.snapshot();
     }
 
+    /** In microseconds, what a database keeps (PostgreSQL's timestamptz): a record reads back as it was written. */
     Instant now() {
-        return config.clock().instant();
+        return config.clock().instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Creation times strictly increase on a node, so that newest-first is creation order even within a clock tick. */
     private Instant createdNow() {
         Instant now = now();
-        return lastCreated.accumulateAndGet(now, (last, next) -> next.isAfter(last) ? next : last.plusNanos(1));
+        return lastCreated.accumulateAndGet(now, (last, next) -> next.isAfter(last) ? next : last.plus(1, ChronoUnit.MICROS));
     }
 
     /** True if a finished operation has outlived its retention: it reads as gone even before the sweep. */
@@ -201,8 +206,17 @@ public final class OperationRunner {
         }
         store.claim(node, free, now(), config.lease()).whenComplete((claimed, e) -> {
             if (e != null) {
-                log.warn("claiming operations failed", e);
+                if (storeDown.compareAndSet(false, true)) {
+                    log.warn("claiming operations failed; retrying every poll until the store answers", unwrap(e));
+                }
             } else {
+                if (storeDown.compareAndSet(true, false)) {
+                    log.info("the store answers again");
+                }
+                if (store.isDurable() && claimed.size() < free) {
+                    // nothing runnable is left in the shared store: what this node created may have run elsewhere
+                    metrics.queued.set(0);
+                }
                 for (OperationRecord r : claimed) {
                     metrics.dequeued();
                     begin(r);
@@ -223,7 +237,8 @@ public final class OperationRunner {
         OperationType<?> type = types.get(claimed.type());
         RouteWork work = routeWork.get(claimed.id());
         Duration timeout = type != null && type.timeout() != null ? type.timeout() : config.defaultTimeout();
-        Attempt a = new Attempt(claimed, store, node, timeout, config.progressInterval(), timer, () -> metrics.fencedWrites.increment());
+        Attempt a = new Attempt(claimed, store, node, timeout, config.progressInterval(), timer, json,
+                metrics.fencedWrites::increment);
         running.put(claimed.id(), a);
         metrics.running.incrementAndGet();
         a.token.onCancel(why -> timer.schedule(() -> abandonIfStuck(a, why), config.cancelGrace().toNanos(), TimeUnit.NANOSECONDS));
@@ -234,6 +249,16 @@ public final class OperationRunner {
             // a DELETE that raced the claim wrote its flag on the record we now hold an older copy of
             store.get(claimed.id()).thenAccept(fresh -> fresh.filter(OperationRecord::cancelRequested)
                     .ifPresent(f -> a.token.cancel(CancellationReason.CANCEL_REQUESTED)));
+        }
+        int maxAttempts = type == null ? 1 : type.maxAttempts();
+        if (claimed.rescues() > 0 && claimed.attempts() > maxAttempts) {
+            // its node was lost with the last attempt it was allowed: running it again would exceed the type's promise
+            a.decided.set(true);
+            a.disarm();
+            a.ended.complete(RequestContext.Outcome.FAILED);
+            write(a, terminal(claimed, OperationStatus.FAILED, null,
+                    OperationProblems.nodeLost(claimed.rescues(), maxAttempts)), OperationStatus.FAILED.wireName());
+            return;
         }
         handlers.execute(() -> {
             Object value;
@@ -317,6 +342,7 @@ public final class OperationRunner {
             next = next.toBuilder().message(a.lastMessage())
                     .percentComplete(next.status() == OperationStatus.SUCCEEDED ? 100 : a.lastPercent()).build();
         }
+        next = next.toBuilder().checkpoint(a.lastCheckpointJson()).build();
         kind = next.isTerminal() ? next.status().wireName() : OperationEvent.STATUS;
         write(a, next, kind);
     }
@@ -348,14 +374,37 @@ public final class OperationRunner {
     }
 
     private void write(Attempt a, OperationRecord planned, String kind) {
+        write(a, planned, kind, 0);
+    }
+
+    /**
+     * Writes an attempt's outcome, again and again while the store fails (a database outage): the
+     * slot stays taken until it lands, or until the write finds another node's claim (then that
+     * node owns the outcome). A stop that ends the process first leaves the lease to lapse, and
+     * another node runs the operation again.
+     */
+    private void write(Attempt a, OperationRecord planned, String kind, int failures) {
         OperationStatus status = planned.status();
         a.writer.write(current -> current.isTerminal() ? null : rebase(current, planned), kind).whenComplete((stored, e) -> {
-            if (e != null) {
+            if (e != null && unwrap(e) instanceof StoreUnavailableException) {
+                if (failures == 0) {
+                    log.warn("writing the outcome of {} failed; retrying until the store takes it", a, unwrap(e));
+                }
+                long delay = Math.min(5000, 100L << Math.min(6, failures));
+                try {
+                    timer.schedule(() -> write(a, planned, kind, failures + 1), delay, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    log.warn("{} stopped before its outcome was stored; its lease will lapse and another node runs it", a);
+                }
+            } else if (e != null) {
                 log.warn("writing the outcome of {} failed", a, e);
             }
             running.remove(a.id(), a);
             metrics.running.decrementAndGet();
-            if (status.isTerminal()) {
+            if (a.writer.fenced()) {
+                routeWork.remove(a.id()); // another node owns the outcome now; this one's was refused and counted
+            } else if (status.isTerminal()) {
                 routeWork.remove(a.id());
                 metrics.durations.record(System.nanoTime() - a.startNanos, status != OperationStatus.SUCCEEDED);
                 (status == OperationStatus.SUCCEEDED ? metrics.succeeded : status == OperationStatus.FAILED
@@ -375,7 +424,7 @@ public final class OperationRunner {
     private static OperationRecord rebase(OperationRecord current, OperationRecord planned) {
         return current.toBuilder().status(planned.status()).percentComplete(planned.percentComplete())
                 .message(planned.message()).result(planned.result()).error(planned.error()).finishedAt(planned.finishedAt())
-                .notBefore(planned.notBefore()).lease(planned.leaseOwner(), planned.leaseUntil())
+                .notBefore(planned.notBefore()).lease(planned.leaseOwner(), planned.leaseUntil()).checkpoint(planned.checkpoint())
                 .cancelRequested(planned.isTerminal() ? false : current.cancelRequested()).build();
     }
 

@@ -36,7 +36,7 @@ public final class RespondAsyncRoutes implements ServerFeature.AsyncResponder {
     @Override
     public Handler wrap(String method, String pattern, Handler handler) {
         String type = method + " " + pattern;
-        return ctx -> {
+        return StoreOutage.guard(ctx -> {
             Prefer prefer = ctx.request().method().equals("HEAD") ? Prefer.NONE : Prefer.of(ctx.request());
             if (prefer == Prefer.NONE) {
                 // HEAD is safe (RFC 9110 9.3.2): it never starts work; every answer varies on Prefer
@@ -51,7 +51,7 @@ public final class RespondAsyncRoutes implements ServerFeature.AsyncResponder {
             return runner.create(type, owner, input, key, fingerprint, work)
                     .thenCompose(created -> answer(ctx, prefer, created.record(), !created.isNew(), work))
                     .exceptionally(OperationRoutes::conflict);
-        };
+        }, runner.config.retryAfter());
     }
 
     private static Object varyOnPrefer(Object value) {

@@ -270,10 +270,7 @@ public final class InMemoryOperationStore implements OperationStore {
     }
 
     private static OperationRecord withEvent(OperationRecord r, long eventId) {
-        return new OperationRecord(r.id(), r.type(), r.owner(), r.status(), r.percentComplete(), r.message(), r.input(),
-                r.result(), r.error(), r.idempotencyKey(), r.fingerprint(), r.createdAt(), r.startedAt(), r.finishedAt(),
-                r.attempts(), r.notBefore(), r.cancelRequested(), r.leaseOwner(), r.leaseUntil(), r.fencingToken(),
-                r.version(), eventId);
+        return r.withLastEventId(eventId);
     }
 
     private static OperationQuery.Cursor cursor(OperationRecord r) {

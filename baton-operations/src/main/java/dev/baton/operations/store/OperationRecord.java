@@ -27,8 +27,10 @@ import java.util.Objects;
  * @param startedAt      when its first attempt started, or null
  * @param finishedAt     when it became terminal, or null
  * @param attempts       how many attempts have started
+ * @param rescues        how many times another node took it over because the one running it was lost (its lease lapsed)
  * @param notBefore      not to be claimed before this (a retry's backoff), or null
  * @param cancelRequested a cancel was asked for
+ * @param checkpoint     the handler's last checkpoint ({@code op.checkpoint(state)}) as JSON, or null
  * @param leaseOwner     the node running it, or null
  * @param leaseUntil     when that node's claim lapses unless renewed
  * @param fencingToken   raised by every claim; writes of an older claim are refused
@@ -38,8 +40,8 @@ import java.util.Objects;
 public record OperationRecord(String id, String type, String owner, OperationStatus status, int percentComplete,
                               String message, JsonNode input, JsonNode result, Problem error, String idempotencyKey,
                               String fingerprint, Instant createdAt, Instant startedAt, Instant finishedAt, int attempts,
-                              Instant notBefore, boolean cancelRequested, String leaseOwner, Instant leaseUntil,
-                              long fencingToken, long version, long lastEventId) {
+                              int rescues, Instant notBefore, boolean cancelRequested, JsonNode checkpoint,
+                              String leaseOwner, Instant leaseUntil, long fencingToken, long version, long lastEventId) {
 
     public OperationRecord {
         Objects.requireNonNull(id, "id");
@@ -52,7 +54,14 @@ public record OperationRecord(String id, String type, String owner, OperationSta
     public static OperationRecord created(String id, String type, String owner, JsonNode input, String idempotencyKey,
                                           String fingerprint, Instant now) {
         return new OperationRecord(id, type, owner, OperationStatus.NOT_STARTED, 0, null, input, null, null, idempotencyKey,
-                fingerprint, now, null, null, 0, null, false, null, null, 0, 1, 0);
+                fingerprint, now, null, null, 0, 0, null, false, null, null, null, 0, 1, 0);
+    }
+
+    /** This snapshot with the id of the event that announced it: what a store does when it appends that event. */
+    public OperationRecord withLastEventId(long eventId) {
+        return new OperationRecord(id, type, owner, status, percentComplete, message, input, result, error, idempotencyKey,
+                fingerprint, createdAt, startedAt, finishedAt, attempts, rescues, notBefore, cancelRequested, checkpoint,
+                leaseOwner, leaseUntil, fencingToken, version, eventId);
     }
 
     public boolean isTerminal() {
@@ -74,8 +83,10 @@ public record OperationRecord(String id, String type, String owner, OperationSta
         private Instant startedAt;
         private Instant finishedAt;
         private int attempts;
+        private int rescues;
         private Instant notBefore;
         private boolean cancelRequested;
+        private JsonNode checkpoint;
         private String leaseOwner;
         private Instant leaseUntil;
         private long fencingToken;
@@ -90,8 +101,10 @@ public record OperationRecord(String id, String type, String owner, OperationSta
             startedAt = r.startedAt;
             finishedAt = r.finishedAt;
             attempts = r.attempts;
+            rescues = r.rescues;
             notBefore = r.notBefore;
             cancelRequested = r.cancelRequested;
+            checkpoint = r.checkpoint;
             leaseOwner = r.leaseOwner;
             leaseUntil = r.leaseUntil;
             fencingToken = r.fencingToken;
@@ -105,6 +118,8 @@ public record OperationRecord(String id, String type, String owner, OperationSta
         public Builder startedAt(Instant v) { startedAt = v; return this; }
         public Builder finishedAt(Instant v) { finishedAt = v; return this; }
         public Builder attempts(int v) { attempts = v; return this; }
+        public Builder rescues(int v) { rescues = v; return this; }
+        public Builder checkpoint(JsonNode v) { checkpoint = v; return this; }
         public Builder notBefore(Instant v) { notBefore = v; return this; }
         public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
         public Builder lease(String owner, Instant until) { leaseOwner = owner; leaseUntil = until; return this; }
@@ -113,8 +128,8 @@ public record OperationRecord(String id, String type, String owner, OperationSta
         /** The next version; the store assigns {@code lastEventId} when it appends an event. */
         public OperationRecord build() {
             return new OperationRecord(from.id, from.type, from.owner, status, percentComplete, message, from.input, result,
-                    error, from.idempotencyKey, from.fingerprint, from.createdAt, startedAt, finishedAt, attempts, notBefore,
-                    cancelRequested, leaseOwner, leaseUntil, fencingToken, from.version + 1, from.lastEventId);
+                    error, from.idempotencyKey, from.fingerprint, from.createdAt, startedAt, finishedAt, attempts, rescues, notBefore,
+                    cancelRequested, checkpoint, leaseOwner, leaseUntil, fencingToken, from.version + 1, from.lastEventId);
         }
     }
 }

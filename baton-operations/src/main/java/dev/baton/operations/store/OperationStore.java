@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  *
  * <pre>{@code store.update(current.toBuilder().percentComplete(50).build(), OperationEvent.PROGRESS)}</pre>
  *
- * <p>Listeners ({@link #subscribe}) are called in event order, on the writer's thread: they must
- * not block.
+ * <p>Listeners ({@link #subscribe}) are called in event order, on the writer's thread (or the
+ * store's own): they must not block. A store that cannot reach its data fails the call's stage
+ * with {@link StoreUnavailableException}, quickly, never by hanging.
  */
 public interface OperationStore extends AutoCloseable {
 
@@ -56,7 +57,24 @@ public interface OperationStore extends AutoCloseable {
     /** Calls {@code listener} with each event of the operation appended from now on, until closed. */
     Subscription subscribe(String id, Consumer<OperationEvent> listener);
 
-    /** Forgets terminal operations finished before {@code finishedBefore}, their events and keys; how many. */
+    /**
+     * Calls {@code listener} with each event of the operation whose id is above {@code afterEventId},
+     * from now on, until closed. A store whose events reach this node late (from a database) may
+     * also replay the stored ones after {@code afterEventId}: a caller that replays them itself
+     * skips the ids it has sent, and nothing falls between its replay and this subscription.
+     */
+    default Subscription subscribe(String id, long afterEventId, Consumer<OperationEvent> listener) {
+        return subscribe(id, e -> {
+            if (e.id() > afterEventId) {
+                listener.accept(e);
+            }
+        });
+    }
+
+    /**
+     * Forgets terminal operations finished before {@code finishedBefore}, their events and keys; how
+     * many. Any node may call it; a store shared by many nodes lets one purge run at a time.
+     */
     CompletionStage<Integer> purge(Instant finishedBefore);
 
     /**
