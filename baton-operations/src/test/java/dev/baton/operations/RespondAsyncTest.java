@@ -50,6 +50,7 @@ class RespondAsyncTest {
                         java.util.Map.of("name", name, "user", String.valueOf(ctx.attributes().get("user")))));
             }).respondAsync();
             r.get("/plain", ctx -> "plain").respondAsync();
+            r.post("/forever", ctx -> gates.gate("forever").thenApply(v -> "done")).noTimeout().respondAsync();
             r.use((ctx, next) -> {
                 ctx.attributes().put("user", "ann");
                 return next.proceed();
@@ -60,6 +61,7 @@ class RespondAsyncTest {
     @AfterEach
     void stop() {
         gates.open("report");
+        gates.open("forever");
         server.close();
     }
 
@@ -129,6 +131,26 @@ class RespondAsyncTest {
         assertThat(zero.status()).isEqualTo(202);
         assertThat(zero.header("Vary")).isEqualTo("Prefer");
         assertThat(zero.header("Preference-Applied")).isEqualTo("wait=0");
+    }
+
+    @Test
+    void aRouteWithoutATimeoutWaitsAsAskedAndAnswers202() {
+        OpsServer.Reply r = server.post("/forever", "", "Prefer", "respond-async, wait=1");
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.header("Preference-Applied")).isEqualTo("respond-async, wait=1");
+    }
+
+    @Test
+    void aWaitingClientWhoseOperationIsCanceledGetsThe202WithTheCanceledResource() throws Exception {
+        CompletableFuture<OpsServer.Reply> waiting = server.sendAsync(OpsServer.with(server.request("/forever"),
+                "Prefer", "wait=20").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        dev.baton.operations.support.Poll.until("the operation runs", Duration.ofSeconds(10),
+                () -> server.operations.stats().running() == 1);
+        String id = server.get("/operations?status=running").json().path("value").get(0).path("id").asText();
+        server.delete("/operations/" + id);
+        OpsServer.Reply r = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.json().path("status").asText()).isIn("running", "canceled");
     }
 
     @Test

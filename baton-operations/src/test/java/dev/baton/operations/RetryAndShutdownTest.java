@@ -50,6 +50,27 @@ class RetryAndShutdownTest {
     }
 
     @Test
+    void aCancelDuringARetrysBackoffEndsItWithNoFurtherAttempt() {
+        AtomicInteger attempts = new AtomicInteger();
+        try (OpsServer server = OpsServer.start(Operations.builder()
+                .type(OperationType.of("flaky", Void.class, (in, op) -> {
+                    attempts.incrementAndGet();
+                    throw new IllegalStateException("down");
+                }).retry(5, Duration.ofSeconds(2)))
+                .build())) {
+            String id = server.post("/operations/flaky", "").json().path("id").asText();
+            server.awaitStatus(id, "notStarted");
+            dev.baton.operations.support.Poll.until("first attempt failed", Duration.ofSeconds(10), () -> attempts.get() >= 1);
+            assertThat(server.delete("/operations/" + id).status()).isEqualTo(202);
+            JsonNode done = server.awaitTerminal(id, Duration.ofSeconds(10));
+            assertThat(done.path("status").asText()).isEqualTo("canceled");
+            int seen = attempts.get();
+            assertThat(seen).isLessThanOrEqualTo(2);
+            assertThat(server.operations.stats().canceled()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aGracefulStopLetsShortWorkFinishThenCancelsTheRestWithShutdown() throws Exception {
         CompletableFuture<CancellationReason> why = new CompletableFuture<>();
         CompletableFuture<Void> release = new CompletableFuture<>();

@@ -75,7 +75,9 @@ final class FencedWriter {
         if (next == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return store.update(next, kind).thenCompose(stored -> {
+        // a terminal record's event is named by its status, whatever the change planned
+        String event = next.isTerminal() && kind != null ? next.status().wireName() : kind;
+        return store.update(next, event).thenCompose(stored -> {
             if (stored.isPresent()) {
                 current = stored.get();
                 return CompletableFuture.completedFuture(stored);

@@ -22,7 +22,8 @@ final class LongPoll {
             }
         });
         ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> {
-            store.get(seen.id()).thenAccept(r -> out.complete(r.orElse(seen)));
+            // the wait is over whatever the store says (down, say: then what the caller saw)
+            store.get(seen.id()).whenComplete((r, e) -> out.complete(r == null ? seen : r.orElse(seen)));
         }, wait.toMillis(), TimeUnit.MILLISECONDS);
         // the request ends first (its client left, the server stops): answer with what we have
         var registration = ctx.cancellation().onCancel(why -> out.complete(seen));

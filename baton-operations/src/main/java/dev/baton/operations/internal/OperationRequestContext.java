@@ -18,15 +18,25 @@ import java.util.function.Consumer;
  * answered with 202.
  */
 final class OperationRequestContext implements RequestContext, PendingWork {
-    private final RequestContext origin;
+    private final Origin origin;
     private final Attempt attempt;
     private final Map<String, Object> attributes;
     private final Set<Runnable> open = ConcurrentHashMap.newKeySet();
 
-    OperationRequestContext(RequestContext origin, Map<String, Object> attributes, Attempt attempt) {
+    /**
+     * What a request leaves for its operation: the request (immutable), its route, its attributes as
+     * they were when it arrived (a middleware's user, say) and a scheduler.
+     */
+    record Origin(Request request, Route route, Map<String, Object> attributes, ScheduledExecutorService scheduler) {
+        static Origin of(RequestContext ctx) {
+            return new Origin(ctx.request(), ctx.route(), Map.copyOf(ctx.attributes()), ctx.scheduler());
+        }
+    }
+
+    OperationRequestContext(Origin origin, Attempt attempt) {
         this.origin = origin;
         this.attempt = attempt;
-        this.attributes = new ConcurrentHashMap<>(attributes);
+        this.attributes = new ConcurrentHashMap<>(origin.attributes());
         // work still open when the attempt ends is abandoned, as the server does at a response's end
         attempt.ended.whenComplete((how, e) -> open.forEach(Runnable::run));
     }

@@ -79,8 +79,17 @@ public final class OperationRunner {
     /** Starts the background duties: retention, and polling the store for work other nodes queued or retries due. */
     public void start() {
         long sweep = Math.max(1000, Math.min(config.retention().toMillis(), 60_000));
-        timer.scheduleWithFixedDelay(this::purge, sweep, sweep, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::pump, 250, 250, TimeUnit.MILLISECONDS);
+        // a periodic task that throws is never run again: these must not
+        timer.scheduleWithFixedDelay(() -> guarded("retention", this::purge), sweep, sweep, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> guarded("polling", this::pump), 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    private static void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.warn("operations {} failed; it runs again at its next tick", what, e);
+        }
     }
 
     public OperationType<?> type(String name) {
@@ -154,11 +163,15 @@ public final class OperationRunner {
             return CompletableFuture.completedFuture(r);
         }
         Attempt local = running.get(r.id());
-        if (local != null) {
+        if (local != null && !local.decided.get()) {
             local.token.cancel(CancellationReason.CANCEL_REQUESTED);
             return local.writer.write(x -> x.isTerminal() || x.cancelRequested() ? null
                     : x.toBuilder().cancelRequested(true).build(), OperationEvent.STATUS)
-                    .thenCompose(w -> w.isPresent() ? CompletableFuture.completedFuture(w.get()) : reread(r));
+                    .thenCompose(w -> w.isPresent() ? CompletableFuture.completedFuture(w.get())
+                            // the attempt let go meanwhile (a retry queued, say): cancel what is there now
+                            : store.get(r.id()).thenCompose(fresh -> fresh.isPresent() && !fresh.get().isTerminal()
+                                    && !fresh.get().cancelRequested() && running.get(r.id()) != local
+                                    ? cancel(fresh.get()) : CompletableFuture.completedFuture(fresh.orElse(r))));
         }
         OperationRecord next = r.status() == OperationStatus.NOT_STARTED
                 ? terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(CancellationReason.CANCEL_REQUESTED))
@@ -204,7 +217,13 @@ public final class OperationRunner {
             donePumping();
             return;
         }
-        store.claim(node, free, now(), config.lease()).whenComplete((claimed, e) -> {
+        CompletionStage<java.util.List<OperationRecord>> claim;
+        try {
+            claim = store.claim(node, free, now(), config.lease());
+        } catch (RuntimeException e) { // a store that throws instead of failing its stage must not stop the pump
+            claim = CompletableFuture.failedFuture(e);
+        }
+        claim.whenComplete((claimed, e) -> {
             if (e != null) {
                 if (storeDown.compareAndSet(false, true)) {
                     log.warn("claiming operations failed; retrying every poll until the store answers", unwrap(e));
@@ -219,7 +238,12 @@ public final class OperationRunner {
                 }
                 for (OperationRecord r : claimed) {
                     metrics.dequeued();
-                    begin(r);
+                    try {
+                        begin(r);
+                    } catch (RuntimeException failed) { // stopping (executors shut), say: its lease lapses, another run takes it
+                        log.warn("could not start {} ({}); it stays claimed until its lease lapses", r.id(), failed.toString());
+                        running.remove(r.id());
+                    }
                 }
             }
             donePumping();
@@ -278,7 +302,13 @@ public final class OperationRunner {
             }
             if (value instanceof CompletionStage<?> stage) {
                 // a fired token cancels the stage (for a minimal stage: its copy, which then decides the outcome)
-                CompletableFuture<?> f = stage.toCompletableFuture();
+                CompletableFuture<?> f;
+                try {
+                    f = stage.toCompletableFuture();
+                } catch (UnsupportedOperationException foreign) { // a stage that cannot be one: follow it as it is
+                    stage.whenComplete((v, e) -> finish(a, v, e, work));
+                    return;
+                }
                 a.token.onCancel(why -> f.cancel(false));
                 f.whenComplete((v, e) -> finish(a, v, e, work));
             } else {
@@ -302,15 +332,14 @@ public final class OperationRunner {
     /** The handler ended: decide the outcome once, write it, free the slot. */
     private void finish(Attempt a, Object value, Throwable error, RouteWork work) {
         Throwable cause = unwrap(error);
+        if (!a.decided.compareAndSet(false, true)) {
+            // abandoned past its grace: its outcome is dropped, a waiting Prefer: wait included
+            metrics.lateResults.increment();
+            log.debug("{} ended after it was abandoned; its outcome is dropped", a);
+            return;
+        }
         if (work != null) {
             work.settle(value, cause);
-        }
-        if (!a.decided.compareAndSet(false, true)) {
-            if (a.abandoned) {
-                metrics.lateResults.increment();
-                log.debug("{} ended after it was abandoned; its outcome is dropped", a);
-            }
-            return;
         }
         a.disarm();
         OperationRecord r = a.writer.current();
@@ -366,11 +395,11 @@ public final class OperationRunner {
         OperationRecord next = why == CancellationReason.TIMEOUT
                 ? terminal(r, OperationStatus.FAILED, null, OperationProblems.timedOut(a.timeout))
                 : terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(why));
-        write(a, next, next.status().wireName());
-        RouteWork work = routeWork.get(a.id());
+        RouteWork work = routeWork.get(a.id()); // before the write, which forgets it
         if (work != null) {
             work.settle(null, new CancellationException("abandoned after " + why));
         }
+        write(a, next, next.status().wireName());
     }
 
     private void write(Attempt a, OperationRecord planned, String kind) {
@@ -384,8 +413,9 @@ public final class OperationRunner {
      * another node runs the operation again.
      */
     private void write(Attempt a, OperationRecord planned, String kind, int failures) {
-        OperationStatus status = planned.status();
         a.writer.write(current -> current.isTerminal() ? null : rebase(current, planned), kind).whenComplete((stored, e) -> {
+            // what was stored counts (a retry may have become a cancel); nothing stored, nothing counted
+            OperationStatus status = stored != null && stored.isPresent() ? stored.get().status() : null;
             if (e != null && unwrap(e) instanceof StoreUnavailableException) {
                 if (failures == 0) {
                     log.warn("writing the outcome of {} failed; retrying until the store takes it", a, unwrap(e));
@@ -404,6 +434,8 @@ public final class OperationRunner {
             metrics.running.decrementAndGet();
             if (a.writer.fenced()) {
                 routeWork.remove(a.id()); // another node owns the outcome now; this one's was refused and counted
+            } else if (status == null) {
+                routeWork.remove(a.id());
             } else if (status.isTerminal()) {
                 routeWork.remove(a.id());
                 metrics.durations.record(System.nanoTime() - a.startNanos, status != OperationStatus.SUCCEEDED);
@@ -421,7 +453,12 @@ public final class OperationRunner {
     }
 
     /** The planned outcome on top of the latest record (a cancel flag may have been written since). */
-    private static OperationRecord rebase(OperationRecord current, OperationRecord planned) {
+    private OperationRecord rebase(OperationRecord current, OperationRecord planned) {
+        if (planned.status() == OperationStatus.NOT_STARTED && current.cancelRequested()) {
+            // a retry planned while a DELETE landed: there is no next attempt
+            return current.toBuilder().status(OperationStatus.CANCELED).finishedAt(now()).lease(null, null).notBefore(null)
+                    .error(OperationProblems.canceled(CancellationReason.CANCEL_REQUESTED)).cancelRequested(false).build();
+        }
         return current.toBuilder().status(planned.status()).percentComplete(planned.percentComplete())
                 .message(planned.message()).result(planned.result()).error(planned.error()).finishedAt(planned.finishedAt())
                 .notBefore(planned.notBefore()).lease(planned.leaseOwner(), planned.leaseUntil()).checkpoint(planned.checkpoint())

@@ -64,7 +64,9 @@ public final class RespondAsyncRoutes implements ServerFeature.AsyncResponder {
 
     private CompletionStage<Response> answer(RequestContext ctx, Prefer prefer, dev.baton.operations.store.OperationRecord r,
                                              boolean replayed, RouteWork work) {
-        long budget = Math.max(0, ctx.deadline().remaining().minus(MARGIN).toMillis());
+        // a route with no timeout has no deadline to keep back from (and NONE's remaining() overflows millis)
+        long budget = ctx.deadline().isNone() ? Long.MAX_VALUE
+                : Math.max(0, ctx.deadline().remaining().minus(MARGIN).toMillis());
         long waitMillis = prefer.waitSeconds() <= 0 ? 0
                 : Math.min(Math.min(prefer.waitSeconds(), runner.config.maxWait().toSeconds()) * 1000, budget);
         String waited = prefer.waitSeconds() < 0 ? null : "wait=" + (waitMillis / 1000);
@@ -76,7 +78,9 @@ public final class RespondAsyncRoutes implements ServerFeature.AsyncResponder {
         ctx.cancellation().onCancel(why -> done.cancel(false));
         return done.handle((value, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof TimeoutException) {
+            if (cause instanceof TimeoutException
+                    || cause instanceof java.util.concurrent.CancellationException && !(cause instanceof dev.baton.http.RequestTimeoutException)) {
+                // still running, or ended canceled (a DELETE, its own timeout, shutdown): the resource tells which
                 return runner.store.get(r.id()).thenApply(latest -> routes.accepted(ctx, latest.orElse(r), false, applied));
             }
             if (cause != null) {

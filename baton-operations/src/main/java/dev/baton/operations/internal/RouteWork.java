@@ -11,19 +11,17 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RouteWork {
     private final Handler handler;
-    private final RequestContext origin;
-    /** Copied now, while the exchange is live: a middleware's attributes (the user, say) reach the handler. */
-    private final java.util.Map<String, Object> attributes;
+    /** What the handler needs of its request, not the exchange (its connection) itself, which may be long gone. */
+    private final OperationRequestContext.Origin origin;
     final CompletableFuture<Object> outcome = new CompletableFuture<>();
 
-    RouteWork(Handler handler, RequestContext origin) {
+    RouteWork(Handler handler, RequestContext ctx) {
         this.handler = handler;
-        this.origin = origin;
-        this.attributes = java.util.Map.copyOf(origin.attributes());
+        this.origin = OperationRequestContext.Origin.of(ctx);
     }
 
     Object run(Attempt attempt) throws Exception {
-        return handler.handle(new OperationRequestContext(origin, attributes, attempt));
+        return handler.handle(new OperationRequestContext(origin, attempt));
     }
 
     void settle(Object value, Throwable error) {
