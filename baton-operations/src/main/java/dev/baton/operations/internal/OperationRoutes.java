@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
 
 /**
  * The HTTP API of operations: create, read (with long-poll), list, follow as events, cancel.
- * Every handler is asynchronous on the store and runs on the event loop: none blocks.
+ * Every handler is asynchronous on the store; reads run on the event loop, a create (which binds
+ * the application's input types) on the server's default execution model.
  */
 public final class OperationRoutes {
     private final OperationRunner runner;

@@ -130,7 +130,9 @@ public final class OperationRunner {
         if (stopping) {
             throw new HttpException(503, "the server is stopping: no new operation starts");
         }
-        if (metrics.queued.get() >= config.maxQueued()) {
+        // counted as queued before it is stored: a claim may take it before the store's stage completes
+        if (metrics.queued.incrementAndGet() > config.maxQueued()) {
+            metrics.dequeued();
             metrics.rejected.increment();
             throw new HttpException(503, "too many operations are waiting (" + config.maxQueued() + "); try again later");
         }
@@ -138,18 +140,29 @@ public final class OperationRunner {
         if (work != null) {
             routeWork.put(record.id(), work);
         }
-        return store.create(record).thenApply(created -> {
+        CompletionStage<OperationStore.Created> stored;
+        try {
+            stored = store.create(record);
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        return stored.thenApply(created -> {
             if (created.isNew()) {
                 metrics.created.increment();
-                metrics.queued.incrementAndGet();
                 pump();
-            } else if (work != null) {
-                routeWork.remove(record.id());
+            } else {
+                metrics.dequeued(); // a replay: nothing new waits
+                if (work != null) {
+                    routeWork.remove(record.id());
+                }
             }
             return created;
         }).whenComplete((c, e) -> {
-            if (e != null && work != null) {
-                routeWork.remove(record.id());
+            if (e != null) {
+                metrics.dequeued();
+                if (work != null) {
+                    routeWork.remove(record.id());
+                }
             }
         });
     }
