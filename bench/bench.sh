@@ -9,6 +9,10 @@
 #                                           (fixed young generation, COST_OPTS), per model and scenario
 #   ./baton bench jmh [regex] [jmh args]    JMH micro-benchmarks (defaults -f1 -wi 3 -w 1s -i 5 -r 1s)
 #   ./baton bench table FILE                the table again, from raw rows (ours or the peers' bench.sh)
+#   ./baton bench operations [--quick] [--no-build]
+#                                           long-running operations: creates/s beside the same server's
+#                                           plaintext, progress latency over 1000 event streams, heap per
+#                                           queued operation (env OPS_*, see ops_settings below)
 #
 # Options of the default run:
 #   --quick              short warm-up and runs (a smoke test, not a measurement)
@@ -25,7 +29,11 @@
 # SLOW_D (10s), SLOW_MS (500); SERVER_ARGS, more bench-server options (e.g. "--request-timeout 0
 # --head-timeout 0 --idle-timeout 0" to see what the timers cost). Only 127.0.0.1 is ever
 # loaded; every run is bounded in time.
-# Raw rows go to bench/results/run-<time>.txt.
+# Operations mode: OPS_C (64), OPS_D (5 s), OPS_REPEAT (3), OPS_WARMUP_MAX (30 s), OPS_RETENTION_S (2),
+# OPS_STREAMS (1000), OPS_PROGRESS_WARMUP (5 s), OPS_PROGRESS_D (20 s), OPS_MEM_N (100000),
+# OPS_JAVA_OPTS and OPS_MEM_OPTS (-Xmx2g, ParallelGC), OPS_DRIVER_OPTS, OPS_SERVER_ARGS (more
+# OperationsBenchServer options), OPS_PARTS (create,progress,memory: the parts to run).
+# Raw rows go to bench/results/run-<time>.txt (operations: operations-<time>.txt).
 set -uo pipefail
 MODE=run
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +53,8 @@ die() { say "bench: $*"; exit 1; }
 
 build() {
   local stale
-  stale=$(find "$root/bench/src" "$root/baton-core/src/main" "$root/bench/pom.xml" "$root/baton-core/pom.xml" "$root/pom.xml" \
+  stale=$(find "$root/bench/src" "$root/baton-core/src/main" "$root/baton-client/src/main" "$root/baton-operations/src/main" \
+      "$root/bench/pom.xml" "$root/baton-core/pom.xml" "$root/baton-client/pom.xml" "$root/baton-operations/pom.xml" "$root/pom.xml" \
       -newer "$jar" -print -quit 2>/dev/null)
   if [ -f "$jar" ] && [ -z "$stale" ] && [ "${1:-}" != force ]; then return 0; fi
   say "bench: building $jar"
@@ -92,7 +101,7 @@ sampler() { # pid out: peak "rssMB threads" written to out every 0.5 s until kil
 
 wrk_run() { # duration-s url wrk-args... -> prints the RESULT line (empty on failure)
   local d=$1 url=$2; shift 2
-  $(pinned "$WRK_CPUS") timeout $((d + 30)) wrk "$@" -d"${d}s" -s "$lua" "$url" 2>&1 | grep '^RESULT' | sed 's/^RESULT //'
+  $(pinned "$WRK_CPUS") timeout $((d + 30)) wrk "$@" -d"${d}s" -s "${WRK_SCRIPT:-$lua}" "$url" 2>&1 | grep '^RESULT' | sed 's/^RESULT //'
 }
 
 field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<< "$2"; }
@@ -322,6 +331,231 @@ table() { # raw-file: one row per target and scenario, the median-throughput sam
     }' "$1"
 }
 
+# --- long-running operations ----------------------------------------------------------------------
+# ./baton bench operations: three figures in one run, each against its target.
+#   1. creates/s: wrk POSTs {"n":1} to /operations/noop (a handler that returns at once, so the
+#      operations drain), beside GET /plaintext of the same server, samples alternated; 503s are
+#      counted apart (wrk's per-status counts), never as creates.
+#   2. progress latency: OPS_STREAMS ticker operations, each reporting progress every 100 ms with
+#      System.nanoTime() as its message, each followed on its own event stream by ProgressDriver
+#      (one Netty thread, pinned like wrk); receipt minus that nanoTime.
+#   3. heap per queued operation: QueuedMemory, one JVM, maxRunning 1 held by a blocked handler,
+#      OPS_MEM_N creates through HTTP, used heap after full GCs before and after.
+ops_settings() {
+  OPS_C=${OPS_C:-64}; OPS_D=${OPS_D:-5}; OPS_REPEAT=${OPS_REPEAT:-3}; OPS_WARMUP_MAX=${OPS_WARMUP_MAX:-30}
+  OPS_RETENTION_S=${OPS_RETENTION_S:-2}; OPS_MAX_RUNNING=${OPS_MAX_RUNNING:-2000}; OPS_MAX_QUEUED=${OPS_MAX_QUEUED:-1000000}
+  OPS_STREAMS=${OPS_STREAMS:-1000}; OPS_PROGRESS_WARMUP=${OPS_PROGRESS_WARMUP:-5}; OPS_PROGRESS_D=${OPS_PROGRESS_D:-20}
+  OPS_MEM_N=${OPS_MEM_N:-100000}; OPS_PARTS=${OPS_PARTS:-create,progress,memory}
+  # the driver's young generation outlasts the window, so that its own collections never show as latency
+  OPS_DRIVER_OPTS=${OPS_DRIVER_OPTS:-"-Xms2g -Xmx2g -Xmn1600m -XX:+UseParallelGC"}
+  OPS_JAVA_OPTS=${OPS_JAVA_OPTS:-"-Xms1g -Xmx2g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"}
+  OPS_MEM_OPTS=${OPS_MEM_OPTS:-"-Xms1g -Xmx2g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"}
+  if [ "$QUICK" = 1 ]; then
+    OPS_D=3; OPS_REPEAT=1; OPS_WARMUP_MAX=3; WARMUP_STEP=3; OPS_PROGRESS_WARMUP=3; OPS_PROGRESS_D=5; OPS_MEM_N=20000
+  fi
+  WARMUP_MAX=$OPS_WARMUP_MAX; C=$OPS_C
+}
+
+gc_summary() { # gc-log label -> one GC row: stop-the-world pauses, longest, total (the harness's own System.gc() left out)
+  awk -v label="$2" '/Pause/ && !/System.gc/ { v = $NF; sub(/ms$/, "", v); v += 0; n++; t += v; if (v > m) m = v }
+    END { printf "GC part=%s pauses=%d max_ms=%.1f total_ms=%.1f\n", label, n, m, t }' "$1" 2> /dev/null
+}
+
+ops_server() { # label: starts OperationsBenchServer pinned on SERVER_CPUS; sets SERVER_PID and BASE
+  local port; port=$(free_port 18180)
+  BASE="http://127.0.0.1:$port"
+  # shellcheck disable=SC2086
+  start_server "$logs/operations-$1.log" "operations bench server ready" "$BASE/plaintext" \
+      "$java" $OPS_JAVA_OPTS -Xlog:gc:file="$logs/operations-$1-gc.log" -cp "$jar" dev.baton.bench.operations.OperationsBenchServer \
+      --port "$port" --max-running "$OPS_MAX_RUNNING" --max-queued "$OPS_MAX_QUEUED" --retention-s "$OPS_RETENTION_S" ${OPS_SERVER_ARGS:-}
+}
+
+ops_stats() { # label: the server's operation counters and heap, as one STATS row
+  echo "STATS part=$1 $(curl -s --max-time 5 "$BASE/bench-stats" | tr -d '{}"' | tr ',:' ' =')"
+}
+
+ops_drain() { # waits (15 s at most) until the server has no operation queued or running; says so if it stays busy
+  local i st
+  for i in $(seq 1 60); do
+    st=$(curl -s --max-time 2 "$BASE/bench-stats")
+    [[ $st == *'"queued":0,'* && $st == *'"running":0,'* ]] && return 0
+    # stats().queued can drift up (a race in OperationRunner.create, see RESULTS.md): 1 or 2 left is not work
+    [[ $st =~ \"queued\":([0-9]+), ]] && (( BASH_REMATCH[1] <= 2 )) && [[ $st == *'"running":0,'* ]] && return 0
+    sleep 0.25
+  done
+  say "    the operations did not drain in 15 s: $st"
+}
+
+ops_creates() {
+  say "bench: operations 1/3: creates/s beside plaintext (server on cpu $SERVER_CPUS, wrk on cpu $WRK_CPUS)"
+  ops_server create || return
+  local pid=$SERVER_PID i
+  echo "IDLE target=operations rss_mb=$(rss_thr "$pid" | cut -d' ' -f1)"
+  warm_up "$BASE/plaintext"
+  BATON_WRK_STATUS=1 WRK_SCRIPT="$here/wrk-create.lua" warm_up "$BASE/operations/noop"
+  ops_stats warm
+  for i in $(seq 1 "$OPS_REPEAT"); do
+    # each sample starts with nothing queued or running: plaintext must not pay for the creates' backlog
+    ops_drain
+    measure operations "$pid" plaintext "$BASE/plaintext" "$OPS_D" "$OPS_C" --latency
+    ops_drain
+    ops_stats "before-create-$i"
+    BATON_WRK_STATUS=1 WRK_SCRIPT="$here/wrk-create.lua" \
+        measure operations "$pid" create "$BASE/operations/noop" "$OPS_D" "$OPS_C" --latency
+    ops_stats "create-$i"
+  done
+  stop_server "$pid"
+  gc_summary "$logs/operations-create-gc.log" create
+  sleep 1
+}
+
+ops_progress() {
+  say "bench: operations 2/3: progress latency, $OPS_STREAMS event streams at 10 updates/s each (driver on cpu $WRK_CPUS)"
+  ops_server progress || return
+  local pid=$SERVER_PID
+  # shellcheck disable=SC2086
+  $(pinned "$WRK_CPUS") timeout $((OPS_PROGRESS_WARMUP + OPS_PROGRESS_D + 150)) "$java" $OPS_DRIVER_OPTS \
+      -Xlog:gc:file="$logs/progress-driver-gc.log" --enable-native-access=ALL-UNNAMED -cp "$jar" \
+      dev.baton.bench.operations.ProgressDriver --url "$BASE" --streams "$OPS_STREAMS" --period-ms 100 \
+      --warmup-s "$OPS_PROGRESS_WARMUP" --duration-s "$OPS_PROGRESS_D" --server-pid "$pid" --clk-tck "$tck" \
+      --trace "$logs/progress-trace.txt" 2> "$logs/progress-driver.log" | grep -E '^(CLOCK|PROGRESS) '
+  grep 'progress driver:' "$logs/progress-driver.log" >&2
+  ops_stats progress
+  stop_server "$pid"
+  gc_summary "$logs/operations-progress-gc.log" progress
+  gc_summary "$logs/progress-driver-gc.log" driver
+  sleep 1
+}
+
+ops_memory() {
+  say "bench: operations 3/3: heap per queued operation, $OPS_MEM_N creates per variant"
+  # shellcheck disable=SC2086
+  timeout 330 "$java" $OPS_MEM_OPTS -cp "$jar" dev.baton.bench.operations.QueuedMemory --n "$OPS_MEM_N" \
+      2> "$logs/queued-memory.log" | grep -E '^(MEMORY|#) '
+}
+
+ops_table() { # raw-file: the figures against their targets
+  awk '
+    function f(line, k,   parts, i, m) {
+      m = split(line, parts, " ")
+      for (i = 2; i <= m; i++) if (index(parts[i], k "=") == 1) return substr(parts[i], length(k) + 2)
+      return ""
+    }
+    function status(line, code,   s, n, i, kv) { # the count of one status in statuses=202:n,503:m
+      s = f(line, "statuses"); n = split(s, kv, ",")
+      for (i = 1; i <= n; i++) if (index(kv[i], code ":") == 1) return substr(kv[i], length(code) + 2) + 0
+      return 0
+    }
+    function median(a, n,   i, j, t) {
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n == 0 ? 0 : a[int((n + 1) / 2)]
+    }
+    /^ROW / && f($0, "scenario") == "plaintext" { pt[++npt] = f($0, "ok_rps") + 0 }
+    /^ROW / && f($0, "scenario") == "create" {
+      secs = f($0, "secs") + 0; if (secs <= 0) next
+      lastsecs = secs
+      cr[++ncr] = status($0, "202") / secs
+      r503 += status($0, "503"); rother += f($0, "requests") - status($0, "202") - status($0, "503")
+      cp99[ncr] = f($0, "p99_ms") + 0
+      cpu[ncr] = f($0, "server_cpu_s") * 1e6 / (status($0, "202") > 0 ? status($0, "202") : 1)
+    }
+    /^ROW / && f($0, "scenario") == "plaintext" { pcpu[npt] = f($0, "server_cpu_s") * 1e6 / (f($0, "requests") > 0 ? f($0, "requests") : 1) }
+    /^STATS part=before-create-/ { s0 = f($0, "succeeded"); q0 = f($0, "queued"); rj0 = f($0, "rejected") }
+    /^STATS part=create-/ {
+      created = f($0, "created"); rejected = f($0, "rejected"); queued = f($0, "queued")
+      if (s0 != "") { done_n[++nd] = (f($0, "succeeded") - s0) / lastsecs; backlog[nd] = f($0, "queued") - q0; rj += f($0, "rejected") - rj0 }
+      s0 = ""
+    }
+    /^CLOCK / { clock = sprintf("offset in [%s, %s] us, same clock: %s", f($0, "offset_lo_us"), f($0, "offset_hi_us"), f($0, "same_clock") == 1 ? "yes" : "NO (corrected)") }
+    /^PROGRESS / { prog = $0 }
+    /^GC part=progress/ { pgc = sprintf("%s pauses, longest %s ms", f($0, "pauses"), f($0, "max_ms")) }
+    /^GC part=create/ { cgc = sprintf("%s pauses, longest %s ms", f($0, "pauses"), f($0, "max_ms")) }
+    /^GC part=driver/ { dgc = sprintf("%s pauses, longest %s ms", f($0, "pauses"), f($0, "max_ms")) }
+    /^MEMORY / { mem[f($0, "variant")] = f($0, "bytes_per_op"); memst[f($0, "variant")] = f($0, "statuses") }
+    END {
+      for (i = 1; i <= ncr; i++) lo = (i == 1 || cr[i] < lo) ? cr[i] : lo
+      for (i = 1; i <= ncr; i++) hi = (i == 1 || cr[i] > hi) ? cr[i] : hi
+      for (i = 1; i <= npt; i++) plo = (i == 1 || pt[i] < plo) ? pt[i] : plo
+      for (i = 1; i <= npt; i++) phi = (i == 1 || pt[i] > phi) ? pt[i] : phi
+      c = median(cr, ncr); p = median(pt, npt)
+      print "| figure | measured | target | verdict |"
+      print "|---|---|---|---|"
+      if (ncr > 0 && p > 0) {
+        printf "| creates/s (202 only), median of %d | %.0f (%.0f-%.0f) | >= 0.3 x plaintext = %.0f | %s (%.2fx plaintext) |\n",
+          ncr, c, lo, hi, 0.3 * p, c >= 0.3 * p ? "met" : "MISSED", c / p
+        printf "| same server, GET /plaintext req/s, median of %d | %.0f (%.0f-%.0f) | reference | |\n", npt, p, plo, phi
+        printf "| 503s / other non-202 answers in the create samples | %d / %d | counted apart, never as creates | |\n", r503, rother
+        if (nd > 0) {
+          bl = ""; for (i = 1; i <= nd; i++) bl = bl (i > 1 ? ", " : "") backlog[i]
+          printf "| operations run to the end per second during the create samples (median); queue growth per sample | %.0f; %s | close to creates/s: no backlog hidden in the figure | |\n", median(done_n, nd), bl
+          printf "| rejected (server count of 503s) during the create samples | %d | | |\n", rj
+        }
+        mc = median(cpu, ncr); mp = median(pcpu, npt)
+        printf "| server CPU us per create / per plaintext request (median) | %.1f / %.1f | the same ratio at full CPU: %.2fx | %s |\n", mc, mp, (mc > 0 ? mp / mc : 0), ((mc > 0 && mp / mc >= 0.3) ? "met" : "MISSED")
+        printf "| create p99 ms (median sample) | %.2f | | |\n", median(cp99, ncr)
+        printf "| operations server: created, rejected, queued at the end | %s, %s, %s | queued 0 once drained | %s |\n", created, rejected, queued, queued == 0 ? "" : "counter drift"
+        if (cgc != "") printf "| create server GC pauses (whole part) | %s | | |\n", cgc
+      }
+      if (prog != "") {
+        printf "| progress() -> SSE receipt, p50 / p99 / max ms | %s / %s / %s | p99 <= 10 ms | %s |\n", f(prog, "p50_ms"),
+          f(prog, "p99_ms"), f(prog, "max_ms"), f(prog, "p99_ms") + 0 <= 10 ? "met" : "MISSED"
+        printf "| progress p90 / p99.9 ms | %s / %s | | |\n", f(prog, "p90_ms"), f(prog, "p999_ms")
+        printf "| streams open; updates sent in the %s s window and timed / expected | %s; %s / %s | every update written (100 ms > progressInterval) | %s |\n",
+          f(prog, "window_s"), f(prog, "streams"), f(prog, "recorded"), f(prog, "expected"),
+          f(prog, "recorded") >= 0.98 * f(prog, "expected") ? "ok" : "updates missing (or later than the 2 s grace)"
+        printf "| server CPU during the window | %s %% of its core | | |\n", f(prog, "server_cpu_pct")
+        if (pgc != "") printf "| progress server GC pauses (whole part, the harness System.gc() left out) | %s | | |\n", pgc
+        if (dgc != "") printf "| driver GC pauses (whole part, its System.gc() left out) | %s | none in the window | |\n", dgc
+        printf "| server heap kept per event written (after full GCs, before and after) | %s B | | |\n", f(prog, "retained_bytes_per_event")
+        if (clock != "") printf "| clocks (server nanoTime - driver nanoTime) | %s | | |\n", clock
+      }
+      split("input input+key no-input", vs, " ")
+      for (i = 1; i <= 3; i++) if (vs[i] in mem) {
+        label = vs[i] == "input" ? "heap per queued operation (input {\"n\":1})" : vs[i] == "input+key" ? "the same with an Idempotency-Key (36 chars)" : "the same with no input"
+        printf "| %s | %s B (%s) | <= 2048 B | %s |\n", label, mem[vs[i]], memst[vs[i]], mem[vs[i]] + 0 <= 2048 ? "met" : "MISSED"
+      }
+    }' "$1"
+}
+
+busy_others() { # processes (not ours) that used more than 10 % of a cpu over their life: the figures are shared with them
+  local mine=" $$ ${started[*]:-} "
+  ps -eo pid=,pcpu=,comm= 2> /dev/null | awk -v mine="$mine" '$2 > 10 && index(mine, " " $1 " ") == 0 { n++; s = s $3 "(" $2 "%) " }
+    END { print (n ? n " " s : "none") }'
+}
+
+run_operations() {
+  ops_settings
+  require_wrk
+  [ "$BUILD" = 1 ] && build
+  [ -f "$jar" ] || die "missing $jar"
+  ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
+  if ! awk '{exit !($1 < 0.7)}' /proc/loadavg; then
+    say "bench: WARNING: load average $(cut -d' ' -f1 /proc/loadavg) before the start: something else runs; the figures share the cpus with it"
+  fi
+  local stamp; stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  raw="$here/results/operations-$stamp.txt"
+  logs="$here/results/logs-operations-$stamp"
+  mkdir -p "$logs"
+  {
+    echo "# baton bench operations $(date -u +%FT%TZ) git $(git -C "$root" rev-parse --short HEAD 2> /dev/null)$(git -C "$root" diff --quiet 2> /dev/null || echo -dirty)"
+    echo "# $("$java" -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1); $(nproc) cpus: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+    echo "# server: $OPS_JAVA_OPTS server_cpus=$SERVER_CPUS wrk_cpus=$WRK_CPUS c=$OPS_C d=${OPS_D}s repeat=$OPS_REPEAT warmup<=${OPS_WARMUP_MAX}s" \
+         "retention=${OPS_RETENTION_S}s maxRunning=$OPS_MAX_RUNNING maxQueued=$OPS_MAX_QUEUED server_args=${OPS_SERVER_ARGS:-}"
+    echo "# progress: streams=$OPS_STREAMS period=100ms warmup=${OPS_PROGRESS_WARMUP}s window=${OPS_PROGRESS_D}s; memory: n=$OPS_MEM_N $OPS_MEM_OPTS"
+    echo "# progress driver: $OPS_DRIVER_OPTS; parts: $OPS_PARTS"
+    echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); other busy processes: $(busy_others)"
+  } | tee "$raw"
+  [[ ",$OPS_PARTS," == *,create,* ]] && ops_creates > >(tee -a "$raw")
+  [[ ",$OPS_PARTS," == *,progress,* ]] && ops_progress > >(tee -a "$raw")
+  [[ ",$OPS_PARTS," == *,memory,* ]] && ops_memory > >(tee -a "$raw")
+  sleep 0.5 # the tee of the last part
+  echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg); other busy processes: $(busy_others)" | tee -a "$raw"
+  echo
+  ops_table "$raw"
+  echo
+  echo "raw rows: $raw; server logs: $logs/"
+}
+
 # --- commands -----------------------------------------------------------------------------------
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -353,8 +587,10 @@ case "${1:-}" in
     shift; MODE=cost ;;
   table)
     [ $# -eq 2 ] || die "usage: bench table RAW-FILE   (rows of this script or of the peers' bench.sh)"
-    table "$2"
+    if grep -q '^# baton bench operations' "$2"; then ops_table "$2"; else table "$2"; fi
     exit 0 ;;
+  operations)
+    shift; MODE=operations ;;
 esac
 
 QUICK=0; MODELS=WORKER,EVENT_LOOP,VIRTUAL; SCENARIOS=plaintext,json,slow,slow-blocking; PEERS=""; ROUNDS=1; TIMER=LOOP; BUILD=1
@@ -367,11 +603,15 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift ;;
     --timer) TIMER=$2; shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (try --help)" ;;
   esac
   shift
 done
+if [ "$MODE" = operations ]; then
+  run_operations
+  exit 0
+fi
 if [ "$QUICK" = 1 ]; then
   D=3s; REPEAT=1; WARMUP_STEP=3; WARMUP_MAX=3; SLOW_D=5s
 fi
