@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.context.CancellationReason;
 import dev.baton.context.RequestContext;
 import dev.baton.http.HttpException;
-import dev.baton.http.Problem;
 import dev.baton.operations.OperationStatus;
 import dev.baton.operations.OperationType;
 import dev.baton.operations.OperationsConfig;
@@ -30,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -57,6 +55,7 @@ public final class OperationRunner {
     private final ScheduledExecutorService timer;
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("baton-op-", 1).factory());
     private final AtomicInteger pumping = new AtomicInteger();
+    private final Outcomes outcomes = new Outcomes(this::now);
     private final java.util.concurrent.atomic.AtomicReference<Instant> lastCreated = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
     private volatile boolean stopping;
     /** Set while the store fails to answer, so that an outage is logged when it begins and ends, not every poll. */
@@ -187,7 +186,7 @@ public final class OperationRunner {
                                     ? cancel(fresh.get()) : CompletableFuture.completedFuture(fresh.orElse(r))));
         }
         OperationRecord next = r.status() == OperationStatus.NOT_STARTED
-                ? terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(CancellationReason.CANCEL_REQUESTED))
+                ? outcomes.terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(CancellationReason.CANCEL_REQUESTED))
                 : r.toBuilder().cancelRequested(true).build();
         String kind = next.isTerminal() ? next.status().wireName() : OperationEvent.STATUS;
         if (r.cancelRequested() && !next.isTerminal()) {
@@ -293,7 +292,7 @@ public final class OperationRunner {
             a.decided.set(true);
             a.disarm();
             a.ended.complete(RequestContext.Outcome.FAILED);
-            write(a, terminal(claimed, OperationStatus.FAILED, null,
+            write(a, outcomes.terminal(claimed, OperationStatus.FAILED, null,
                     OperationProblems.nodeLost(claimed.rescues(), maxAttempts)), OperationStatus.FAILED.wireName());
             return;
         }
@@ -367,16 +366,16 @@ public final class OperationRunner {
             JsonNode result;
             try {
                 result = ResultJson.of(value, json);
-                next = terminal(r, OperationStatus.SUCCEEDED, result, null);
+                next = outcomes.terminal(r, OperationStatus.SUCCEEDED, result, null);
             } catch (Exception e) {
                 next = failedOrRetry(a, r, type, e);
             }
         } else if (why == CancellationReason.SHUTDOWN && store.isDurable()) {
-            next = release(r);
+            next = outcomes.release(r);
         } else if (why == CancellationReason.TIMEOUT) {
-            next = failedOrRetry(a, r, type, new TimeoutFailure(a.timeout));
+            next = failedOrRetry(a, r, type, new Outcomes.TimeoutFailure(a.timeout));
         } else if (why != null || cause instanceof CancellationException) {
-            next = terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(why));
+            next = outcomes.terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(why));
         } else {
             next = failedOrRetry(a, r, type, cause);
         }
@@ -406,8 +405,8 @@ public final class OperationRunner {
         }
         OperationRecord r = a.writer.current();
         OperationRecord next = why == CancellationReason.TIMEOUT
-                ? terminal(r, OperationStatus.FAILED, null, OperationProblems.timedOut(a.timeout))
-                : terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(why));
+                ? outcomes.terminal(r, OperationStatus.FAILED, null, OperationProblems.timedOut(a.timeout))
+                : outcomes.terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(why));
         RouteWork work = routeWork.get(a.id()); // before the write, which forgets it
         if (work != null) {
             work.settle(null, new CancellationException("abandoned after " + why));
@@ -426,7 +425,7 @@ public final class OperationRunner {
      * another node runs the operation again.
      */
     private void write(Attempt a, OperationRecord planned, String kind, int failures) {
-        a.writer.write(current -> current.isTerminal() ? null : rebase(current, planned), kind).whenComplete((stored, e) -> {
+        a.writer.write(current -> current.isTerminal() ? null : outcomes.rebase(current, planned), kind).whenComplete((stored, e) -> {
             // what was stored counts (a retry may have become a cancel); nothing stored, nothing counted
             OperationStatus status = stored != null && stored.isPresent() ? stored.get().status() : null;
             if (e != null && unwrap(e) instanceof StoreUnavailableException) {
@@ -465,51 +464,16 @@ public final class OperationRunner {
         });
     }
 
-    /** The planned outcome on top of the latest record (a cancel flag may have been written since). */
-    private OperationRecord rebase(OperationRecord current, OperationRecord planned) {
-        if (planned.status() == OperationStatus.NOT_STARTED && current.cancelRequested()) {
-            // a retry planned while a DELETE landed: there is no next attempt
-            return current.toBuilder().status(OperationStatus.CANCELED).finishedAt(now()).lease(null, null).notBefore(null)
-                    .error(OperationProblems.canceled(CancellationReason.CANCEL_REQUESTED)).cancelRequested(false).build();
-        }
-        return current.toBuilder().status(planned.status()).percentComplete(planned.percentComplete())
-                .message(planned.message()).result(planned.result()).error(planned.error()).finishedAt(planned.finishedAt())
-                .notBefore(planned.notBefore()).lease(planned.leaseOwner(), planned.leaseUntil()).checkpoint(planned.checkpoint())
-                .cancelRequested(planned.isTerminal() ? false : current.cancelRequested()).build();
-    }
-
+    /** A failed attempt: logged unless the handler chose its status, then retried or failed for good. */
     private OperationRecord failedOrRetry(Attempt a, OperationRecord r, OperationType<?> type, Throwable cause) {
-        Problem problem = cause instanceof TimeoutFailure t ? OperationProblems.timedOut(t.timeout)
-                : OperationProblems.failed(cause, r.id());
-        if (!(cause instanceof TimeoutFailure) && !(cause instanceof HttpException)) {
+        if (!(cause instanceof Outcomes.TimeoutFailure) && !(cause instanceof HttpException)) {
             log.warn("{} failed", a, cause);
         }
-        int max = type == null ? 1 : type.maxAttempts();
-        if (r.attempts() < max && !r.cancelRequested() && !stopping) {
-            long base = type.backoff().toMillis() << Math.min(20, r.attempts() - 1);
-            long delay = base <= 0 ? 0 : ThreadLocalRandom.current().nextLong(base + 1);
+        OperationRecord next = outcomes.failedOrRetry(r, type, cause, stopping);
+        if (next.status() == OperationStatus.NOT_STARTED) {
             metrics.retried.increment();
-            return r.toBuilder().status(OperationStatus.NOT_STARTED).notBefore(now().plusMillis(delay)).lease(null, null)
-                    .message("attempt " + r.attempts() + " of " + max + " failed (" + problem.detail() + "); the next starts in "
-                            + delay + " ms").build();
         }
-        if (max > 1) {
-            problem = OperationProblems.attemptsExhausted(r.attempts(), problem.detail()).withStatus(problem.status());
-        }
-        return terminal(r, OperationStatus.FAILED, null, problem);
-    }
-
-    private OperationRecord release(OperationRecord r) {
-        return r.toBuilder().status(OperationStatus.NOT_STARTED).lease(null, null).notBefore(null).build();
-    }
-
-    private OperationRecord terminal(OperationRecord r, OperationStatus status, JsonNode result, Problem error) {
-        OperationRecord.Builder b = r.toBuilder().status(status).result(result).error(error).finishedAt(now())
-                .lease(null, null).notBefore(null).cancelRequested(false);
-        if (status == OperationStatus.SUCCEEDED) {
-            b.percentComplete(100);
-        }
-        return b.build();
+        return next;
     }
 
     private static Throwable unwrap(Throwable e) {
@@ -555,7 +519,7 @@ public final class OperationRunner {
         List<OperationRecord> queued = store.claim(node + "-stop", Integer.MAX_VALUE, now().plus(Duration.ofDays(365L * 1000)), config.lease())
                 .toCompletableFuture().join();
         for (OperationRecord r : queued) {
-            store.update(terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(CancellationReason.SHUTDOWN)),
+            store.update(outcomes.terminal(r, OperationStatus.CANCELED, null, OperationProblems.canceled(CancellationReason.SHUTDOWN)),
                     OperationStatus.CANCELED.wireName());
             metrics.dequeued();
             metrics.canceled.increment();
@@ -564,15 +528,5 @@ public final class OperationRunner {
 
     Optional<RouteWork> routeWork(String id) {
         return Optional.ofNullable(routeWork.get(id));
-    }
-
-    /** Marks a timeout among failures, so that it gets its own problem. */
-    private static final class TimeoutFailure extends RuntimeException {
-        final Duration timeout;
-
-        TimeoutFailure(Duration timeout) {
-            super("timed out", null, false, false);
-            this.timeout = timeout;
-        }
     }
 }
