@@ -13,6 +13,11 @@
 #                                           long-running operations: creates/s beside the same server's
 #                                           plaintext, progress latency over 1000 event streams, heap per
 #                                           queued operation (env OPS_*, see ops_settings below)
+#   ./baton bench operations --store postgres [--quick] [--no-build]
+#                                           the same server on baton-operations-postgres, a private
+#                                           PostgreSQL started and stopped by the run: creates/s against
+#                                           pgbench's insert ceiling, progress latency from node A to an
+#                                           SSE client on node B, rescue time after kill -9 (env OPS_PG_*)
 #
 # Options of the default run:
 #   --quick              short warm-up and runs (a smoke test, not a measurement)
@@ -33,6 +38,8 @@
 # OPS_STREAMS (1000), OPS_PROGRESS_WARMUP (5 s), OPS_PROGRESS_D (20 s), OPS_MEM_N (100000),
 # OPS_JAVA_OPTS and OPS_MEM_OPTS (-Xmx2g, ParallelGC), OPS_DRIVER_OPTS, OPS_SERVER_ARGS (more
 # OperationsBenchServer options), OPS_PARTS (create,progress,memory: the parts to run).
+# --store postgres: OPS_PG_PARTS (pgbench,create,progress,rescue), OPS_PG_POOL (10), OPS_PG_STREAMS
+# (200), OPS_PG_LEASE_MS (2000), OPS_PG_RESCUES (3), OPS_PG_BENCH_D (10 s), PG_OPTS (server settings).
 # Raw rows go to bench/results/run-<time>.txt (operations: operations-<time>.txt).
 set -uo pipefail
 MODE=run
@@ -54,6 +61,7 @@ die() { say "bench: $*"; exit 1; }
 build() {
   local stale
   stale=$(find "$root/bench/src" "$root/baton-core/src/main" "$root/baton-client/src/main" "$root/baton-operations/src/main" \
+      "$root/baton-operations-postgres/src/main" "$root/baton-operations-postgres/pom.xml" \
       "$root/bench/pom.xml" "$root/baton-core/pom.xml" "$root/baton-client/pom.xml" "$root/baton-operations/pom.xml" "$root/pom.xml" \
       -newer "$jar" -print -quit 2>/dev/null)
   if [ -f "$jar" ] && [ -z "$stale" ] && [ "${1:-}" != force ]; then return 0; fi
@@ -192,7 +200,11 @@ stop_server() { # pid: TERM, then KILL after 5 s (a stalled event loop never dra
   return 0
 }
 
-cleanup() { local p; for p in "${started[@]}"; do kill -0 "$p" 2> /dev/null && kill -9 "$p" 2> /dev/null; done; }
+cleanup() {
+  local p; for p in "${started[@]}"; do kill -0 "$p" 2> /dev/null && kill -9 "$p" 2> /dev/null; done
+  declare -F pg_stop > /dev/null && pg_stop # the private PostgreSQL of --store postgres, after the nodes
+  return 0
+}
 
 start_target() { # target java-opts: starts it on a free port; sets SERVER_PID, BASE and NAME
   local t=$1 opts=$2 port
@@ -556,6 +568,261 @@ run_operations() {
   echo "raw rows: $raw; server logs: $logs/"
 }
 
+# --- long-running operations on PostgreSQL (--store postgres) -------------------------------------
+# One private PostgreSQL (bench/pg.sh) for the whole run, stopped at the end whatever happens (the
+# EXIT trap). Four parts:
+#   pgbench   the machine's insert ceiling: pgbench -c 8 -j 2 inserting rows shaped like an
+#             operation into a copy of the operations table (its indexes too), no Baton running;
+#             then a transaction shaped like a create (row + event + pg_notify), for reference.
+#   create    wrk POSTs {"n":1} to /operations/noop of one node (server on SERVER_CPUS, wrk on
+#             WRK_CPUS, PostgreSQL unpinned): 202s per second; the noops run and finish meanwhile.
+#   progress  two nodes on the database: A (maxRunning 2000) creates and runs OPS_PG_STREAMS
+#             ticker operations, B (maxRunning 1) only serves their event streams to ProgressDriver;
+#             receipt on B minus the nanoTime the handler on A stamped (one machine: one clock).
+#   rescue    two nodes with a lease of OPS_PG_LEASE_MS; a hold operation starts on one, which is
+#             killed -9; the time from the kill to the other's "MARK RUN <id> 2" (its wall clock,
+#             printed by the handler). OPS_PG_RESCUES times, the killed node restarted between.
+ops_pg_settings() {
+  OPS_PG_PARTS=${OPS_PG_PARTS:-pgbench,create,progress,rescue}; OPS_PG_POOL=${OPS_PG_POOL:-10}
+  OPS_PG_STREAMS=${OPS_PG_STREAMS:-200}; OPS_PG_LEASE_MS=${OPS_PG_LEASE_MS:-2000}; OPS_PG_RESCUES=${OPS_PG_RESCUES:-3}
+  OPS_PG_BENCH_D=${OPS_PG_BENCH_D:-10}
+  OPS_WARMUP_MAX=${OPS_PG_WARMUP_MAX:-15}; WARMUP_MAX=$OPS_WARMUP_MAX
+  if [ "$QUICK" = 1 ]; then OPS_PG_BENCH_D=3; OPS_PG_STREAMS=50; OPS_PG_RESCUES=1; fi
+}
+
+ops_pg_server() { # label max-running lease-ms [schema]: a node on the private PostgreSQL; sets SERVER_PID and BASE
+  local port; port=$(free_port 18180)
+  BASE="http://127.0.0.1:$port"
+  # shellcheck disable=SC2086
+  start_server "$logs/pg-$1.log" "operations bench server ready" "$BASE/plaintext" \
+      "$java" $OPS_JAVA_OPTS -Xlog:gc:file="$logs/pg-$1-gc.log" -cp "$jar" dev.baton.bench.operations.OperationsBenchServer \
+      --port "$port" --max-running "$2" --max-queued "$OPS_MAX_QUEUED" --retention-s "$OPS_RETENTION_S" \
+      --store postgres --pg-url "$PG_URL" --pg-pool "$OPS_PG_POOL" --lease-ms "$3" --pg-schema "${4:-baton}" ${OPS_SERVER_ARGS:-}
+}
+
+ops_pg_bench() {
+  say "bench: postgres 1/4: pgbench's insert ceiling, -c 8 -j 2 -T $OPS_PG_BENCH_D (no Baton node running)"
+  pg_psql -c "CREATE TABLE IF NOT EXISTS public.bench_ops (LIKE baton.operations INCLUDING ALL);
+              CREATE TABLE IF NOT EXISTS public.bench_events (LIKE baton.operation_events INCLUDING ALL)" || return
+  local ins="$logs/pgbench-insert.sql" tx="$logs/pgbench-create-tx.sql" out
+  # the columns a create writes (OperationSql.create), the values of a {"n":1} noop
+  cat > "$ins" << 'SQL'
+INSERT INTO public.bench_ops (id, type, owner, status, percent_complete, message, input, result, error, checkpoint,
+  idempotency_key, fingerprint, created_at, started_at, finished_at, attempts, rescues, not_before, cancel_requested,
+  lease_owner, lease_until, fencing_token, version, last_event_id)
+VALUES (md5(random()::text || clock_timestamp()::text), 'noop', NULL, 'notStarted', 0, NULL, '{"n":1}', NULL, NULL, NULL,
+  NULL, NULL, clock_timestamp(), NULL, NULL, 0, 0, NULL, false, NULL, NULL, 0, 1, 1);
+SQL
+  cat > "$tx" << 'SQL'
+BEGIN;
+WITH o AS (
+  INSERT INTO public.bench_ops (id, type, status, percent_complete, input, created_at, attempts, rescues, cancel_requested,
+    fencing_token, version, last_event_id)
+  VALUES (md5(random()::text || clock_timestamp()::text), 'noop', 'notStarted', 0, '{"n":1}', clock_timestamp(), 0, 0, false, 0, 1, 1)
+  RETURNING id)
+INSERT INTO public.bench_events (operation_id, event_id, kind, snapshot) SELECT id, 1, 'status', '{"id":"x","status":"notStarted"}' FROM o;
+SELECT pg_notify('bench', 'x');
+COMMIT;
+SQL
+  # shellcheck disable=SC2086
+  out=$(timeout $((OPS_PG_BENCH_D + 60)) "$PG_BIN/pgbench" -n -f "$ins" -c 8 -j 2 -T "$OPS_PG_BENCH_D" $PG_CONN 2>&1)
+  echo "$out" > "$logs/pgbench-insert.log"
+  echo "PGBENCH script=insert clients=8 threads=2 dur_s=$OPS_PG_BENCH_D tps=$(sed -nE 's/^tps = ([0-9.]+) .*/\1/p' <<< "$out" | head -1)" \
+       "latency_ms=$(sed -nE 's/^latency average = ([0-9.]+) ms/\1/p' <<< "$out") failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' <<< "$out")"
+  # shellcheck disable=SC2086
+  out=$(timeout 60 "$PG_BIN/pgbench" -n -f "$tx" -c 8 -j 2 -T 5 $PG_CONN 2>&1)
+  echo "$out" > "$logs/pgbench-create-tx.log"
+  echo "PGBENCH script=create-tx clients=8 threads=2 dur_s=5 tps=$(sed -nE 's/^tps = ([0-9.]+) .*/\1/p' <<< "$out" | head -1)" \
+       "latency_ms=$(sed -nE 's/^latency average = ([0-9.]+) ms/\1/p' <<< "$out") failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' <<< "$out")"
+  pg_psql -c "DROP TABLE public.bench_events; DROP TABLE public.bench_ops; CHECKPOINT" || true
+}
+
+ops_pg_creates() {
+  say "bench: postgres 2/4: creates/s through one node (server on cpu $SERVER_CPUS, wrk on cpu $WRK_CPUS, PostgreSQL unpinned)"
+  ops_pg_server create "$OPS_MAX_RUNNING" 10000 || return
+  local pid=$SERVER_PID i
+  BATON_WRK_STATUS=1 WRK_SCRIPT="$here/wrk-create.lua" warm_up "$BASE/operations/noop"
+  for i in $(seq 1 "$OPS_REPEAT"); do
+    ops_drain
+    ops_stats "before-create-$i"
+    BATON_WRK_STATUS=1 WRK_SCRIPT="$here/wrk-create.lua" \
+        measure operations-pg "$pid" create "$BASE/operations/noop" "$OPS_D" "$OPS_C" --latency
+    ops_stats "create-$i"
+  done
+  echo "PGROWS part=create operations=$(pg_psql -c 'SELECT count(*) FROM baton.operations') events=$(pg_psql -c 'SELECT count(*) FROM baton.operation_events')"
+  stop_server "$pid"
+  gc_summary "$logs/pg-create-gc.log" create
+  sleep 1
+}
+
+ops_pg_progress() {
+  say "bench: postgres 3/4: progress latency, handlers on node A, $OPS_PG_STREAMS event streams on node B (driver on cpu $WRK_CPUS)"
+  # a schema of its own: the tickers left running at the end must not reach the rescue's nodes
+  # B runs none of the tickers: its one slot holds a long operation it claimed before A started
+  ops_pg_server progress-b 1 10000 baton_progress || return
+  local b=$SERVER_PID bbase=$BASE j
+  curl -s -o /dev/null --max-time 5 -X POST -H 'Content-Type: application/json' -d '{"ms":600000}' "$bbase/operations/hold"
+  for j in $(seq 1 50); do grep -q '^MARK RUN ' "$logs/pg-progress-b.log" && break; sleep 0.1; done
+  ops_pg_server progress-a "$OPS_MAX_RUNNING" 10000 baton_progress || { stop_server "$b"; return; }
+  local a=$SERVER_PID abase=$BASE
+  # shellcheck disable=SC2086
+  $(pinned "$WRK_CPUS") timeout $((OPS_PROGRESS_WARMUP + OPS_PROGRESS_D + 150)) "$java" $OPS_DRIVER_OPTS \
+      -Xlog:gc:file="$logs/pg-progress-driver-gc.log" --enable-native-access=ALL-UNNAMED -cp "$jar" \
+      dev.baton.bench.operations.ProgressDriver --url "$bbase" --create-url "$abase" --streams "$OPS_PG_STREAMS" --period-ms 100 \
+      --warmup-s "$OPS_PROGRESS_WARMUP" --duration-s "$OPS_PROGRESS_D" --server-pid "$a" --clk-tck "$tck" \
+      --trace "$logs/pg-progress-trace.txt" 2> "$logs/pg-progress-driver.log" | grep -E '^(CLOCK|PROGRESS) '
+  grep 'progress driver:' "$logs/pg-progress-driver.log" >&2
+  BASE=$abase; ops_stats progress-a
+  BASE=$bbase; ops_stats progress-b
+  stop_server "$b"; stop_server "$a"
+  gc_summary "$logs/pg-progress-a-gc.log" progress-a
+  gc_summary "$logs/pg-progress-b-gc.log" progress-b
+  sleep 1
+}
+
+ops_pg_rescue() {
+  say "bench: postgres 4/4: rescue after kill -9, lease ${OPS_PG_LEASE_MS} ms, $OPS_PG_RESCUES times"
+  local -A pids bases
+  local n id t_kill run victim other mark i j
+  for n in x y; do
+    ops_pg_server "rescue-$n" 10 "$OPS_PG_LEASE_MS" baton_rescue || return
+    pids[$n]=$SERVER_PID; bases[$n]=$BASE
+  done
+  for i in $(seq 1 "$OPS_PG_RESCUES"); do
+    id=$(curl -s --max-time 5 -X POST -H 'Content-Type: application/json' -d '{"ms":60000}' "${bases[x]}/operations/hold" \
+        | sed -nE 's/.*"id":"([^"]+)".*/\1/p')
+    [ -n "$id" ] || { say "    could not create a hold operation"; break; }
+    victim=""
+    for j in $(seq 1 100); do # which node started attempt 1 (10 s at most)
+      for n in x y; do grep -q "^MARK RUN $id 1 " "$logs/pg-rescue-$n.log" && victim=$n; done
+      [ -n "$victim" ] && break; sleep 0.1
+    done
+    [ -n "$victim" ] || { say "    $id never started"; break; }
+    other=$([ "$victim" = x ] && echo y || echo x)
+    sleep 1 # a lease renewal or two first
+    t_kill=$(date +%s%3N)
+    kill -9 "${pids[$victim]}"
+    mark=""
+    for j in $(seq 1 $(( (OPS_PG_LEASE_MS + 10000) / 50 ))); do
+      mark=$(sed -nE "s/^MARK RUN $id 2 ([0-9]+)$/\1/p" "$logs/pg-rescue-$other.log" | head -1)
+      [ -n "$mark" ] && break; sleep 0.05
+    done
+    local state; state=$(curl -s --max-time 5 "${bases[$other]}/operations/$id")
+    echo "RESCUE trial=$i id=$id lease_ms=$OPS_PG_LEASE_MS killed=$victim rescuer=$other" \
+         "rescue_ms=$([ -n "$mark" ] && echo $((mark - t_kill)) || echo none)" \
+         "status=$(sed -nE 's/.*"status":"([^"]+)".*/\1/p' <<< "$state") attempts=$(sed -nE 's/.*"attempts":([0-9]+).*/\1/p' <<< "$state")"
+    curl -s -o /dev/null --max-time 5 -X DELETE "${bases[$other]}/operations/$id"
+    wait "${pids[$victim]}" 2> /dev/null
+    if [ "$i" -lt "$OPS_PG_RESCUES" ]; then # the killed node again (its log kept apart)
+      mv "$logs/pg-rescue-$victim.log" "$logs/pg-rescue-$victim-$i.log"
+      ops_pg_server "rescue-$victim" 10 "$OPS_PG_LEASE_MS" baton_rescue || break
+      pids[$victim]=$SERVER_PID; bases[$victim]=$BASE
+    fi
+  done
+  for n in x y; do kill -0 "${pids[$n]}" 2> /dev/null && stop_server "${pids[$n]}"; done
+  return 0
+}
+
+ops_pg_table() { # raw-file
+  awk -v lease="${OPS_PG_LEASE_MS:-2000}" '
+    function f(line, k,   parts, i, m) {
+      m = split(line, parts, " ")
+      for (i = 2; i <= m; i++) if (index(parts[i], k "=") == 1) return substr(parts[i], length(k) + 2)
+      return ""
+    }
+    function status(line, code,   s, n, i, kv) {
+      s = f(line, "statuses"); n = split(s, kv, ",")
+      for (i = 1; i <= n; i++) if (index(kv[i], code ":") == 1) return substr(kv[i], length(code) + 2) + 0
+      return 0
+    }
+    function median(a, n,   i, j, t) {
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n == 0 ? 0 : a[int((n + 1) / 2)]
+    }
+    /^PGBENCH / && f($0, "script") == "insert" { ceil = f($0, "tps") + 0; ceillat = f($0, "latency_ms") }
+    /^PGBENCH / && f($0, "script") == "create-tx" { ctx = f($0, "tps") + 0 }
+    /^ROW / && f($0, "scenario") == "create" {
+      secs = f($0, "secs") + 0; if (secs <= 0) next
+      lastsecs = secs; cr[++ncr] = status($0, "202") / secs; cp99[ncr] = f($0, "p99_ms") + 0
+      r503 += status($0, "503"); rother += f($0, "requests") - status($0, "202") - status($0, "503")
+    }
+    /^STATS part=before-create-/ { s0 = f($0, "succeeded") }
+    /^STATS part=create-/ { if (s0 != "") done_n[++nd] = (f($0, "succeeded") - s0) / lastsecs; s0 = "" }
+    /^STATS part=progress-b/ { bstats = sprintf("created %s, succeeded %s, running %s", f($0, "created"), f($0, "succeeded"), f($0, "running")) }
+    /^CLOCK / { clock = sprintf("offset in [%s, %s] us, same clock: %s", f($0, "offset_lo_us"), f($0, "offset_hi_us"), f($0, "same_clock") == 1 ? "yes" : "NO (corrected)") }
+    /^PROGRESS / { prog = $0 }
+    /^RESCUE / { v = f($0, "rescue_ms"); nr++; if (v == "none") miss++; else { rs[++nrs] = v + 0; if (v + 0 > rmax) rmax = v + 0 }
+                 rl = rl (rl == "" ? "" : ", ") v }
+    END {
+      print "| figure | measured | target | verdict |"
+      print "|---|---|---|---|"
+      if (ceil > 0) printf "| pgbench insert ceiling (one row shaped like an operation, -c 8 -j 2), tx/s | %.0f (%s ms avg) | reference | |\n", ceil, ceillat
+      if (ctx > 0) printf "| pgbench, a transaction shaped like a create (row + event + pg_notify), tx/s | %.0f | reference | |\n", ctx
+      if (ncr > 0) {
+        c = median(cr, ncr)
+        for (i = 1; i <= ncr; i++) { lo = (i == 1 || cr[i] < lo) ? cr[i] : lo; hi = (i == 1 || cr[i] > hi) ? cr[i] : hi }
+        if (ceil > 0) printf "| creates/s through Baton (202 only), median of %d | %.0f (%.0f-%.0f) | >= 0.5 x pgbench = %.0f | %s (%.2fx) |\n",
+          ncr, c, lo, hi, 0.5 * ceil, c >= 0.5 * ceil ? "met" : "MISSED", c / ceil
+        else printf "| creates/s through Baton (202 only), median of %d | %.0f (%.0f-%.0f) | | |\n", ncr, c, lo, hi
+        printf "| operations run to the end per second meanwhile (median) | %.0f | | |\n", median(done_n, nd)
+        printf "| create p99 ms (median sample); 503s / other non-202 | %.2f; %d / %d | | |\n", median(cp99, ncr), r503, rother
+      }
+      if (prog != "") {
+        printf "| progress() on node A -> SSE receipt on node B, p50 / p99 / max ms | %s / %s / %s | p99 <= 50 ms | %s |\n", f(prog, "p50_ms"),
+          f(prog, "p99_ms"), f(prog, "max_ms"), f(prog, "p99_ms") + 0 <= 50 ? "met" : "MISSED"
+        printf "| streams on B; updates in the %s s window timed / expected | %s; %s / %s | | %s |\n", f(prog, "window_s"),
+          f(prog, "streams"), f(prog, "recorded"), f(prog, "expected"), f(prog, "recorded") >= 0.98 * f(prog, "expected") ? "ok" : "updates missing"
+        printf "| node A CPU during the window | %s %% of a core | | |\n", f(prog, "server_cpu_pct")
+        if (bstats != "") printf "| node B own operations (running 1: the hold that fills its one slot, no ticker) | %s | | |\n", bstats
+        if (clock != "") printf "| clocks (A nanoTime - driver nanoTime) | %s | | |\n", clock
+      }
+      if (nr > 0) printf "| rescue after kill -9: kill -> attempt 2 starts on the other node, ms (%d trials) | %s; max %s | <= lease + 2 s = %d | %s |\n",
+        nr, rl, (nrs ? rmax : "-"), lease + 2000, (miss == 0 && rmax <= lease + 2000) ? "met" : "MISSED"
+    }' "$1"
+}
+
+run_operations_pg() {
+  ops_settings
+  ops_pg_settings
+  require_wrk
+  [ "$BUILD" = 1 ] && build
+  [ -f "$jar" ] || die "missing $jar"
+  # shellcheck source=pg.sh
+  . "$here/pg.sh"
+  ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
+  if ! awk '{exit !($1 < 0.7)}' /proc/loadavg; then
+    say "bench: WARNING: load average $(cut -d' ' -f1 /proc/loadavg) before the start: something else runs; the figures share the cpus with it"
+  fi
+  local stamp; stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  raw="$here/results/operations-pg-$stamp.txt"
+  logs="$here/results/logs-operations-pg-$stamp"
+  mkdir -p "$logs"
+  pg_start || die "could not start PostgreSQL"
+  say "bench: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PG_PORT in $PG_DIR"
+  {
+    echo "# baton bench operations --store postgres $(date -u +%FT%TZ) git $(git -C "$root" rev-parse --short HEAD 2> /dev/null)$(git -C "$root" diff --quiet 2> /dev/null || echo -dirty)"
+    echo "# $("$java" -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1); $("$PG_BIN/postgres" --version); $(nproc) cpus: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+    echo "# postgres: fsync/synchronous_commit $(pg_psql -c 'SHOW fsync')/$(pg_psql -c 'SHOW synchronous_commit') PG_OPTS=${PG_OPTS:-} unpinned; pool per node $OPS_PG_POOL"
+    echo "# server: $OPS_JAVA_OPTS server_cpus=$SERVER_CPUS wrk_cpus=$WRK_CPUS c=$OPS_C d=${OPS_D}s repeat=$OPS_REPEAT warmup<=${OPS_WARMUP_MAX}s retention=${OPS_RETENTION_S}s"
+    echo "# progress: streams=$OPS_PG_STREAMS period=100ms warmup=${OPS_PROGRESS_WARMUP}s window=${OPS_PROGRESS_D}s; rescue: lease=${OPS_PG_LEASE_MS}ms trials=$OPS_PG_RESCUES; parts: $OPS_PG_PARTS"
+    echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); other busy processes: $(busy_others)"
+  } | tee "$raw"
+  # create first: its node migrates the schema that pgbench copies
+  [[ ",$OPS_PG_PARTS," == *,create,* || ",$OPS_PG_PARTS," == *,pgbench,* ]] && { ops_pg_server migrate 1 10000 && stop_server "$SERVER_PID"; }
+  [[ ",$OPS_PG_PARTS," == *,pgbench,* ]] && ops_pg_bench > >(tee -a "$raw")
+  [[ ",$OPS_PG_PARTS," == *,create,* ]] && ops_pg_creates > >(tee -a "$raw")
+  [[ ",$OPS_PG_PARTS," == *,progress,* ]] && ops_pg_progress > >(tee -a "$raw")
+  [[ ",$OPS_PG_PARTS," == *,rescue,* ]] && ops_pg_rescue > >(tee -a "$raw")
+  sleep 0.5
+  echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg); other busy processes: $(busy_others)" | tee -a "$raw"
+  cp "$PG_DIR/log" "$logs/postgres.log" 2> /dev/null
+  pg_stop
+  echo
+  ops_pg_table "$raw"
+  echo
+  echo "raw rows: $raw; logs: $logs/"
+}
+
 # --- commands -----------------------------------------------------------------------------------
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -587,13 +854,14 @@ case "${1:-}" in
     shift; MODE=cost ;;
   table)
     [ $# -eq 2 ] || die "usage: bench table RAW-FILE   (rows of this script or of the peers' bench.sh)"
-    if grep -q '^# baton bench operations' "$2"; then ops_table "$2"; else table "$2"; fi
+    if grep -q '^# baton bench operations --store postgres' "$2"; then ops_settings; ops_pg_settings; ops_pg_table "$2"
+    elif grep -q '^# baton bench operations' "$2"; then ops_table "$2"; else table "$2"; fi
     exit 0 ;;
   operations)
     shift; MODE=operations ;;
 esac
 
-QUICK=0; MODELS=WORKER,EVENT_LOOP,VIRTUAL; SCENARIOS=plaintext,json,slow,slow-blocking; PEERS=""; ROUNDS=1; TIMER=LOOP; BUILD=1
+QUICK=0; MODELS=WORKER,EVENT_LOOP,VIRTUAL; SCENARIOS=plaintext,json,slow,slow-blocking; PEERS=""; ROUNDS=1; TIMER=LOOP; BUILD=1; STORE=memory
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -603,13 +871,18 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift ;;
     --timer) TIMER=$2; shift ;;
     --no-build) BUILD=0 ;;
+    --store) STORE=$2; shift ;;
     -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (try --help)" ;;
   esac
   shift
 done
 if [ "$MODE" = operations ]; then
-  run_operations
+  case "$STORE" in
+    memory) run_operations ;;
+    postgres) run_operations_pg ;;
+    *) die "--store is memory or postgres, not $STORE" ;;
+  esac
   exit 0
 fi
 if [ "$QUICK" = 1 ]; then

@@ -62,6 +62,8 @@ public final class ProgressDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    /** Where the operations are created and the clock is read: {@link #base} unless {@code --create-url}. */
+    private URI createBase;
     private final int streams;
     private final int periodMs;
     private final int warmupS;
@@ -114,6 +116,7 @@ public final class ProgressDriver {
         long serverPid = 0;
         int clkTck = 100;
         String trace = null;
+        String createUrl = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -125,9 +128,10 @@ public final class ProgressDriver {
                 case "--server-pid" -> serverPid = Long.parseLong(v);
                 case "--clk-tck" -> clkTck = Integer.parseInt(v);
                 case "--trace" -> trace = v;
+                case "--create-url" -> createUrl = v;
                 default -> {
                     System.err.println("usage: ProgressDriver [--url U] [--streams N] [--period-ms MS] [--warmup-s S] [--duration-s S] "
-                            + "[--server-pid PID --clk-tck HZ] [--trace FILE]");
+                            + "[--server-pid PID --clk-tck HZ] [--trace FILE] [--create-url U]");
                     System.exit(2);
                 }
             }
@@ -147,6 +151,8 @@ public final class ProgressDriver {
         watchdog.start();
         ProgressDriver d = new ProgressDriver(URI.create(url), streams, periodMs, warmupS, durationS, serverPid, clkTck);
         d.trace = trace;
+        // another node of a cluster: the operations are created (and stamped) there, streamed from --url
+        d.createBase = createUrl == null ? d.base : URI.create(createUrl);
         d.run();
         System.exit(0);
     }
@@ -280,9 +286,9 @@ public final class ProgressDriver {
     private void checkClocks() throws IOException {
         long lo = Long.MIN_VALUE;
         long hi = Long.MAX_VALUE;
-        byte[] req = ("GET " + pathOf("/clock") + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n\r\n")
+        byte[] req = ("GET " + pathOf("/clock") + " HTTP/1.1\r\nHost: " + createBase.getHost() + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+        try (Socket socket = new Socket(createBase.getHost(), createBase.getPort())) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(5000);
             InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -335,7 +341,7 @@ public final class ProgressDriver {
 
     private List<String> create(HttpClient http, int ticks) throws Exception {
         String body = "{\"ticks\":" + ticks + ",\"periodMs\":" + periodMs + "}";
-        HttpRequest req = HttpRequest.newBuilder(base.resolve(pathOf("/operations/ticker")))
+        HttpRequest req = HttpRequest.newBuilder(createBase.resolve(pathOf("/operations/ticker")))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         Semaphore inFlight = new Semaphore(32);
