@@ -5,6 +5,7 @@ import dev.baton.operations.store.OperationStore.Subscription;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the events of the operations this node's clients watch, whichever node writes them: one
  * connection per store {@code LISTEN}s on the store's channel; a notification names an operation
- * and an event id, and the events after the last one each subscriber got are read from the table.
- * Reading from the table, not the payload, makes a lost notification harmless: after the
- * connection comes back (a database restart) every watched operation is read again from its last
- * delivered id, so nothing is missed and nothing comes twice.
+ * and an event id and, when it fits, carries the event, which then reaches each subscriber whose
+ * next one it is without a read. Otherwise (too large to carry, or a subscriber that misses some
+ * before it) the events after the last one each subscriber got are read from the table. The table
+ * makes a lost notification harmless: after the connection comes back (a database restart) every
+ * watched operation is read again from its last delivered id, so nothing is missed and nothing
+ * comes twice.
  */
 final class EventHub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventHub.class);
@@ -120,49 +123,103 @@ final class EventHub implements AutoCloseable {
     }
 
     private void heard(String payload) {
-        int colon = payload.lastIndexOf(':');
-        Watched w = colon < 0 ? null : watched.get(payload.substring(0, colon));
-        if (w != null) {
-            read(w);
+        OperationSql.Notice n;
+        try {
+            n = sql.notice(payload);
+        } catch (RuntimeException e) {
+            log.warn("an operation event notice does not parse; reading the table instead", e);
+            n = null;
         }
-    }
-
-    /** Reads and delivers the watched operation's new events; one read at a time per operation, again if asked meanwhile. */
-    private void read(Watched w) {
+        if (n == null) {
+            watched.values().forEach(this::read); // cannot tell whose: read them all
+            return;
+        }
+        Watched w = watched.get(n.operationId());
+        if (w == null) {
+            return;
+        }
+        if (n.event() == null) {
+            read(w); // too large to carry: read from the table
+            return;
+        }
         synchronized (w) {
-            w.stale = false;
+            w.pending.add(n.event());
             if (w.reading) {
-                w.again = true;
-                return;
+                return; // the running drain takes it
             }
             w.reading = true;
         }
-        db.execute(() -> {
-            while (true) {
-                try {
-                    long from = w.followers.stream().mapToLong(f -> f.delivered).min().orElse(Long.MAX_VALUE);
-                    if (from != Long.MAX_VALUE) {
-                        List<OperationEvent> events = db.inTransactionNow(c -> sql.events(c, w.id, from));
-                        for (OperationEvent e : events) {
-                            w.followers.forEach(f -> f.offer(e));
-                        }
-                    }
-                } catch (SQLException | RuntimeException e) {
-                    synchronized (w) {
-                        w.stale = true; // the listener reads it again at its next turn
-                        w.reading = false;
-                    }
-                    return;
-                }
-                synchronized (w) {
-                    if (!w.again) {
+        db.execute(() -> drain(w));
+    }
+
+    /** Reads and delivers the watched operation's new events from the table (soon, on another thread). */
+    private void read(Watched w) {
+        synchronized (w) {
+            w.stale = false;
+            w.again = true;
+            if (w.reading) {
+                return; // the running drain reads again
+            }
+            w.reading = true;
+        }
+        db.execute(() -> drain(w));
+    }
+
+    /**
+     * Delivers the watched operation's new events, one drain at a time per operation: from the
+     * table when asked to read it, else the events notices carried, each to the followers whose next
+     * one it is. A follower for which a carried event is not the next one (a notice lost, or trimmed
+     * away) makes the drain read the table, which has every event committed before its notice came.
+     */
+    private void drain(Watched w) {
+        while (true) {
+            OperationEvent carried;
+            synchronized (w) {
+                if (w.again) {
+                    w.again = false;
+                    w.pending.clear(); // committed before their notices came, so the read below sees them
+                    carried = null;
+                } else {
+                    carried = w.pending.poll();
+                    if (carried == null) {
                         w.reading = false;
                         return;
                     }
-                    w.again = false;
                 }
             }
-        });
+            if (carried != null) {
+                boolean gap = false;
+                for (Follower f : w.followers) {
+                    long d = f.delivered;
+                    if (carried.id() == d + 1) {
+                        f.offer(carried);
+                    } else if (carried.id() > d + 1 && d != Long.MAX_VALUE) {
+                        gap = true; // this follower misses some before it: the table has them
+                    }
+                }
+                if (gap) {
+                    synchronized (w) {
+                        w.again = true;
+                    }
+                }
+                continue;
+            }
+            try {
+                long from = w.followers.stream().mapToLong(f -> f.delivered).min().orElse(Long.MAX_VALUE);
+                if (from != Long.MAX_VALUE) {
+                    List<OperationEvent> events = db.inTransactionNow(c -> sql.events(c, w.id, from));
+                    for (OperationEvent e : events) {
+                        w.followers.forEach(f -> f.offer(e));
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                synchronized (w) {
+                    w.stale = true; // the listener reads it again at its next turn
+                    w.reading = false;
+                }
+                return;
+            }
+        }
     }
 
     @Override
@@ -179,7 +236,11 @@ final class EventHub implements AutoCloseable {
     private static final class Watched {
         final String id;
         final List<Follower> followers = new CopyOnWriteArrayList<>();
+        /** Events notices carried, not yet delivered, in the order heard. */
+        final ArrayDeque<OperationEvent> pending = new ArrayDeque<>();
+        /** A drain runs. */
         boolean reading;
+        /** The next drain turn reads the table. */
         boolean again;
         volatile boolean stale;
 

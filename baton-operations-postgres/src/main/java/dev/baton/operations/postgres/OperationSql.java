@@ -7,6 +7,7 @@ import dev.baton.operations.store.OperationPage;
 import dev.baton.operations.store.OperationQuery;
 import dev.baton.operations.store.OperationRecord;
 import dev.baton.operations.store.OperationStore.Created;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +28,8 @@ import java.util.Optional;
  */
 final class OperationSql {
     private static final int PURGE_BATCH = 1000;
+    /** PostgreSQL refuses a payload of 8000 bytes or more; past this one the notice names the event only. */
+    static final int MAX_PAYLOAD_BYTES = 7000;
 
     private final Names names;
     private final Records records;
@@ -243,12 +246,13 @@ final class OperationSql {
      * events is dropped (each carries the whole state; status changes stay), as in memory.
      */
     private void appendEvent(Connection c, OperationRecord snapshot, String kind) throws SQLException {
+        String data = records.snapshot(snapshot);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + names.events()
                 + " (operation_id, event_id, kind, snapshot) VALUES (?, ?, ?, ?::jsonb)")) {
             ps.setString(1, snapshot.id());
             ps.setLong(2, snapshot.lastEventId());
             ps.setString(3, kind);
-            ps.setString(4, records.snapshot(snapshot));
+            ps.setString(4, data);
             ps.executeUpdate();
         }
         long id = snapshot.lastEventId();
@@ -263,9 +267,51 @@ final class OperationSql {
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, names.channel());
-            ps.setString(2, snapshot.id() + ":" + id);
+            ps.setString(2, payload(snapshot.id(), id, kind, data));
             ps.execute();
         }
+    }
+
+    /**
+     * A notice's payload: {@code operationId:eventId}, then, when the whole fits in
+     * {@link #MAX_PAYLOAD_BYTES}, a newline, the kind, a newline and the snapshot as stored (JSON
+     * holds no raw newline), so that a listener can deliver the event without reading it back.
+     */
+    static String payload(String operationId, long eventId, String kind, String snapshot) {
+        String head = operationId + ":" + eventId;
+        String full = head + "\n" + kind + "\n" + snapshot;
+        // a char is at most 3 bytes in UTF-8 (a surrogate pair, 4 bytes for 2 chars): count only when it might matter
+        if (full.length() * 3L <= MAX_PAYLOAD_BYTES || full.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD_BYTES) {
+            return full;
+        }
+        return head;
+    }
+
+    /** A notice read back: the operation, the event id, and the event itself when the payload carried it (else null). */
+    record Notice(String operationId, long eventId, OperationEvent event) {
+    }
+
+    /** The notice in a payload, or null if it is not one. */
+    Notice notice(String payload) {
+        int eol = payload.indexOf('\n');
+        String head = eol < 0 ? payload : payload.substring(0, eol);
+        int colon = head.lastIndexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        long eventId;
+        try {
+            eventId = Long.parseLong(head.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        String operationId = head.substring(0, colon);
+        int eol2 = eol < 0 ? -1 : payload.indexOf('\n', eol + 1);
+        if (eol2 < 0) {
+            return new Notice(operationId, eventId, null);
+        }
+        OperationEvent event = new OperationEvent(eventId, payload.substring(eol + 1, eol2), records.fromSnapshot(payload.substring(eol2 + 1)));
+        return new Notice(operationId, eventId, event);
     }
 
     private Optional<OperationRecord> one(PreparedStatement ps) throws SQLException {

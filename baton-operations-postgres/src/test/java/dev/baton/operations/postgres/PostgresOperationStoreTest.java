@@ -188,6 +188,43 @@ class PostgresOperationStoreTest {
     }
 
     @Test
+    void eventsTooLargeForANoticeAreReadFromTheTableAndInterleaveInOrderWithThoseTheNoticesCarry() {
+        OperationRecord r = join(store.create(fresh(null, null, null))).record();
+        List<OperationEvent> heard = new CopyOnWriteArrayList<>();
+        try (var sub = otherNode.subscribe(r.id(), 0, heard::add)) {
+            OperationRecord cur = r;
+            for (int i = 1; i <= 20; i++) {
+                // every third one too large to carry (3500 two-byte chars), and every third one carried though longer in
+                // UTF-8 than in chars (3000)
+                String message = i % 3 == 0 ? "\u00e9".repeat(3500) : i % 3 == 1 ? "\u00e9".repeat(3000) : "step " + i;
+                cur = join(store.update(cur.toBuilder().percentComplete(i).message(message).build(), OperationEvent.PROGRESS))
+                        .orElseThrow();
+            }
+            Poll.until("21 events heard", Duration.ofSeconds(10), () -> heard.size() >= 21);
+        }
+        assertThat(heard).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(join(store.events(r.id(), 0)));
+    }
+
+    @Test
+    void aNoticeCarriesTheEventAsStoredWhenItFitsAndOnlyNamesItOtherwise() {
+        OperationSql sql = new OperationSql(new Names("x", ""), new Records(JSON), 1000);
+        Records records = new Records(JSON);
+        OperationRecord small = fresh("alice", "k", "f").withLastEventId(7);
+        OperationSql.Notice n = sql.notice(OperationSql.payload(small.id(), 7, OperationEvent.STATUS, records.snapshot(small)));
+        assertThat(n.operationId()).isEqualTo(small.id());
+        assertThat(n.eventId()).isEqualTo(7);
+        assertThat(n.event().kind()).isEqualTo(OperationEvent.STATUS);
+        assertThat(n.event().snapshot()).usingRecursiveComparison().isEqualTo(small);
+        OperationRecord longer = small.toBuilder().message("\u00e9".repeat(3000)).build();
+        assertThat(sql.notice(OperationSql.payload(longer.id(), 8, OperationEvent.PROGRESS, records.snapshot(longer))).event())
+                .isNotNull();
+        OperationRecord large = small.toBuilder().message("\u00e9".repeat(3500)).build();
+        String payload = OperationSql.payload(large.id(), 8, OperationEvent.PROGRESS, records.snapshot(large));
+        assertThat(payload).isEqualTo(large.id() + ":8");
+        assertThat(sql.notice(payload)).isEqualTo(new OperationSql.Notice(large.id(), 8, null));
+    }
+
+    @Test
     void aListIsOneOwnersOperationsNewestFirstPageByPage() {
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
