@@ -144,6 +144,13 @@ final class OperationSql {
     }
 
     Optional<OperationRecord> update(Connection c, OperationRecord next, String eventKind) throws SQLException {
+        if (dev.baton.operations.store.OperationEvent.PROGRESS.equals(eventKind) && !next.isTerminal()) {
+            // progress is superseded by the next update and by the outcome: it need not wait for the
+            // WAL flush. A crash of the database may lose the last ones; never a claim, a cancel or an outcome
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit TO OFF");
+            }
+        }
         String sql = "UPDATE " + names.operations() + " SET status = ?, percent_complete = ?, message = ?, result = ?::jsonb, "
                 + "error = ?::jsonb, checkpoint = ?::jsonb, started_at = ?, finished_at = ?, attempts = ?, rescues = ?, "
                 + "not_before = ?, cancel_requested = ?, lease_owner = ?, lease_until = ?, fencing_token = ?, version = ?, "
