@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +53,10 @@ public final class OperationRunner {
     private final String node = "node-" + OperationIds.next().substring(0, 8);
     private final ScheduledExecutorService timer;
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("baton-op-", 1).factory());
-    private final AtomicInteger pumping = new AtomicInteger();
+    private final ClaimLoop claims;
     private final Outcomes outcomes = new Outcomes(this::now);
     private final java.util.concurrent.atomic.AtomicReference<Instant> lastCreated = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
     private volatile boolean stopping;
-    /** Set while the store fails to answer, so that an outage is logged when it begins and ends, not every poll. */
-    private final java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     public OperationRunner(OperationsConfig config, Map<String, OperationType<?>> types, ObjectMapper json) {
         this.config = config;
@@ -73,6 +70,13 @@ public final class OperationRunner {
             t.setDaemon(true);
             return t;
         });
+        this.claims = new ClaimLoop(store, node, config.lease(), this::now, () -> stopping ? 0 : config.maxRunning() - running.size(),
+                this::started, () -> {
+                    // nothing runnable is left in a shared store: what this node created may have run elsewhere
+                    if (store.isDurable()) {
+                        metrics.queued.set(0);
+                    }
+                }, timer);
     }
 
     /** Starts the background duties: retention, and polling the store for work other nodes queued or retries due. */
@@ -215,57 +219,19 @@ public final class OperationRunner {
         return store.get(r.id()).thenApply(fresh -> fresh.orElse(r));
     }
 
-    /** Claims what fits in the free slots; one pump at a time, repeated while asked again meanwhile. */
+    /** Claims what fits in the free slots (see {@link ClaimLoop}). */
     void pump() {
-        if (pumping.getAndIncrement() != 0) {
-            return;
-        }
-        claimSome();
+        claims.pump();
     }
 
-    private void claimSome() {
-        int free = config.maxRunning() - running.size();
-        if (stopping || free <= 0) {
-            donePumping();
-            return;
-        }
-        CompletionStage<java.util.List<OperationRecord>> claim;
+    /** Starts what a claim brought; one that cannot start stays claimed until its lease lapses. */
+    private void started(OperationRecord r) {
+        metrics.dequeued();
         try {
-            claim = store.claim(node, free, now(), config.lease());
-        } catch (RuntimeException e) { // a store that throws instead of failing its stage must not stop the pump
-            claim = CompletableFuture.failedFuture(e);
-        }
-        claim.whenComplete((claimed, e) -> {
-            if (e != null) {
-                if (storeDown.compareAndSet(false, true)) {
-                    log.warn("claiming operations failed; retrying every poll until the store answers", unwrap(e));
-                }
-            } else {
-                if (storeDown.compareAndSet(true, false)) {
-                    log.info("the store answers again");
-                }
-                if (store.isDurable() && claimed.size() < free) {
-                    // nothing runnable is left in the shared store: what this node created may have run elsewhere
-                    metrics.queued.set(0);
-                }
-                for (OperationRecord r : claimed) {
-                    metrics.dequeued();
-                    try {
-                        begin(r);
-                    } catch (RuntimeException failed) { // stopping (executors shut), say: its lease lapses, another run takes it
-                        log.warn("could not start {} ({}); it stays claimed until its lease lapses", r.id(), failed.toString());
-                        running.remove(r.id());
-                    }
-                }
-            }
-            donePumping();
-        });
-    }
-
-    private void donePumping() {
-        if (pumping.decrementAndGet() != 0) {
-            pumping.set(1);
-            timer.execute(this::claimSome);
+            begin(r);
+        } catch (RuntimeException failed) { // stopping (executors shut), say: another run takes it
+            log.warn("could not start {} ({}); it stays claimed until its lease lapses", r.id(), failed.toString());
+            running.remove(r.id());
         }
     }
 
