@@ -139,7 +139,7 @@ final class OperationSql {
                 return new OperationPage(items, null);
             }
             OperationRecord last = items.get(q.pageSize() - 1);
-            return new OperationPage(items.subList(0, q.pageSize()), cursor(last));
+            return new OperationPage(items.subList(0, q.pageSize()), OperationQuery.Cursor.of(last));
         }
     }
 
@@ -335,9 +335,5 @@ final class OperationSql {
             }
         }
         return out;
-    }
-
-    private static OperationQuery.Cursor cursor(OperationRecord r) {
-        return new OperationQuery.Cursor(r.createdAt().getEpochSecond() * 1_000_000_000L + r.createdAt().getNano(), r.id());
     }
 }

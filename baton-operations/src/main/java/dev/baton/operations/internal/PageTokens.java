@@ -28,8 +28,4 @@ final class PageTokens {
             throw new HttpException(400, "pageToken is not one this server gave: use the nextLink of a page as it is");
         }
     }
-
-    static OperationQuery.Cursor of(dev.baton.operations.store.OperationRecord r) {
-        return new OperationQuery.Cursor(r.createdAt().getEpochSecond() * 1_000_000_000L + r.createdAt().getNano(), r.id());
-    }
 }

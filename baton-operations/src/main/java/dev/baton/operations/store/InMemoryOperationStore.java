@@ -74,7 +74,7 @@ public final class InMemoryOperationStore implements OperationStore {
                 return CompletableFuture.completedFuture(new Created(r, false));
             }
         }
-        Entry e = new Entry(record.id(), cursor(record));
+        Entry e = new Entry(record.id(), OperationQuery.Cursor.of(record));
         synchronized (e) {
             OperationRecord first = withEvent(record, 1);
             e.record = first;
@@ -271,10 +271,6 @@ public final class InMemoryOperationStore implements OperationStore {
 
     private static OperationRecord withEvent(OperationRecord r, long eventId) {
         return r.withLastEventId(eventId);
-    }
-
-    private static OperationQuery.Cursor cursor(OperationRecord r) {
-        return new OperationQuery.Cursor(r.createdAt().getEpochSecond() * 1_000_000_000L + r.createdAt().getNano(), r.id());
     }
 
     private static String scopedKey(String owner, String key) {

@@ -18,5 +18,9 @@ public record OperationQuery(String owner, Set<OperationStatus> statuses, String
 
     /** A position in the newest-first order: creation time (nanoseconds since the epoch), then id. */
     public record Cursor(long createdNanos, String id) {
+        /** Where {@code r} stands in the order. */
+        public static Cursor of(OperationRecord r) {
+            return new Cursor(r.createdAt().getEpochSecond() * 1_000_000_000L + r.createdAt().getNano(), r.id());
+        }
     }
 }
