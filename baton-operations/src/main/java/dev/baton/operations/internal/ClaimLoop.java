@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,7 +77,7 @@ final class ClaimLoop {
             try {
                 if (e != null) {
                     if (storeDown.compareAndSet(false, true)) {
-                        log.warn("claiming operations failed; retrying every poll until the store answers", unwrap(e));
+                        log.warn("claiming operations failed; retrying every poll until the store answers", Failures.cause(e));
                     }
                     return;
                 }
@@ -100,9 +99,5 @@ final class ClaimLoop {
             asked.set(1);
             again.execute(this::claim);
         }
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 }

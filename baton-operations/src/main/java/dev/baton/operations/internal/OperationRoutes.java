@@ -114,7 +114,7 @@ public final class OperationRoutes {
     }
 
     static Response conflict(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = Failures.cause(e);
         if (cause instanceof IdempotencyConflictException c) {
             if (c.mismatch()) {
                 throw new HttpException(422, "this Idempotency-Key was already used with another request body; "

@@ -22,10 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -309,7 +307,7 @@ public final class OperationRunner {
 
     /** The handler ended: decide the outcome once, write it, free the slot. */
     private void finish(Attempt a, Object value, Throwable error, RouteWork work) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Failures.cause(error);
         if (!a.decided.compareAndSet(false, true)) {
             // abandoned past its grace: its outcome is dropped, a waiting Prefer: wait included
             metrics.lateResults.increment();
@@ -394,9 +392,9 @@ public final class OperationRunner {
         a.writer.write(current -> current.isTerminal() ? null : outcomes.rebase(current, planned), kind).whenComplete((stored, e) -> {
             // what was stored counts (a retry may have become a cancel); nothing stored, nothing counted
             OperationStatus status = stored != null && stored.isPresent() ? stored.get().status() : null;
-            if (e != null && unwrap(e) instanceof StoreUnavailableException) {
+            if (e != null && Failures.cause(e) instanceof StoreUnavailableException) {
                 if (failures == 0) {
-                    log.warn("writing the outcome of {} failed; retrying until the store takes it", a, unwrap(e));
+                    log.warn("writing the outcome of {} failed; retrying until the store takes it", a, Failures.cause(e));
                 }
                 long delay = Math.min(5000, 100L << Math.min(6, failures));
                 try {
@@ -440,13 +438,6 @@ public final class OperationRunner {
             metrics.retried.increment();
         }
         return next;
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 
     private void purge() {

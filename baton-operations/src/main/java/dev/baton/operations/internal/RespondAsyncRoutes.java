@@ -9,7 +9,6 @@ import dev.baton.internal.ResultAdapter;
 import dev.baton.routing.Handler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,7 +76,7 @@ public final class RespondAsyncRoutes implements ServerFeature.AsyncResponder {
         CompletableFuture<Object> done = work.outcome.copy().orTimeout(waitMillis, TimeUnit.MILLISECONDS);
         ctx.cancellation().onCancel(why -> done.cancel(false));
         return done.handle((value, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Failures.cause(error);
             if (cause instanceof TimeoutException
                     || cause instanceof java.util.concurrent.CancellationException && !(cause instanceof dev.baton.http.RequestTimeoutException)) {
                 // still running, or ended canceled (a DELETE, its own timeout, shutdown): the resource tells which

@@ -7,7 +7,6 @@ import dev.baton.routing.Handler;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Answers a request whose store call failed because the store is down with {@code 503} and
@@ -32,7 +31,7 @@ final class StoreOutage {
                     if (e == null) {
                         return v;
                     }
-                    if (cause(e) instanceof StoreUnavailableException) {
+                    if (Failures.cause(e) instanceof StoreUnavailableException) {
                         return unavailable(seconds);
                     }
                     throw e instanceof CompletionException ce ? ce : new CompletionException(e);
@@ -45,12 +44,5 @@ final class StoreOutage {
     private static Response unavailable(long retryAfterSeconds) {
         return Problem.of(503, "the operations store is unavailable; try again shortly").toResponse()
                 .withHeader("Retry-After", retryAfterSeconds);
-    }
-
-    private static Throwable cause(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 }
