@@ -41,10 +41,15 @@ final class OperationSql {
         this.maxEvents = maxEventsPerOperation;
     }
 
+    /** One statement: the row, its first event and the notice, or nothing if the key was used before. */
     Created create(Connection c, OperationRecord record) throws SQLException {
         OperationRecord first = record.withLastEventId(1);
-        String sql = "INSERT INTO " + names.operations() + " (" + Records.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, "
-                + "?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+        String data = records.snapshot(first);
+        String sql = "WITH o AS (INSERT INTO " + names.operations() + " (" + Records.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, "
+                + "?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id),"
+                + " e AS (INSERT INTO " + names.events() + " (operation_id, event_id, kind, snapshot)"
+                + " SELECT id, 1, '" + OperationEvent.STATUS + "', ?::jsonb FROM o RETURNING operation_id)"
+                + " SELECT pg_notify(?, ?) FROM e";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, first.id());
             ps.setString(2, first.type());
@@ -70,9 +75,13 @@ final class OperationSql {
             ps.setLong(22, 0);
             ps.setLong(23, first.version());
             ps.setLong(24, 1);
-            if (ps.executeUpdate() == 1) {
-                appendEvent(c, first, OperationEvent.STATUS);
-                return new Created(first, true);
+            ps.setString(25, data);
+            ps.setString(26, names.channel());
+            ps.setString(27, payload(first.id(), 1, OperationEvent.STATUS, data));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return new Created(first, true);
+                }
             }
         }
         // the owner used this key before (ON CONFLICT waited for that transaction to commit)
@@ -144,13 +153,6 @@ final class OperationSql {
     }
 
     Optional<OperationRecord> update(Connection c, OperationRecord next, String eventKind) throws SQLException {
-        if (dev.baton.operations.store.OperationEvent.PROGRESS.equals(eventKind) && !next.isTerminal()) {
-            // progress is superseded by the next update and by the outcome: it need not wait for the
-            // WAL flush. A crash of the database may lose the last ones; never a claim, a cancel or an outcome
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("SET LOCAL synchronous_commit TO OFF");
-            }
-        }
         String sql = "UPDATE " + names.operations() + " SET status = ?, percent_complete = ?, message = ?, result = ?::jsonb, "
                 + "error = ?::jsonb, checkpoint = ?::jsonb, started_at = ?, finished_at = ?, attempts = ?, rescues = ?, "
                 + "not_before = ?, cancel_requested = ?, lease_owner = ?, lease_until = ?, fencing_token = ?, version = ?, "
@@ -201,9 +203,7 @@ final class OperationSql {
             claimed = all(ps);
         }
         claimed.sort(Comparator.comparing(OperationRecord::createdAt));
-        for (OperationRecord r : claimed) {
-            appendEvent(c, r, OperationEvent.STATUS);
-        }
+        appendStatusEvents(c, claimed);
         return claimed;
     }
 
@@ -254,15 +254,17 @@ final class OperationSql {
      */
     private void appendEvent(Connection c, OperationRecord snapshot, String kind) throws SQLException {
         String data = records.snapshot(snapshot);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + names.events()
-                + " (operation_id, event_id, kind, snapshot) VALUES (?, ?, ?, ?::jsonb)")) {
+        long id = snapshot.lastEventId();
+        try (PreparedStatement ps = c.prepareStatement("WITH e AS (INSERT INTO " + names.events()
+                + " (operation_id, event_id, kind, snapshot) VALUES (?, ?, ?, ?::jsonb) RETURNING 1) SELECT pg_notify(?, ?) FROM e")) {
             ps.setString(1, snapshot.id());
-            ps.setLong(2, snapshot.lastEventId());
+            ps.setLong(2, id);
             ps.setString(3, kind);
             ps.setString(4, data);
-            ps.executeUpdate();
+            ps.setString(5, names.channel());
+            ps.setString(6, payload(snapshot.id(), id, kind, data));
+            ps.executeQuery().close();
         }
-        long id = snapshot.lastEventId();
         int half = maxEvents / 2;
         if (OperationEvent.PROGRESS.equals(kind) && id > maxEvents && id % half == 0) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + names.events()
@@ -272,10 +274,36 @@ final class OperationSql {
                 ps.executeUpdate();
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, names.channel());
-            ps.setString(2, payload(snapshot.id(), id, kind, data));
-            ps.execute();
+    }
+
+    /** A status event for each record, in one statement however many: a claim of hundreds stays one round trip. */
+    private void appendStatusEvents(Connection c, List<OperationRecord> snapshots) throws SQLException {
+        if (snapshots.isEmpty()) {
+            return;
+        }
+        int n = snapshots.size();
+        String[] ids = new String[n];
+        Long[] eventIds = new Long[n];
+        String[] data = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            OperationRecord r = snapshots.get(i);
+            ids[i] = r.id();
+            eventIds[i] = r.lastEventId();
+            data[i] = records.snapshot(r);
+            payloads[i] = payload(r.id(), r.lastEventId(), OperationEvent.STATUS, data[i]);
+        }
+        // a data-modifying CTE runs whether or not it is read; the notices go out in the records' order
+        try (PreparedStatement ps = c.prepareStatement("WITH e AS (INSERT INTO " + names.events()
+                + " (operation_id, event_id, kind, snapshot) SELECT i, e, '" + OperationEvent.STATUS + "', d::jsonb"
+                + " FROM unnest(?::text[], ?::bigint[], ?::text[]) AS t(i, e, d) RETURNING 1)"
+                + " SELECT pg_notify(?, p) FROM unnest(?::text[]) AS n(p)")) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.setArray(2, c.createArrayOf("bigint", eventIds));
+            ps.setArray(3, c.createArrayOf("text", data));
+            ps.setString(4, names.channel());
+            ps.setArray(5, c.createArrayOf("text", payloads));
+            ps.executeQuery().close();
         }
     }
 

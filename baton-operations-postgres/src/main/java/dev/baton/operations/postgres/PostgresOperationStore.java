@@ -40,6 +40,8 @@ public final class PostgresOperationStore implements OperationStore {
     private final OperationSql sql;
     private final EventHub hub;
     private final HikariDataSource ownPool;
+    private final GroupCommit durableWrites;
+    private final GroupCommit progressWrites;
 
     private PostgresOperationStore(Builder b, DataSource dataSource, HikariDataSource ownPool) {
         Names names = new Names(b.schema, b.tablePrefix);
@@ -47,6 +49,10 @@ public final class PostgresOperationStore implements OperationStore {
         this.db = new Database(dataSource);
         this.sql = new OperationSql(names, new Records(new ObjectMapper()), b.maxEventsPerOperation);
         this.hub = new EventHub(db, sql, names);
+        // the listener holds one connection; the rest are shared by reads, claims and the two groups
+        int writers = Math.max(1, (b.poolSize - 1) / 2);
+        this.durableWrites = new GroupCommit(db, writers, 128, true);
+        this.progressWrites = new GroupCommit(db, Math.max(1, writers / 2), 128, false);
     }
 
     public static Builder builder() {
@@ -58,7 +64,7 @@ public final class PostgresOperationStore implements OperationStore {
         if (record.version() != 1 || record.status() != dev.baton.operations.OperationStatus.NOT_STARTED) {
             throw new IllegalArgumentException("a new operation is not started, at version 1: " + record);
         }
-        return db.inTransaction(c -> sql.create(c, micros(record)));
+        return durableWrites.submit(c -> sql.create(c, micros(record)));
     }
 
     @Override
@@ -73,7 +79,10 @@ public final class PostgresOperationStore implements OperationStore {
 
     @Override
     public CompletionStage<Optional<OperationRecord>> update(OperationRecord next, String eventKind) {
-        return db.inTransaction(c -> sql.update(c, micros(next), eventKind));
+        // progress is superseded by the next update and by the outcome: it need not wait for the WAL
+        // flush. A database crash may lose the last ones; never a claim, a cancel or an outcome
+        GroupCommit group = OperationEvent.PROGRESS.equals(eventKind) && !next.isTerminal() ? progressWrites : durableWrites;
+        return group.submit(c -> sql.update(c, micros(next), eventKind));
     }
 
     @Override

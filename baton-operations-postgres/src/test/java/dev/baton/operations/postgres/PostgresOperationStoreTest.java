@@ -251,6 +251,52 @@ class PostgresOperationStoreTest {
     }
 
     @Test
+    void writesThatArriveTogetherCommitTogetherAndOneThatFailsFailsAlone() {
+        List<CompletableFuture<?>> creates = new ArrayList<>();
+        List<CompletableFuture<?>> clashes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            if (i % 50 == 25) { // the same key with another body each time: all but the first fail
+                clashes.add(store.create(fresh("many", "clash", "body-" + i)).toCompletableFuture());
+            } else {
+                creates.add(store.create(fresh("many", null, null)).toCompletableFuture());
+            }
+        }
+        CompletableFuture.allOf(clashes.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        creates.forEach(f -> assertThat(((dev.baton.operations.store.OperationStore.Created) f.join()).isNew()).isTrue());
+        assertThat(clashes.stream().filter(f -> !f.isCompletedExceptionally())).hasSize(1);
+        clashes.stream().filter(CompletableFuture::isCompletedExceptionally).forEach(f -> assertThatThrownBy(f::join)
+                .cause().isInstanceOfSatisfying(IdempotencyConflictException.class, e -> assertThat(e.mismatch()).isTrue()));
+        OperationPage all = join(otherNode.list(new OperationQuery("many", Set.of(), null, 1000, null)));
+        assertThat(all.items()).hasSize(creates.size() + 1);
+        // each with its first event, announced: stored once, in its own operation's log
+        assertThat(all.items()).allSatisfy(r -> assertThat(join(otherNode.events(r.id(), 0)))
+                .extracting(OperationEvent::id).containsExactly(1L));
+    }
+
+    @Test
+    void progressFromManyOperationsAtOnceIsStoredForEachInOrder() {
+        List<OperationRecord> ops = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ops.add(join(store.create(fresh(null, null, null))).record());
+        }
+        List<CompletableFuture<OperationRecord>> chains = new ArrayList<>();
+        for (OperationRecord r : ops) {
+            CompletableFuture<OperationRecord> chain = CompletableFuture.completedFuture(r);
+            for (int pct = 10; pct <= 50; pct += 10) {
+                int p = pct;
+                chain = chain.thenCompose(cur -> store.update(cur.toBuilder().percentComplete(p).build(), OperationEvent.PROGRESS)
+                        .thenApply(java.util.Optional::orElseThrow));
+            }
+            chains.add(chain);
+        }
+        chains.forEach(f -> assertThat(f.join().percentComplete()).isEqualTo(50));
+        for (OperationRecord r : ops) {
+            assertThat(join(otherNode.events(r.id(), 1))).extracting(e -> e.snapshot().percentComplete())
+                    .containsExactly(10, 20, 30, 40, 50);
+        }
+    }
+
+    @Test
     void theStoreIsDurable() {
         assertThat(store.isDurable()).isTrue();
     }
