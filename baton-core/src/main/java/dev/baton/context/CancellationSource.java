@@ -1,13 +1,11 @@
 package dev.baton.context;
 
+import dev.baton.internal.OnceCallbacks;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The side of a {@link CancellationToken} that fires it. The server owns one per request;
@@ -16,11 +14,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code var source = new CancellationSource(); source.cancel(CancellationReason.SHUTDOWN);}</pre>
  */
 public final class CancellationSource implements CancellationToken {
-    private static final Logger log = LoggerFactory.getLogger(CancellationSource.class);
 
     private final AtomicReference<CancellationReason> reason = new AtomicReference<>();
-    /** Made on first registration: most requests never register a callback. */
-    private volatile ConcurrentLinkedQueue<Callback> callbacks;
+    private final OnceCallbacks<CancellationReason> callbacks = new OnceCallbacks<>("a cancellation");
     private volatile CompletableFuture<CancellationReason> cancelled;
     private final boolean neverFires;
 
@@ -52,11 +48,7 @@ public final class CancellationSource implements CancellationToken {
         if (neverFires || !reason.compareAndSet(null, why)) {
             return false;
         }
-        ConcurrentLinkedQueue<Callback> queue = callbacks;
-        Callback c;
-        while (queue != null && (c = queue.poll()) != null) {
-            c.run(why);
-        }
+        callbacks.fire(why);
         CompletableFuture<CancellationReason> f = cancelled;
         if (f != null) {
             f.complete(why);
@@ -79,25 +71,8 @@ public final class CancellationSource implements CancellationToken {
         if (neverFires) {
             return () -> { };
         }
-        Callback c = new Callback(callback);
-        ConcurrentLinkedQueue<Callback> queue = callbacks;
-        if (queue == null) {
-            synchronized (this) {
-                queue = callbacks;
-                if (queue == null) {
-                    queue = new ConcurrentLinkedQueue<>();
-                    callbacks = queue;
-                }
-            }
-        }
-        queue.add(c);
-        CancellationReason why = reason.get();
-        if (why != null && queue.remove(c)) {
-            // fired between the add and now: the canceller may have missed us
-            c.run(why);
-        }
-        ConcurrentLinkedQueue<Callback> registered = queue;
-        return () -> registered.remove(c);
+        Runnable remove = callbacks.add(callback);
+        return remove::run;
     }
 
     @Override
@@ -123,25 +98,5 @@ public final class CancellationSource implements CancellationToken {
     public String toString() {
         CancellationReason why = reason.get();
         return why == null ? "CancellationToken[active]" : "CancellationToken[" + why + "]";
-    }
-
-    private static final class Callback {
-        private final Consumer<CancellationReason> action;
-        private final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
-
-        Callback(Consumer<CancellationReason> action) {
-            this.action = action;
-        }
-
-        void run(CancellationReason why) {
-            if (!ran.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                action.accept(why);
-            } catch (RuntimeException e) {
-                log.warn("cancellation callback failed", e);
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.baton.internal.netty;
 
 import dev.baton.context.CancellationReason;
-import dev.baton.context.RequestContext.Outcome;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
@@ -10,60 +9,53 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.SocketAddress;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One per connection, confined to its event loop. Answers pipelined requests one at a time and
- * in order, writes responses completed on any thread, and tells the request in flight when the
- * client leaves.
+ * One per connection, confined to its event loop. Hands each decoded request to the
+ * {@link RequestDispatcher} and acts on its {@link Dispatch}: starts the exchange, or writes the
+ * refusal. Answers pipelined requests one at a time and in order, is the {@link ResponseSink}
+ * its exchanges answer through (from any thread), closes an idle connection, and tells the
+ * request in flight when the client leaves or the server stops.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ChannelInboundHandlerAdapter implements ResponseSink {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
-    private final Dispatcher dispatcher;
+    private final RequestDispatcher dispatcher;
+    private final ServerParts server;
     private final ServerMetrics metrics;
-    private final byte[] serverLine;
+    private final ResponseWriter writer;
     private ChannelHandlerContext ctx;
     private PipelinedRequests pending;
     private Exchange current;
-    private final RequestTimer timer = new RequestTimer(() -> current);
+    private final RequestTimeout timeout = new RequestTimeout(() -> current);
     private final IdleTimer idleTimer;
     private StrictRequestScanner scanner;
     /** When the last response was handed to the connection (System.nanoTime). */
     private long lastAnswerNanos;
-    private StreamSink stream;
-    /** The stream is a text/event-stream, which has no end of its own: shutdown may end it cleanly. */
-    private boolean eventStream;
-    /** The stream's route latency is recorded (event loop only): at its head, its error, or its end. */
-    private boolean streamRecorded;
-    /** Why the stream in progress was cut short, if it was: what its token fires with. */
-    private CancellationReason streamCut;
-    private boolean inRead;
-    private boolean needsFlush;
+    private ResponseStream stream;
     private boolean closing;
     private final OutputProgress output = new OutputProgress();
-    private boolean http10Current;
 
-    ConnectionHandler(Dispatcher dispatcher) {
+    ConnectionHandler(RequestDispatcher dispatcher) {
         this.dispatcher = dispatcher;
-        this.metrics = dispatcher.metrics();
-        this.serverLine = ResponseEncoder.serverLine(dispatcher.config().serverHeader());
-        this.idleTimer = new IdleTimer(dispatcher.config().idleTimeout().toNanos(), this::lastActivityNanos,
+        this.server = dispatcher.server();
+        this.metrics = server.metrics();
+        this.writer = new ResponseWriter(server);
+        this.idleTimer = new IdleTimer(server.config().idleTimeout().toNanos(), this::lastActivityNanos,
                 this::isQuiet, this::closeIdle);
     }
 
-    EventLoop eventLoop() {
+    @Override
+    public EventLoop eventLoop() {
         return ctx.channel().eventLoop();
-    }
-
-    SocketAddress remoteAddress() {
-        return ctx.channel().remoteAddress();
     }
 
     @Override
@@ -71,7 +63,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.scanner = ctx.pipeline().get(StrictRequestScanner.class);
         this.pending = new PipelinedRequests(ctx.channel(), scanner);
-        timer.bind(ctx.executor());
+        writer.bind(ctx);
+        timeout.bind(ctx.executor());
     }
 
     @Override
@@ -97,7 +90,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void closeIdle() {
         if (scanner != null && scanner.isMidBody()) {
             // a client that stopped sending its body is told why, not just hung up on
-            scanner.rejectStalledBody(ctx.pipeline().context(scanner), dispatcher.config().idleTimeout().toMillis());
+            scanner.rejectStalledBody(ctx.pipeline().context(scanner), server.config().idleTimeout().toMillis());
             return;
         }
         closing = true;
@@ -106,12 +99,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        inRead = true;
-        if (closing) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (!(msg instanceof FullHttpRequest) && !(msg instanceof RejectedRequest)) {
+        writer.readStarted();
+        if (closing || !(msg instanceof FullHttpRequest) && !(msg instanceof RejectedRequest)) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -133,11 +122,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        inRead = false;
-        if (needsFlush) {
-            needsFlush = false;
-            ctx.flush();
-        }
+        writer.readEnded();
         ctx.fireChannelReadComplete();
     }
 
@@ -152,12 +137,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 break;
             }
             if (next instanceof RejectedRequest rejected) {
-                sendDirect(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, rejected.head(), true);
+                refuse(new Dispatch.Refused(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, rejected.head(), true));
                 return;
             }
             FullHttpRequest req = (FullHttpRequest) next;
-            http10Current = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
-            dispatcher.dispatch(this, req, System.nanoTime());
+            writer.http10(req.protocolVersion().equals(HttpVersion.HTTP_1_0));
+            switch (dispatcher.dispatch(req, System.nanoTime(), (InetSocketAddress) ctx.channel().remoteAddress(), this)) {
+                case Dispatch.Refused refused -> refuse(refused);
+                case Dispatch.Admitted admitted -> begin(admitted.exchange());
+            }
         }
         ByteBuf interim;
         if (!busy() && pending.isEmpty() && (interim = pending.takeInterim()) != null) {
@@ -166,6 +154,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             } else {
                 ctx.writeAndFlush(interim).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             }
+        }
+    }
+
+    private void begin(Exchange ex) {
+        current = ex;
+        ex.start();
+        if (!ex.isCompleted()) {
+            timeout.watch(ex); // a request answered inline needs no timer
         }
     }
 
@@ -180,162 +176,50 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Watches {@code ex}'s timeout with the connection's single timer. On the event loop. */
-    void watchTimeout(Exchange ex, long timeoutAtNanos) {
-        timer.watch(ex, timeoutAtNanos);
-    }
-
-    /** The dispatcher admitted a request: it is the one in flight on this connection. */
-    void begin(Exchange ex) {
-        current = ex;
-    }
-
-    /**
-     * Writes the response of {@code ex}, from any thread. JSON is serialized here, on the
-     * completing thread (to bytes: the encoder copies them after the head into the one buffer);
-     * the write itself is queued to the event loop unless already on it.
-     */
-    void send(Exchange ex, Response response) {
-        RequestTrace trace = ex.trace();
-        boolean timed = trace != null || !ex.runningInline; // inline answers skip two clock reads
-        long start = timed ? System.nanoTime() : 0;
-        // whoever built it (handler, middleware, mapper), a 405 names its Allow and a 503 its Retry-After
-        Response out = dispatcher.withRequiredHeaders(response, ex.request);
-        byte[] json = null;
-        if (response.bodyKind() == Response.BodyKind.JSON) {
-            try {
-                json = dispatcher.json().writeValueAsBytes(response.body());
-            } catch (Exception e) {
-                log.error("{}: cannot serialize the {} body of a {} response", ex.route(),
-                        response.body() == null ? "null" : response.body().getClass().getName(), response.status(), e);
-                out = Problem.of(500, "the response body could not be serialized").withInstance(ex.request.path()).toResponse();
-                json = problemJson(out);
-            }
-        }
-        if (timed) {
-            long rendered = System.nanoTime() - start;
-            ex.addHold(rendered);
-            if (trace != null) {
-                trace.add("complete", Thread.currentThread().getName(), rendered);
-                ex.sentNanos = System.nanoTime();
-            }
-        }
+    @Override
+    public void write(Exchange ex, ResponseRenderer.Rendered answer) {
         EventLoop loop = eventLoop();
         if (loop.inEventLoop()) {
-            write(ex, out, json);
+            writeNow(ex, answer);
         } else {
-            Response r = out;
-            byte[] body = json;
-            loop.execute(() -> write(ex, r, body));
+            loop.execute(() -> writeNow(ex, answer));
         }
     }
 
-    /** A problem's JSON; the server's own problems always serialize. */
-    private byte[] problemJson(Response problem) {
-        try {
-            return dispatcher.json().writeValueAsBytes(problem.body());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot serialize a problem", e);
-        }
-    }
-
-    private void write(Exchange ex, Response response, byte[] json) {
+    private void writeNow(Exchange ex, ResponseRenderer.Rendered answer) {
         if (ex != current || !ctx.channel().isActive()) {
             if (ex == current) {
-                finish(ex, false);
+                account(ex, false);
+                next();
             }
             return;
         }
+        Response response = answer.response();
         // while draining, a request pipelined behind this one is answered 503 + close rather than dropped
-        boolean close = !ex.keepAlive || closing || (dispatcher.shutdown().isDraining() && pending.isEmpty());
+        boolean close = !ex.keepAlive || closing || (server.shutdown().isDraining() && pending.isEmpty());
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
-        if (streamed && !endsWithHead(ex.head, response.status())) {
-            startStream(ex, response, close);
+        if (streamed && !ResponseWriter.endsWithHead(ex.head, response.status())) {
+            current = null;
+            stream = new ResponseStream(ctx, writer, ex, response, close, this::streamEnded);
+            stream.start();
             return;
         }
-        // a streamed response to HEAD, or with a status that allows no content, is its head alone:
-        // the producer never runs and the connection goes on to the next request
-        ByteBuf msg = streamed
-                ? ResponseEncoder.streamHead(ctx.alloc(), response, new ResponseEncoder.Framing(close, http10Current, serverLine, serverTiming(ex)))
-                : encode(response, json, ex.head, close, serverTiming(ex));
         // account before the bytes leave, so that a client never sees its response before the numbers do
         account(ex, response.status() >= 500);
-        if (close) {
-            ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.write(msg, ctx.voidPromise()); // a failure reaches exceptionCaught, which closes: no promise per response
-        }
-        flushSoon();
+        writer.write(ex, answer, close);
         if (close) {
             closing = true;
         }
         next();
     }
 
-    /** A full response as one buffer; a response that cannot be encoded becomes a 500. */
-    private ByteBuf encode(Response response, byte[] json, boolean head, boolean close, String serverTiming) {
-        var framing = new ResponseEncoder.Framing(close, http10Current, serverLine, serverTiming);
-        try {
-            return ResponseEncoder.full(ctx.alloc(), response, json, head, framing);
-        } catch (RuntimeException e) {
-            log.error("cannot encode response {}", response, e);
-            Response problem = Problem.of(500, "the response could not be encoded").toResponse();
-            return ResponseEncoder.full(ctx.alloc(), problem, problemJson(problem), head, framing);
-        }
-    }
-
-    private void startStream(Exchange ex, Response response, boolean close) {
-        boolean closeDelimited = http10Current || close;
-        var framing = new ResponseEncoder.Framing(closeDelimited, http10Current, serverLine, serverTiming(ex));
-        ByteBuf head = ResponseEncoder.streamHead(ctx.alloc(), response, framing);
-        // a stream's latency is its time to first byte (or to the error that replaced it); it
-        // stays in flight until the body ends
-        boolean serverError = response.status() >= 500;
-        stream = new StreamSink(ctx, !http10Current, head, (error, ended) -> answerFailedStream(ex, error, closeDelimited, ended),
-                () -> recordStream(ex, serverError), () -> streamEnded(ex, closeDelimited));
-        eventStream = response.bodyKind() == Response.BodyKind.EVENTS;
-        streamRecorded = false;
-        current = null;
-        StreamSink sink = stream;
-        Runnable producer = () -> sink.start(response, ex);
-        if (!dispatcher.execute(ex.route, producer, this)) {
-            sink.fail(new dev.baton.http.HttpException(503, "the request queue is full"));
-        }
-    }
-
-    /** A stream's producer failed before anything was sent: the error's own response instead (event loop). */
-    private void answerFailedStream(Exchange ex, Throwable error, boolean close, Runnable ended) {
-        Response r = dispatcher.withRequiredHeaders(dispatcher.errors().toResponse(error, ex), ex.request);
-        byte[] json = r.bodyKind() == Response.BodyKind.JSON ? problemJson(r) : null;
-        recordStream(ex, r.status() >= 500);
-        // (while the stream was in progress no later request started: http10Current is still its own)
-        ctx.writeAndFlush(encode(r, json, ex.head, close, null)).addListener(f -> ended.run());
-    }
-
-    private static boolean endsWithHead(boolean head, int status) {
-        return head || status == 205 || ResponseEncoder.hasNoLengthFields(status);
-    }
-
-    /** A stream's route latency, once (event loop). */
-    private void recordStream(Exchange ex, boolean error) {
-        if (!streamRecorded) {
-            streamRecorded = true;
-            ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.holdNanos(), error);
-        }
-    }
-
-    /** Called on the event loop when a streamed body ended. */
-    private void streamEnded(Exchange ex, boolean closeDelimited) {
-        recordStream(ex, false); // the client left before the head went out: one request all the same
+    /** A streamed body ended (event loop): the connection goes on, or closes if the body's end was its close. */
+    private void streamEnded(ResponseStream ended, boolean closeDelimited) {
         stream = null;
         lastAnswerNanos = System.nanoTime();
         metrics.completed.increment();
         metrics.inFlight.decrementAndGet();
-        dispatcher.shutdown().signal(metrics);
-        if (streamCut != null) {
-            ex.cancelToken(streamCut); // a body that ended as it should fires nothing
-            streamCut = null;
-        }
+        server.shutdown().signal(metrics);
         if (closeDelimited || closing || !ctx.channel().isActive()) { // closing: nothing more is served here
             closing = true;
             ctx.close();
@@ -344,71 +228,49 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void finish(Exchange ex, boolean error) {
-        account(ex, error);
-        next();
-    }
-
     private void account(Exchange ex, boolean error) {
         var how = ex.outcome();
-        if (how == Outcome.RESPONDED || how == Outcome.FAILED || how == Outcome.TIMED_OUT) {
+        if (how == dev.baton.context.RequestContext.Outcome.RESPONDED || how == dev.baton.context.RequestContext.Outcome.FAILED
+                || how == dev.baton.context.RequestContext.Outcome.TIMED_OUT) {
             metrics.completed.increment();
         }
         long now = System.nanoTime();
         lastAnswerNanos = now;
-        ex.routeMetrics.record(now - ex.arrivalNanos, ex.holdNanos(), error);
+        ex.routeMetrics.record(now - ex.arrivalNanos, ex.listener().holdNanos(), error);
         metrics.inFlight.decrementAndGet();
     }
 
     private void next() {
         current = null;
-        dispatcher.shutdown().signal(metrics);
+        server.shutdown().signal(metrics);
         startNext();
     }
 
-    /** A response that needs no handler (404, 405, OPTIONS, 503, a rejected request); on the event loop. */
-    void sendDirect(Response response, boolean keepAlive, boolean head, boolean forceClose) {
-        boolean close = forceClose || !keepAlive || closing || dispatcher.shutdown().isDraining();
-        byte[] json = response.bodyKind() == Response.BodyKind.JSON ? problemJson(response) : null;
-        ByteBuf msg = encode(response, json, head, close, null);
+    /** An answer that needs no handler (404, 405, OPTIONS, 503, a rejected request); on the event loop. */
+    private void refuse(Dispatch.Refused refused) {
+        boolean close = refused.forceClose() || !refused.keepAlive() || closing || server.shutdown().isDraining();
+        writer.writeOwn(refused.response(), refused.head(), close, refused.forceClose());
         if (close) {
             closing = true;
-            ctx.writeAndFlush(msg).addListener(forceClose ? LingeringClose.INSTANCE : ChannelFutureListener.CLOSE);
             pending.releaseAll();
-            return;
-        }
-        ctx.write(msg, ctx.voidPromise());
-        flushSoon();
-    }
-
-    private static String serverTiming(Exchange ex) {
-        RequestTrace trace = ex.trace();
-        return trace == null ? null : trace.endWithWrite(ex.sentNanos);
-    }
-
-    private void flushSoon() {
-        if (inRead) {
-            needsFlush = true;
-        } else {
-            ctx.flush();
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.openConnections.decrementAndGet();
-        timer.stop();
+        timeout.stop();
         idleTimer.stop();
         closing = true;
         Exchange ex = current;
         if (ex != null && ex.abandon(CancellationReason.CLIENT_DISCONNECT)) {
             metrics.clientDisconnects.increment();
-            finish(ex, false);
+            account(ex, false);
+            next();
         }
         if (stream != null) {
             metrics.clientDisconnects.increment();
-            streamCut = CancellationReason.CLIENT_DISCONNECT;
-            stream.clientGone();
+            stream.cut(CancellationReason.CLIENT_DISCONNECT);
         }
         pending.releaseAll();
         ctx.fireChannelInactive();
@@ -418,23 +280,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     void cancelForShutdown() {
         Exchange ex = current;
         if (ex != null && ex.abandon(CancellationReason.SHUTDOWN)) {
-            dispatcher.shutdown().cancelled.increment();
+            server.shutdown().cancelled.increment();
             closing = true;
-            Response unavailable = dispatcher.unavailable("the server shut down before the request completed", ex.request.path());
-            ctx.writeAndFlush(encode(unavailable, problemJson(unavailable), ex.head, true, null)).addListener(ChannelFutureListener.CLOSE);
-            finish(ex, true);
+            writer.writeOwn(server.renderer().unavailable("the server shut down before the request completed", ex.request.path()),
+                    ex.head, true, false);
+            account(ex, true);
+            next();
         } else if (stream != null) {
-            dispatcher.shutdown().cancelled.increment();
-            streamCut = CancellationReason.SHUTDOWN;
+            server.shutdown().cancelled.increment();
             closing = true;
-            if (eventStream) {
-                // an event stream ends cleanly, with its last chunk (its client reconnects elsewhere);
-                // the connection closes once that is written (streamEnded)
-                stream.close();
-                return;
+            if (stream.cut(CancellationReason.SHUTDOWN)) {
+                return; // an event stream ends cleanly with its last chunk; the connection closes after it
             }
-            // a body cut short must look cut; one not begun yet gets its 503 instead of its head
-            stream.fail(new dev.baton.http.HttpException(503, "the server shut down before the request completed"));
         }
         ctx.close();
     }
@@ -442,7 +299,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // a client gone mid-body (or refused mid-body by the scanner) is routine, not a server fault
-        if (cause instanceof IOException || cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             log.warn("connection {} failed", ctx.channel().remoteAddress(), cause);

@@ -7,16 +7,23 @@ import dev.baton.context.Deadline;
 import dev.baton.context.RequestContext;
 import dev.baton.http.Request;
 import dev.baton.http.RequestTimeoutException;
-import dev.baton.internal.ResultAdapter;
 import dev.baton.http.Response;
+import dev.baton.internal.HandlerReturn;
+import dev.baton.internal.OnceCallbacks;
+import dev.baton.internal.ResultAdapter;
+import dev.baton.internal.StageTrace;
+import dev.baton.internal.metrics.ServerMetrics;
 import dev.baton.routing.Route;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -25,114 +32,97 @@ import org.slf4j.LoggerFactory;
 /**
  * One request in flight: the context handed to the handler, and the adapter that completes
  * its response exactly once, whichever comes first of the handler's result, the timeout, the
- * client leaving or shutdown. A result that loses the race is dropped and counted.
+ * client leaving or shutdown. A result that loses the race is dropped and counted. It answers
+ * through its {@link ResponseSink} and is observed by its {@link ExchangeListener}; it calls
+ * nothing else of the server.
  */
-public final class Exchange implements RequestContext, dev.baton.internal.HandlerReturn, dev.baton.internal.StageTrace {
+public final class Exchange implements RequestContext, HandlerReturn, StageTrace {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    /** How long after its timeout a request's own pipeline may take to answer, before the built-in problem. */
+    static final long TIMEOUT_ANSWER_GRACE_MILLIS = 1000;
 
-    final ConnectionHandler connection;
     final NettyRequest request;
+    final RequestTarget target;
     final Route route;
     final boolean keepAlive;
     final boolean head;
     final long arrivalNanos;
+    final ServerMetrics.RouteMetrics routeMetrics;
+    /** When the timeout fires (System.nanoTime), 0 for none; watched by the connection's {@link RequestTimeout}. */
+    final long timeoutAtNanos;
+    private final ResponseSink sink;
+    private final ServerParts server;
+    private final RouteExecutor executor;
+    private final ExchangeListener listener;
     private final Deadline deadline;
-    private final Dispatcher dispatcher;
     private final CancellationSource token = new CancellationSource();
-    private volatile Map<String, Object> attributes;
+    private final PendingWorkTracker pendingWork;
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+    private final OnceCallbacks<Outcome> completionCallbacks = new OnceCallbacks<>("a request's completion");
+    private volatile Map<String, Object> attributes;
     /** Its place in the worker queue until a worker takes it; given back if the request ends first. */
     private volatile WorkerPool.Task queuedTask;
-    /** Made on first registration: most requests register none. */
-    private volatile ConcurrentLinkedQueue<Consumer<Outcome>> completionCallbacks;
-    private final PendingWorkTracker pendingWork = new PendingWorkTracker();
     private volatile CompletableFuture<?> pendingStage;
     /** The deepest stage the request waits on (the action's, beneath filters and middleware): a timeout fails it. */
     private volatile CompletableFuture<?> deepestStage;
     /** Set when the timeout fires: the pipeline is unwinding with a RequestTimeoutException. */
-    private final java.util.concurrent.atomic.AtomicBoolean timingOut = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean timingOut = new AtomicBoolean();
     private volatile RequestTimeoutException timeoutFailure;
-    private final RequestTrace trace;
-    final long dispatchedNanos;
-    /** When the response was handed to the connection (traced requests only). */
-    volatile long sentNanos;
-    final dev.baton.internal.metrics.ServerMetrics.RouteMetrics routeMetrics;
-    private volatile long holdNanos;
-    /** The handler returned after its answer: its hold went to the route directly (holdLate). */
-    private volatile boolean holdCountedLate;
-    private volatile long awaitStartNanos;
-    private volatile boolean syncStageReported;
-    private volatile Boolean handlerReturnedStage;
-    private volatile boolean actionTraced;
     /** True while the handler's thread answers inline: the rendering is not timed apart. Same-thread only. */
-    boolean runningInline;
-    /** When the timeout fires (System.nanoTime), 0 for none; watched by the connection's single timer. */
-    volatile long timeoutAtNanos;
+    private boolean runningInline;
 
-    Exchange(Dispatcher dispatcher, ConnectionHandler connection, NettyRequest request, Route route, Deadline deadline,
-             boolean keepAlive, boolean head, long arrivalNanos, RequestTrace trace,
-             dev.baton.internal.metrics.ServerMetrics.RouteMetrics routeMetrics) {
-        this.trace = trace;
-        this.dispatchedNanos = trace == null ? arrivalNanos : System.nanoTime();
-        this.routeMetrics = routeMetrics;
-        this.dispatcher = dispatcher;
-        this.connection = connection;
+    Exchange(ResponseSink sink, ServerParts server, NettyRequest request, RequestTarget target, Route route,
+             RouteExecutor executor, ServerMetrics.RouteMetrics routeMetrics, RequestTimeout.Budget budget,
+             boolean keepAlive, boolean head, long arrivalNanos, RequestTrace trace) {
+        this.sink = sink;
+        this.server = server;
         this.request = request;
+        this.target = target;
         this.route = route;
-        this.deadline = deadline;
+        this.executor = executor;
+        this.routeMetrics = routeMetrics;
+        this.deadline = budget.deadline();
+        this.timeoutAtNanos = budget.fireAtNanos();
         this.keepAlive = keepAlive;
         this.head = head;
         this.arrivalNanos = arrivalNanos;
+        this.pendingWork = new PendingWorkTracker();
+        this.listener = new RequestObserver(route, routeMetrics, server.nets(), pendingWork, trace,
+                trace == null ? arrivalNanos : System.nanoTime());
     }
 
+    /** Starts the handler under its route's executor; a full worker queue is answered 503 at once. */
+    void start() {
+        if (!executor.run(this, sink.eventLoop()) && finish(Outcome.REJECTED)) {
+            server.metrics().rejected.increment();
+            answer(server.renderer().unavailable("the request queue is full", request.path()));
+        }
+    }
+
+    /** Runs {@code producer} (a streamed body's) the way the route runs its handlers; false if refused. */
+    boolean executeProducer(Runnable producer) {
+        return executor.execute(producer, sink.eventLoop());
+    }
 
     /** Runs the handler on the current thread; a no-op if the request already ended (timed out while queued). */
     void execute() {
         if (outcome.get() != null || timingOut.get()) {
             return; // ended, or timed out while it waited for its thread: the handler does not run
         }
-        Thread me = Thread.currentThread();
         long start = System.nanoTime();
-        if (trace != null) {
-            trace.add("queue", me.getName(), start - dispatchedNanos);
-        }
+        listener.handlerStarting(start);
         Object result;
-        dispatcher.handlerStarted(this);
         try {
             result = route.handler().handle(this);
         } catch (Throwable t) {
-            dispatcher.handlerEnded(this);
-            holdLate(start);
-            addHold(System.nanoTime() - start);
+            listener.handlerThrew(System.nanoTime() - start, isCompleted());
             fail(t);
             return;
         }
-        dispatcher.handlerEnded(this);
-        holdLate(start);
         boolean pending = ResultAdapter.isPending(result);
-        if (pending || trace != null) {
-            // the thread is released now (async), or a traced request wants its stages timed apart
-            long held = System.nanoTime() - start;
-            addHold(held);
-            if (trace != null && !actionTraced) {
-                trace.add("action", me.getName(), held);
-            }
-            checkBeforeAnswer(result, pending);
-            checkHold(held);
-            try {
-                accept(result);
-            } catch (Throwable t) {
-                fail(t);
-            }
-            return;
-        }
-        // a value: answered on this thread; the hold is counted before the response is accounted,
-        // and the (short) rendering is not timed apart
-        long held = System.nanoTime() - start;
-        addHold(held);
-        checkBeforeAnswer(result, false);
-        checkHold(held);
-        runningInline = true;
+        listener.handlerEnded(result, pending, System.nanoTime() - start, isCompleted());
+        // a value answered on this thread: the (short) rendering is not timed apart
+        runningInline = !pending && !listener.tracing();
         try {
             accept(result);
         } catch (Throwable t) {
@@ -142,24 +132,23 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         }
     }
 
+    ExchangeListener listener() {
+        return listener;
+    }
+
     @Override
     public boolean tracing() {
-        return trace != null;
+        return listener.tracing();
     }
 
     @Override
     public void stage(String stage, long nanos) {
-        if (trace != null) {
-            if (stage.equals("action")) {
-                actionTraced = true;
-            }
-            trace.add(stage, Thread.currentThread().getName(), nanos);
-        }
+        listener.stage(stage, nanos);
     }
 
     @Override
     public void handlerReturned(Object value) {
-        handlerReturnedStage = value instanceof CompletionStage ? Boolean.TRUE : Boolean.FALSE;
+        listener.handlerReturned(value);
     }
 
     @Override
@@ -167,52 +156,6 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         if (deepestStage == null) {
             deepestStage = ResultAdapter.cancellable(stage);
         }
-    }
-
-    /** Before the answer: a sync handler must not leave async work behind (it would be abandoned at completion). */
-    private void checkBeforeAnswer(Object result, boolean pending) {
-        if (handlerReturnedStage == null) {
-            handlerReturned(result); // no middleware in between
-        }
-        if (pending && trace != null) {
-            awaitStartNanos = System.nanoTime();
-        }
-        if (!handlerReturnedStage && pendingWork.pending() > 0) {
-            syncStageReported = true;
-            dispatcher.nets().asyncInSyncStage(route, pendingWork.descriptions());
-        }
-    }
-
-    /** An async handler that held its thread too long before returning its stage is fake async. */
-    private void checkHold(long held) {
-        if (handlerReturnedStage && dispatcher.nets().isFakeAsync(held, routeMetrics.count() < SafetyNets.WARM_UP_REQUESTS)) {
-            dispatcher.nets().fakeAsync(route, held);
-        }
-    }
-
-    /**
-     * Answered while the handler still ran (timed out, client gone): the route's numbers are
-     * written already, but the thread the handler held must still show in its thread-hold time.
-     */
-    private void holdLate(long start) {
-        if (outcome.get() != null) {
-            holdCountedLate = true; // and not again in holdNanos, which the response's numbers may read still
-            routeMetrics.addHold(System.nanoTime() - start);
-        }
-    }
-
-    void addHold(long nanos) {
-        if (!holdCountedLate) {
-            holdNanos += nanos;
-        }
-    }
-
-    long holdNanos() {
-        return holdNanos;
-    }
-
-    RequestTrace trace() {
-        return trace;
     }
 
     private void accept(Object result) {
@@ -233,9 +176,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             pendingStage = cf;
             stage.whenComplete((value, error) -> {
                 pendingStage = null;
-                if (trace != null && awaitStartNanos != 0) {
-                    trace.add("await", RequestTrace.NO_THREAD, System.nanoTime() - awaitStartNanos);
-                }
+                listener.stageCompleted();
                 if (error != null) {
                     fail(error);
                 } else {
@@ -252,7 +193,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             return;
         }
         if (finish(Outcome.RESPONDED)) {
-            connection.send(this, response);
+            answer(response);
         } else {
             late();
         }
@@ -271,16 +212,32 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
             }
             return;
         }
-        Response response = dispatcher.errors().toResponse(t, this); // send() adds Allow or Retry-After
+        Response response = server.errors().toResponse(t, this);
         if (finish(Outcome.FAILED)) {
-            connection.send(this, response);
+            answer(response);
         } else {
             late();
         }
     }
 
+    /** Renders on this thread (timed into the request's hold) and hands the answer to the connection. */
+    private void answer(Response response) {
+        boolean timed = !runningInline; // inline answers skip two clock reads
+        long start = timed ? System.nanoTime() : 0;
+        ResponseRenderer.Rendered rendered = server.renderer().render(response, target.rawPath(), route, request.path());
+        if (timed) {
+            listener.rendered(System.nanoTime() - start);
+        }
+        sink.write(this, rendered);
+    }
+
+    /** The answer to a streamed body's producer that failed before its head went out. */
+    ResponseRenderer.Rendered errorAnswer(Throwable error) {
+        return server.renderer().render(server.errors().toResponse(error, this), target.rawPath(), route, request.path());
+    }
+
     private void late() {
-        dispatcher.metrics().lateCompletions.increment();
+        server.metrics().lateCompletions.increment();
         log.debug("{}: handler completed after the response was sent ({}); result dropped", route, outcome.get());
     }
 
@@ -296,51 +253,53 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         if (outcome.get() != null || !timingOut.compareAndSet(false, true)) {
             return;
         }
-        dispatcher.metrics().timedOut.increment();
+        server.metrics().timedOut.increment();
         leaveQueue();
-        long now = System.nanoTime();
-        RequestTimeoutException failure = new RequestTimeoutException(
-                java.time.Duration.ofNanos(Math.max(0, timeoutAtNanos - arrivalNanos)), java.time.Duration.ofNanos(now - arrivalNanos));
+        RequestTimeoutException failure = new RequestTimeoutException(Duration.ofNanos(Math.max(0, timeoutAtNanos - arrivalNanos)),
+                Duration.ofNanos(System.nanoTime() - arrivalNanos));
         timeoutFailure = failure;
-        connection.eventLoop().schedule(() -> timeoutFallback(failure), TIMEOUT_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        sink.eventLoop().schedule(() -> timeoutFallback(failure), TIMEOUT_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         CompletableFuture<?> target = deepestStage != null && !deepestStage.isDone() ? deepestStage : pendingStage;
         // the unwinding runs application code (filters, middleware, mappers, token callbacks):
         // never on the event loop, whose timer must stay free to send the fallback
         Thread.ofVirtual().name("baton-timeout").start(() -> {
-            // the stage fails with the timeout before the token fires, so that a callback that
-            // cancels the stage on the token cannot turn the timeout into a plain cancellation
-            // (fail() reads one that still wins a race as the timeout). A client call's own
-            // future aborts its call when completed so.
             if (target != null) {
-                // the work behind that stage goes on, but its complete() will be refused where no
-                // one can see it: its result is the late one, counted before the answer goes out
-                boolean counted = !target.isDone();
-                if (counted) {
-                    late();
-                }
-                boolean failed = target.completeExceptionally(failure);
-                if (counted && !failed) {
-                    dispatcher.metrics().lateCompletions.decrement(); // it had completed meanwhile: on time after all
-                }
-                token.cancel(CancellationReason.TIMEOUT);
+                unwind(target, failure);
                 return;
             }
             token.cancel(CancellationReason.TIMEOUT);
             // no pending stage to unwind (still queued, or the handler still holds its thread)
-            Response r = dispatcher.errors().toResponse(failure, this);
+            Response r = server.errors().toResponse(failure, this);
             if (finish(Outcome.TIMED_OUT)) {
-                connection.send(this, r);
+                answer(r);
             }
         });
     }
 
-    /** How long after its timeout a request's own pipeline may take to answer, before the built-in problem. */
-    static final long TIMEOUT_ANSWER_GRACE_MILLIS = 1000;
+    /**
+     * Fails the stage with the timeout before the token fires, so that a callback that cancels
+     * the stage on the token cannot turn the timeout into a plain cancellation (fail() reads one
+     * that still wins a race as the timeout). A client call's own future aborts its call when
+     * completed so.
+     */
+    private void unwind(CompletableFuture<?> target, RequestTimeoutException failure) {
+        // the work behind that stage goes on, but its complete() will be refused where no one can
+        // see it: its result is the late one, counted before the answer goes out
+        boolean counted = !target.isDone();
+        if (counted) {
+            late();
+        }
+        boolean failed = target.completeExceptionally(failure);
+        if (counted && !failed) {
+            server.metrics().lateCompletions.decrement(); // it had completed meanwhile: on time after all
+        }
+        token.cancel(CancellationReason.TIMEOUT);
+    }
 
     private void timeoutFallback(RequestTimeoutException failure) {
         if (finish(Outcome.TIMED_OUT)) {
             cancelStage();
-            connection.send(this, ErrorMapping.problem(dispatcher.config().timeoutStatus(), failure.getMessage(), this));
+            answer(ErrorMapping.problem(server.config().timeoutStatus(), failure.getMessage(), this));
         }
     }
 
@@ -366,13 +325,8 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         WorkerPool.Task t = queuedTask;
         if (t != null) {
             queuedTask = null;
-            dispatcher.workers().withdraw(t);
+            server.workers().withdraw(t);
         }
-    }
-
-    /** Rejected before running (queue full). */
-    boolean reject() {
-        return finish(Outcome.REJECTED);
     }
 
     /** True if a pending stage was cancelled here (false: none, or it completed first and is late on its own). */
@@ -388,25 +342,9 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
         if (!outcome.compareAndSet(null, how)) {
             return false;
         }
-        java.util.List<String> abandoned = pendingWork.abandonAll();
-        if (!abandoned.isEmpty() && !syncStageReported
-                && (how == Outcome.RESPONDED || how == Outcome.FAILED)) {
-            dispatcher.nets().pendingAtCompletion(route, abandoned);
-        }
-        ConcurrentLinkedQueue<Consumer<Outcome>> queue = completionCallbacks;
-        Consumer<Outcome> c;
-        while (queue != null && (c = queue.poll()) != null) {
-            runCallback(c, how);
-        }
+        listener.completed(how, pendingWork.abandonAll());
+        completionCallbacks.fire(how);
         return true;
-    }
-
-    private void runCallback(Consumer<Outcome> c, Outcome how) {
-        try {
-            c.accept(how);
-        } catch (RuntimeException e) {
-            log.warn("{}: completion callback failed", route, e);
-        }
     }
 
     Outcome outcome() {
@@ -459,13 +397,13 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
     }
 
     /** The event loop of the request's connection, for Baton modules that do I/O on behalf of the request. */
-    public io.netty.channel.EventLoop eventLoop() {
-        return connection.eventLoop();
+    public EventLoop eventLoop() {
+        return sink.eventLoop();
     }
 
     @Override
-    public java.util.concurrent.ScheduledExecutorService scheduler() {
-        return connection.eventLoop();
+    public ScheduledExecutorService scheduler() {
+        return sink.eventLoop();
     }
 
     @Override
@@ -475,21 +413,7 @@ public final class Exchange implements RequestContext, dev.baton.internal.Handle
 
     @Override
     public void onComplete(Consumer<Outcome> callback) {
-        ConcurrentLinkedQueue<Consumer<Outcome>> queue = completionCallbacks;
-        if (queue == null) {
-            synchronized (this) {
-                queue = completionCallbacks;
-                if (queue == null) {
-                    queue = new ConcurrentLinkedQueue<>();
-                    completionCallbacks = queue;
-                }
-            }
-        }
-        queue.add(callback);
-        Outcome how = outcome.get();
-        if (how != null && queue.remove(callback)) {
-            runCallback(callback, how);
-        }
+        completionCallbacks.add(callback);
     }
 
     @Override

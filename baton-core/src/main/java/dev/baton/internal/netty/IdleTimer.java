@@ -1,23 +1,20 @@
 package dev.baton.internal.netty;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
  * Closes a keep-alive connection that stayed quiet (nothing read, nothing answered) for the idle
- * timeout. One task per connection, re-armed lazily when it fires: keep-alive traffic schedules
- * and cancels nothing per request. Confined to the connection's event loop.
+ * timeout, on a {@link LazyTimer}: keep-alive traffic schedules and cancels nothing per request.
+ * Confined to the connection's event loop.
  */
 final class IdleTimer {
     private final long idleNanos;
     private final LongSupplier lastActivityNanos;
     private final BooleanSupplier quiet;
     private final Runnable close;
-    private EventExecutor loop;
-    private ScheduledFuture<?> timer;
+    private final LazyTimer timer = new LazyTimer(System::nanoTime, this::fired);
 
     /**
      * @param lastActivityNanos when the connection last read or answered (System.nanoTime)
@@ -31,32 +28,24 @@ final class IdleTimer {
     }
 
     void start(EventExecutor eventLoop) {
-        loop = eventLoop;
+        timer.bind(eventLoop);
         if (idleNanos > 0) {
-            arm(idleNanos);
+            timer.fireBy(System.nanoTime() + idleNanos);
         }
     }
 
-    private void arm(long delayNanos) {
-        timer = loop.schedule(this::fired, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void fired() {
-        timer = null;
-        long quietFor = System.nanoTime() - lastActivityNanos.getAsLong();
+    private long fired(long now) {
+        long quietFor = now - lastActivityNanos.getAsLong();
         if (!quiet.getAsBoolean()) {
-            arm(idleNanos); // a request is running (its own timeout governs it) or a head is arriving
+            return now + idleNanos; // a request is running (its own timeout governs it) or a head is arriving
         } else if (quietFor >= idleNanos) {
             close.run();
-        } else {
-            arm(idleNanos - quietFor);
+            return 0;
         }
+        return now + idleNanos - quietFor;
     }
 
     void stop() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.stop();
     }
 }

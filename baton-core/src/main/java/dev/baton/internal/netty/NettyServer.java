@@ -6,6 +6,7 @@ import dev.baton.ServerStats;
 import dev.baton.ShutdownReport;
 import dev.baton.http.ExceptionMapper;
 import dev.baton.internal.metrics.ServerMetrics;
+import dev.baton.internal.routing.RouteTable;
 import dev.baton.routing.Route;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -40,6 +41,7 @@ public final class NettyServer {
     private final ServerMetrics metrics = new ServerMetrics();
     private final ShutdownState shutdown = new ShutdownState();
     private final Dispatcher dispatcher;
+    private final HandlerThreads threads;
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("baton-connections", GlobalEventExecutor.INSTANCE);
     private final boolean epoll;
@@ -50,7 +52,14 @@ public final class NettyServer {
     public NettyServer(ServerConfig config, List<Route> routes, List<dev.baton.routing.Middleware> middleware,
                        Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json) {
         this.config = config;
-        this.dispatcher = new Dispatcher(config, routes, middleware, new ErrorMapping(mappers, config.timeoutStatus()), json, metrics, shutdown);
+        ClassLoadingActivity classLoading = new ClassLoadingActivity();
+        SafetyNets nets = new SafetyNets(config, metrics, classLoading);
+        this.threads = new HandlerThreads(config, routes, nets, classLoading);
+        // each route's numbers and executor ride on its route-table entry: no lookup, no switch per request
+        RouteTable table = new RouteTable(routes, r -> Dispatcher.bind(r, metrics, threads));
+        ServerParts parts = new ServerParts(config, new ErrorMapping(mappers, config.timeoutStatus()),
+                new ResponseRenderer(json, table, config.retryAfterSeconds()), metrics, threads.workers(), shutdown, nets);
+        this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads);
         this.epoll = config.nativeTransport() && Epoll.isAvailable();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -68,7 +77,7 @@ public final class NettyServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ServerInitializer(config, dispatcher, channels));
-        dispatcher.start(group); // before the first connection: its submits must find their loop's signal
+        threads.start(group); // before the first connection: its submits must find their loop's signal
         try {
             serverChannel = b.bind(config.host(), config.port()).sync().channel();
         } catch (InterruptedException e) {
@@ -76,7 +85,7 @@ public final class NettyServer {
             throw new IllegalStateException("interrupted while binding", e);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            dispatcher.close();
+            threads.close();
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
@@ -91,7 +100,7 @@ public final class NettyServer {
     }
 
     public ServerStats stats() {
-        WorkerPool w = dispatcher.workers();
+        WorkerPool w = threads.workers();
         return metrics.snapshot(w.queued(), w.busy(), w.peak(), w.threads());
     }
 
@@ -127,7 +136,7 @@ public final class NettyServer {
             ch.closeFuture().awaitUninterruptibly(Math.max(0, closedBy - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        dispatcher.close();
+        threads.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         long cancelled = shutdown.cancelled.sum();
         report = new ShutdownReport(inFlightAtStart, Math.max(0, inFlightAtStart - cancelled), cancelled,

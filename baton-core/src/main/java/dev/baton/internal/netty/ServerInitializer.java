@@ -26,7 +26,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (channels.size() >= config.maxConnections() || dispatcher.shutdown().isDraining()) {
+        if (channels.size() >= config.maxConnections() || dispatcher.server().shutdown().isDraining()) {
             ch.close();
             return;
         }

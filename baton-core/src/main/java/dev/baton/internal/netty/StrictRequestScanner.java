@@ -5,9 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Validates the raw bytes of every request before Netty's decoder sees them, and follows the
@@ -50,7 +48,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private long remaining;
     private long bodyBytes;
     /** One timer per connection, re-armed lazily: no task is scheduled or cancelled per request. */
-    private ScheduledFuture<?> headTimer;
+    private LazyTimer headTimer;
     /** When the head being read began; 0 between heads. */
     private long headStartNanos;
     /** When bytes last arrived (System.nanoTime), for the idle timeout. */
@@ -359,7 +357,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private void endOfHead() {
-        cancelHeadTimer();
+        headArrived();
         long length = framing.bodyLength(config.maxBodySize());
         sawRequestLine = false;
         sectionBytes = 0;
@@ -396,43 +394,38 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private void startHeadTimer(ChannelHandlerContext ctx) {
-        headStartNanos = ctx.executor().ticker().nanoTime();
         if (headTimer == null) {
-            armHeadTimer(ctx, config.requestHeadTimeout().toNanos());
+            headTimer = new LazyTimer(() -> ctx.executor().ticker().nanoTime(), now -> headTimerFired(ctx, now));
+            headTimer.bind(ctx.executor());
         }
+        headStartNanos = ctx.executor().ticker().nanoTime();
+        headTimer.fireBy(headStartNanos + config.requestHeadTimeout().toNanos());
     }
 
-    private void armHeadTimer(ChannelHandlerContext ctx, long nanos) {
-        headTimer = ctx.executor().schedule(() -> headTimerFired(ctx), nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void headTimerFired(ChannelHandlerContext ctx) {
-        headTimer = null;
+    private long headTimerFired(ChannelHandlerContext ctx, long now) {
         if (state == State.REJECTED || headStartNanos == 0) {
-            return; // no head in progress: the next one re-arms
+            return 0; // no head in progress: the next one re-arms
         }
         long limit = config.requestHeadTimeout().toNanos();
-        long waited = ctx.executor().ticker().nanoTime() - headStartNanos;
-        if (waited < limit) {
-            armHeadTimer(ctx, limit - waited); // a later head than the one that armed it
-            return;
+        if (now - headStartNanos < limit) {
+            return headStartNanos + limit; // a later head than the one that armed it
         }
         reject(ctx, new RejectedRequest(408, "the request head did not arrive within "
                 + config.requestHeadTimeout().toMillis() + " ms"));
         // outside a read: close the read the handlers after us think they are in
         ctx.fireChannelReadComplete();
+        return 0;
     }
 
-    /** The head is complete: the timer, if it fires, finds nothing to do. */
-    private void cancelHeadTimer() {
+    /** The head is complete: the timer stays armed (no task cancelled per request), and finds nothing to do if it fires. */
+    private void headArrived() {
         headStartNanos = 0;
     }
 
     private void stopHeadTimer() {
         headStartNanos = 0;
         if (headTimer != null) {
-            headTimer.cancel(false);
-            headTimer = null;
+            headTimer.stop();
         }
     }
 

@@ -1,0 +1,98 @@
+package dev.baton.internal.netty;
+
+import dev.baton.context.CancellationReason;
+import dev.baton.http.HttpException;
+import dev.baton.http.Response;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * A streamed response in progress on its connection (a body stream or an event stream): its head,
+ * its producer run the way its route runs handlers, its latency (time to first byte, or to the
+ * error that replaced it), and how it ends: by itself, cut by the client leaving, or by shutdown.
+ * The request stays in flight until the body ends. Event loop only, but for the producer.
+ */
+final class ResponseStream {
+
+    /** Told (event loop) when the body ended; {@code closeDelimited}: the connection's close ends it. */
+    @FunctionalInterface
+    interface Ended {
+        void ended(ResponseStream stream, boolean closeDelimited);
+    }
+
+    private final ChannelHandlerContext ctx;
+    private final ResponseWriter writer;
+    private final Exchange ex;
+    private final Response response;
+    private final boolean closeDelimited;
+    private final Ended onEnded;
+    private final boolean eventStream;
+    private StreamSink sink;
+    private boolean recorded;
+    /** Why the stream was cut short, if it was: what its token fires with. */
+    private CancellationReason cut;
+
+    ResponseStream(ChannelHandlerContext ctx, ResponseWriter writer, Exchange ex, Response response, boolean close, Ended onEnded) {
+        this.ctx = ctx;
+        this.writer = writer;
+        this.ex = ex;
+        this.response = response;
+        this.closeDelimited = writer.http10() || close;
+        this.onEnded = onEnded;
+        this.eventStream = response.bodyKind() == Response.BodyKind.EVENTS;
+    }
+
+    void start() {
+        ByteBuf head = writer.streamHead(response, closeDelimited, ex.listener().serverTiming());
+        boolean serverError = response.status() >= 500;
+        StreamSink s = new StreamSink(ctx, !writer.http10(), head, this::answerFailed, () -> record(serverError), this::ended);
+        sink = s;
+        if (!ex.executeProducer(() -> s.start(response, ex))) {
+            s.fail(new HttpException(503, "the request queue is full"));
+        }
+    }
+
+    /**
+     * Cuts the stream short for {@code why}. A client gone ends it at once; on shutdown an event
+     * stream ends cleanly with its last chunk (its client reconnects elsewhere) and true is
+     * returned: the connection closes once that is written. Any other body is cut so that it
+     * looks cut (or, not begun yet, gets its 503 instead of its head).
+     */
+    boolean cut(CancellationReason why) {
+        cut = why;
+        if (why == CancellationReason.CLIENT_DISCONNECT) {
+            sink.clientGone();
+            return false;
+        }
+        if (eventStream) {
+            sink.close();
+            return true;
+        }
+        sink.fail(new HttpException(503, "the server shut down before the request completed"));
+        return false;
+    }
+
+    /** The producer failed before anything was sent: the error's own response instead (event loop). */
+    private void answerFailed(Throwable error, Runnable end) {
+        ResponseRenderer.Rendered r = ex.errorAnswer(error);
+        record(r.response().status() >= 500);
+        // (while the stream was in progress no later request started: the writer's version is still its own)
+        ctx.writeAndFlush(writer.encode(r.response(), r.json(), ex.head, closeDelimited, null)).addListener(f -> end.run());
+    }
+
+    /** The route's latency, once. */
+    private void record(boolean error) {
+        if (!recorded) {
+            recorded = true;
+            ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.listener().holdNanos(), error);
+        }
+    }
+
+    private void ended() {
+        record(false); // the client left before the head went out: one request all the same
+        if (cut != null) {
+            ex.cancelToken(cut); // a body that ended as it should fires nothing
+        }
+        onEnded.ended(this, closeDelimited);
+    }
+}
