@@ -142,7 +142,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             }
             FullHttpRequest req = (FullHttpRequest) next;
             writer.http10(req.protocolVersion().equals(HttpVersion.HTTP_1_0));
-            switch (dispatcher.dispatch(req, System.nanoTime(), (InetSocketAddress) ctx.channel().remoteAddress(), this)) {
+            // (not an InetSocketAddress on a test's embedded channel)
+            InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+            switch (dispatcher.dispatch(req, System.nanoTime(), remote, this)) {
                 case Dispatch.Refused refused -> refuse(refused);
                 case Dispatch.Admitted admitted -> begin(admitted.exchange());
             }
