@@ -238,7 +238,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         }
         long now = System.nanoTime();
         lastAnswerNanos = now;
-        ex.routeMetrics.record(now - ex.arrivalNanos, ex.listener().holdNanos(), error);
+        ex.routeMetrics.record(now - ex.arrivalNanos, ex.listener.holdNanos(), error);
         metrics.inFlight.decrementAndGet();
     }
 

@@ -5,7 +5,9 @@ import dev.baton.context.Deadline;
 import dev.baton.routing.Route;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
+import dev.baton.http.RequestTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -14,10 +16,12 @@ import java.util.function.Supplier;
  * (its route's override or the server's, capped by the caller's propagated deadline), the
  * {@link Deadline} its handler sees, and the one {@link LazyTimer} per connection that fires it.
  * Only one request is in flight per connection, so keep-alive traffic schedules and cancels no
- * task per request. The firing itself is {@link Exchange#timeout()}: the pipeline unwinds.
+ * task per request; and what firing means: the pipeline unwinds.
  */
 final class RequestTimeout {
     private static final AsciiString DEADLINE_HEADER = AsciiString.cached(Deadline.HEADER);
+    /** How long after its timeout a request's own pipeline may take to answer, before the built-in problem. */
+    static final long ANSWER_GRACE_MILLIS = 1000;
     /** How long after a propagated deadline our own timer fires, as a backstop. */
     static final long PROPAGATED_DEADLINE_GRACE_MILLIS = 100;
 
@@ -81,10 +85,36 @@ final class RequestTimeout {
             return 0; // the request it was armed for is done; the next one re-arms
         }
         if (now - ex.timeoutAtNanos >= 0) {
-            ex.timeout();
+            fire(ex, now);
             return 0;
         }
         return ex.timeoutAtNanos;
+    }
+
+    /**
+     * Times {@code ex} out. The timeout is an ordinary failure of the pipeline: the deepest pending
+     * stage fails with {@link RequestTimeoutException}, so filters, middleware and exception mappers
+     * see it on its way out and may render their own answer. A request with nothing to unwind goes
+     * to the exception mappers directly. Either way the answer is bounded: past
+     * {@link #ANSWER_GRACE_MILLIS} the built-in problem goes out.
+     */
+    static void fire(Exchange ex, long nowNanos) {
+        RequestTimeoutException failure = new RequestTimeoutException(
+                Duration.ofNanos(Math.max(0, ex.timeoutAtNanos - ex.arrivalNanos)), Duration.ofNanos(nowNanos - ex.arrivalNanos));
+        if (!ex.startTimingOut(failure)) {
+            return;
+        }
+        ex.eventLoop().schedule(() -> ex.timeoutFallback(failure), ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        CompletableFuture<?> target = ex.timeoutTarget();
+        // the unwinding runs application code (filters, middleware, mappers, token callbacks):
+        // never on the event loop, whose timer must stay free to send the fallback
+        Thread.ofVirtual().name("baton-timeout").start(() -> {
+            if (target != null) {
+                ex.failWithTimeout(target, failure);
+            } else {
+                ex.answerTimeout(failure);
+            }
+        });
     }
 
     /** The connection closed. */

@@ -43,7 +43,7 @@ final class ResponseStream {
     }
 
     void start() {
-        ByteBuf head = writer.streamHead(response, closeDelimited, ex.listener().serverTiming());
+        ByteBuf head = writer.streamHead(response, closeDelimited, ex.listener.serverTiming());
         boolean serverError = response.status() >= 500;
         StreamSink s = new StreamSink(ctx, !writer.http10(), head, this::answerFailed, () -> record(serverError), this::ended);
         sink = s;
@@ -84,7 +84,7 @@ final class ResponseStream {
     private void record(boolean error) {
         if (!recorded) {
             recorded = true;
-            ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.listener().holdNanos(), error);
+            ex.routeMetrics.record(System.nanoTime() - ex.arrivalNanos, ex.listener.holdNanos(), error);
         }
     }
 

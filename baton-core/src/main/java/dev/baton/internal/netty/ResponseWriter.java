@@ -63,7 +63,7 @@ final class ResponseWriter {
     void write(Exchange ex, ResponseRenderer.Rendered answer, boolean close) {
         Response response = answer.response();
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
-        String timing = ex.listener().serverTiming();
+        String timing = ex.listener.serverTiming();
         // a streamed response to HEAD, or with a status that allows no content, is its head alone:
         // the producer never runs and the connection goes on to the next request
         ByteBuf msg = streamed ? streamHead(response, close, timing) : encode(response, answer.json(), ex.head, close, timing);
