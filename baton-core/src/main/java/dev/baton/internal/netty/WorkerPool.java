@@ -88,7 +88,7 @@ final class WorkerPool {
     void bind(EventLoopGroup group) {
         for (EventExecutor e : group) {
             if (e instanceof SingleThreadEventLoop loop) {
-                LoopSignal signal = new LoopSignal(loop);
+                LoopSignal signal = new LoopSignal(loop, this::signal, () -> stopped);
                 loopSignals.put(loop, signal);
                 anyLoop = signal;
             }
@@ -120,7 +120,7 @@ final class WorkerPool {
         } else if (signal()) {
             LoopSignal any = anyLoop;
             if (any != null) {
-                onLoop(any.loop, any::recheckSoon);
+                onLoop(any.loop(), any::recheckSoon);
             }
         }
         return queuedTask;
@@ -292,57 +292,6 @@ final class WorkerPool {
                 busy.decrementAndGet();
                 admitted.decrementAndGet();
                 Thread.interrupted(); // an interrupt meant for this task must not reach the next
-            }
-        }
-    }
-
-    /**
-     * One per event loop, confined to it: the wake-up owed at the end of the loop's current
-     * iteration, and the timed re-check while tasks are left waiting.
-     */
-    private final class LoopSignal implements Runnable {
-        private final SingleThreadEventLoop loop;
-        private boolean requested;
-        private boolean recheckScheduled;
-
-        LoopSignal(SingleThreadEventLoop loop) {
-            this.loop = loop;
-        }
-
-        void request() {
-            if (!requested) {
-                try {
-                    loop.executeAfterEventLoopIteration(this);
-                    requested = true;
-                } catch (RejectedExecutionException shuttingDown) {
-                    signal(); // the loop takes no more tasks: wake now
-                }
-            }
-        }
-
-        @Override
-        public void run() {
-            requested = false;
-            if (signal()) {
-                recheckSoon();
-            }
-        }
-
-        void recheckSoon() {
-            if (!recheckScheduled && !stopped) {
-                recheckScheduled = true;
-                try {
-                    loop.schedule(this::recheck, RECHECK_NANOS, TimeUnit.NANOSECONDS);
-                } catch (RejectedExecutionException shuttingDown) {
-                    recheckScheduled = false;
-                }
-            }
-        }
-
-        private void recheck() {
-            recheckScheduled = false;
-            if (signal()) {
-                recheckSoon();
             }
         }
     }
