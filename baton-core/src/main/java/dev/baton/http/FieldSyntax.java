@@ -1,13 +1,52 @@
 package dev.baton.http;
 
 /**
- * Checks response header fields as they are set (RFC 9110 5.1, 5.5), so that a value taken from
- * a request can never split the response: the server writes headers as given.
+ * The field grammar of RFC 9110 5.1, 5.5 and 5.6.2, in one place for the server's scanner, the
+ * response headers a handler sets (so that a value taken from a request can never split the
+ * response: the server writes headers as given) and anything else that reads tokens.
+ *
+ * <pre>{@code if (FieldSyntax.isToken(name)) { ... }}</pre>
  */
-final class FieldSyntax {
-    private static final String TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
+public final class FieldSyntax {
+    private static final boolean[] TCHAR = new boolean[256];
+
+    static {
+        for (int c = '0'; c <= '9'; c++) {
+            TCHAR[c] = true;
+        }
+        for (int c = 'a'; c <= 'z'; c++) {
+            TCHAR[c] = true;
+            TCHAR[c - 32] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+    }
 
     private FieldSyntax() {
+    }
+
+    /** True if {@code c} is a tchar: a character a token (a method, a field name, a parameter name) may hold. */
+    public static boolean isTchar(int c) {
+        return c >= 0 && c < 256 && TCHAR[c];
+    }
+
+    /** True if {@code s} is a token: one or more tchars. */
+    public static boolean isToken(CharSequence s) {
+        if (s == null || s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isTchar(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if {@code c} may appear in a field value: visible, SP, HTAB or obs-text, never CR, LF, NUL or DEL. */
+    public static boolean isFieldValueChar(int c) {
+        return c == '\t' || (c >= 0x20 && c != 0x7f && c <= 0xff);
     }
 
     static String name(String name) {
@@ -16,9 +55,7 @@ final class FieldSyntax {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || TCHAR_SYMBOLS.indexOf(c) >= 0;
-            if (!tchar) {
+            if (!isTchar(c)) {
                 throw new IllegalArgumentException("header name '" + printable(name) + "' has a character a token may not have at " + i);
             }
         }
@@ -31,7 +68,7 @@ final class FieldSyntax {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+            if (!isFieldValueChar(c)) {
                 throw new IllegalArgumentException("the value of header " + name
                         + " has a control or non-Latin-1 character at " + i + " (CR, LF and NUL are never allowed)");
             }

@@ -67,7 +67,7 @@ final class RequestFraming {
         hostFields++;
         from = HttpSyntax.skipWhitespace(a, from, to);
         to = HttpSyntax.trimWhitespace(a, from, to);
-        if (!HttpSyntax.isHostAndPort(a, from, to)) {
+        if (!HostSyntax.isHostAndPort(a, from, to)) {
             throw new RejectedRequest.Violation(400, "the Host header is not a valid host[:port]");
         }
     }

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -310,7 +311,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         if (end - start > config.maxRequestLineLength()) {
             throw new RejectedRequest.Violation(414, "the request line is longer than " + config.maxRequestLineLength() + " bytes");
         }
-        framing.reset(HttpSyntax.isHttp10RequestLine(bytes, base + start, base + end));
+        framing.reset(RequestLineSyntax.check(bytes, base + start, base + end) == HttpVersion.HTTP_1_0);
     }
 
     private void fieldLine(int start, int end, boolean trailer) {
