@@ -11,8 +11,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import dev.baton.http.ContentCharset;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,19 +146,11 @@ final class NettyRequest implements Request {
     }
 
     private Charset charset() {
-        String contentType = rawHeaders.get(HttpHeaderNames.CONTENT_TYPE);
-        if (contentType != null) {
-            int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
-            if (i >= 0) {
-                String name = contentType.substring(i + 8).split(";")[0].strip().replace("\"", "");
-                try {
-                    return Charset.forName(name);
-                } catch (RuntimeException e) {
-                    throw new HttpException(415, "unsupported charset " + name);
-                }
-            }
+        try {
+            return ContentCharset.of(rawHeaders.get(HttpHeaderNames.CONTENT_TYPE));
+        } catch (UnsupportedCharsetException e) {
+            throw new HttpException(415, "unsupported charset " + e.getCharsetName());
         }
-        return StandardCharsets.UTF_8;
     }
 
     @Override
