@@ -1,13 +1,12 @@
 package dev.baton.controller.internal;
 
+import dev.baton.internal.Futures;
 import dev.baton.controller.ActionFilter;
 import dev.baton.internal.StageTrace;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Runs an action inside its filters, outermost first: each filter's {@code before}, the action,
@@ -101,9 +100,6 @@ final class FilterPipeline {
     }
 
     private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Futures.unwrap(t);
     }
 }

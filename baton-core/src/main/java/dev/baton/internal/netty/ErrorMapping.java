@@ -1,13 +1,12 @@
 package dev.baton.internal.netty;
 
+import dev.baton.internal.Futures;
 import dev.baton.context.RequestContext;
 import dev.baton.http.ExceptionMapper;
 import dev.baton.http.HttpException;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +26,7 @@ final class ErrorMapping {
     }
 
     static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Futures.unwrap(t);
     }
 
     Response toResponse(Throwable thrown, RequestContext ctx) {

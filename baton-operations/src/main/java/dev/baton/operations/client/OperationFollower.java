@@ -1,5 +1,6 @@
 package dev.baton.operations.client;
 
+import dev.baton.internal.Futures;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -95,7 +96,7 @@ final class OperationFollower<R> {
             } catch (Stopped e) {
                 // the future completed first: there is nobody left to tell
             } catch (Throwable t) {
-                result.completeExceptionally(t instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : t);
+                result.completeExceptionally(Futures.unwrap(t));
             }
         });
         return result;

@@ -1,5 +1,6 @@
 package dev.baton.operations.internal;
 
+import dev.baton.internal.Futures;
 import dev.baton.operations.store.OperationRecord;
 import dev.baton.operations.store.OperationStore;
 import java.time.Duration;
@@ -77,7 +78,7 @@ final class ClaimLoop {
             try {
                 if (e != null) {
                     if (storeDown.compareAndSet(false, true)) {
-                        log.warn("claiming operations failed; retrying every poll until the store answers", Failures.cause(e));
+                        log.warn("claiming operations failed; retrying every poll until the store answers", Futures.unwrap(e));
                     }
                     return;
                 }

@@ -1,5 +1,6 @@
 package dev.baton.operations.internal;
 
+import dev.baton.internal.Futures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -114,7 +115,7 @@ public final class OperationRoutes {
     }
 
     static Response conflict(Throwable e) {
-        Throwable cause = Failures.cause(e);
+        Throwable cause = Futures.unwrap(e);
         if (cause instanceof IdempotencyConflictException c) {
             if (c.mismatch()) {
                 throw new HttpException(422, "this Idempotency-Key was already used with another request body; "

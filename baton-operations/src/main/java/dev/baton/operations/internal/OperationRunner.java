@@ -1,5 +1,6 @@
 package dev.baton.operations.internal;
 
+import dev.baton.internal.Futures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.context.CancellationReason;
@@ -307,7 +308,7 @@ public final class OperationRunner {
 
     /** The handler ended: decide the outcome once, write it, free the slot. */
     private void finish(Attempt a, Object value, Throwable error, RouteWork work) {
-        Throwable cause = Failures.cause(error);
+        Throwable cause = Futures.unwrap(error);
         if (!a.decided.compareAndSet(false, true)) {
             // abandoned past its grace: its outcome is dropped, a waiting Prefer: wait included
             metrics.lateResults.increment();
@@ -392,9 +393,9 @@ public final class OperationRunner {
         a.writer.write(current -> current.isTerminal() ? null : outcomes.rebase(current, planned), kind).whenComplete((stored, e) -> {
             // what was stored counts (a retry may have become a cancel); nothing stored, nothing counted
             OperationStatus status = stored != null && stored.isPresent() ? stored.get().status() : null;
-            if (e != null && Failures.cause(e) instanceof StoreUnavailableException) {
+            if (e != null && Futures.unwrap(e) instanceof StoreUnavailableException) {
                 if (failures == 0) {
-                    log.warn("writing the outcome of {} failed; retrying until the store takes it", a, Failures.cause(e));
+                    log.warn("writing the outcome of {} failed; retrying until the store takes it", a, Futures.unwrap(e));
                 }
                 long delay = Math.min(5000, 100L << Math.min(6, failures));
                 try {

@@ -1,5 +1,6 @@
 package dev.baton.operations.internal;
 
+import dev.baton.internal.Futures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.ServerFeature;
@@ -76,7 +77,7 @@ public final class RespondAsyncRoutes implements ServerFeature.AsyncResponder {
         CompletableFuture<Object> done = work.outcome.copy().orTimeout(waitMillis, TimeUnit.MILLISECONDS);
         ctx.cancellation().onCancel(why -> done.cancel(false));
         return done.handle((value, error) -> {
-            Throwable cause = Failures.cause(error);
+            Throwable cause = Futures.unwrap(error);
             if (cause instanceof TimeoutException
                     || cause instanceof java.util.concurrent.CancellationException && !(cause instanceof dev.baton.http.RequestTimeoutException)) {
                 // still running, or ended canceled (a DELETE, its own timeout, shutdown): the resource tells which

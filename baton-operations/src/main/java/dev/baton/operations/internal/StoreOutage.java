@@ -1,5 +1,6 @@
 package dev.baton.operations.internal;
 
+import dev.baton.internal.Futures;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.operations.store.StoreUnavailableException;
@@ -31,7 +32,7 @@ final class StoreOutage {
                     if (e == null) {
                         return v;
                     }
-                    if (Failures.cause(e) instanceof StoreUnavailableException) {
+                    if (Futures.unwrap(e) instanceof StoreUnavailableException) {
                         return unavailable(seconds);
                     }
                     throw e instanceof CompletionException ce ? ce : new CompletionException(e);
