@@ -148,4 +148,47 @@ final class HttpSyntax {
         }
         return i;
     }
+
+    /**
+     * Checks the field line {@code buf[from, to)}, CRLF excluded: {@code field-name ":" OWS
+     * field-value OWS}, no obsolete folding, no whitespace before the colon (RFC 9112 5.1), no
+     * control in the value. Returns the colon's index.
+     */
+    static int checkFieldLine(byte[] buf, int from, int to) {
+        if (buf[from] == ' ' || buf[from] == '\t') {
+            throw new RejectedRequest.Violation(400, "obsolete line folding (a header line starting with whitespace) is not accepted");
+        }
+        int colon = from;
+        while (colon < to && isTchar(buf[colon])) {
+            colon++;
+        }
+        if (colon == to || buf[colon] != ':') {
+            int after = colon;
+            while (after < to && (buf[after] == ' ' || buf[after] == '\t')) {
+                after++;
+            }
+            boolean spaceBeforeColon = colon > from && after > colon && after < to && buf[after] == ':';
+            boolean noColon = colon > from && !spaceBeforeColon && indexOf(buf, colon, to, (byte) ':') < 0;
+            throw new RejectedRequest.Violation(400, spaceBeforeColon ? "whitespace between a header name and its colon"
+                    : noColon ? "a header line without a colon" : "malformed header field name");
+        }
+        if (colon == from) {
+            throw new RejectedRequest.Violation(400, "empty header field name");
+        }
+        for (int i = colon + 1; i < to; i++) {
+            if (!isFieldValueByte(buf[i])) {
+                throw new RejectedRequest.Violation(400, "header field value holds a control character");
+            }
+        }
+        return colon;
+    }
+
+    private static int indexOf(byte[] buf, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -2,7 +2,6 @@ package dev.baton.internal.netty;
 
 import dev.baton.ServerConfig;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpVersion;
@@ -48,10 +47,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     /** Bytes left in the fixed-length body or in the current chunk. */
     private long remaining;
     private long bodyBytes;
-    /** One timer per connection, re-armed lazily: no task is scheduled or cancelled per request. */
-    private LazyTimer headTimer;
-    /** When the head being read began; 0 between heads. */
-    private long headStartNanos;
+    private HeadTimeout headTimeout;
     /** When bytes last arrived (System.nanoTime), for the idle timeout. */
     private long lastReadNanos = System.nanoTime();
     private final BodyRate bodyRate;
@@ -83,7 +79,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         lastReadNanos = System.nanoTime();
         boolean inBody = isMidBody();
         int arriving = in.readableBytes();
-        cumulation = cumulation == null ? toHeap(in) : append(cumulation, in);
+        cumulation = cumulation == null ? HeapCumulation.toHeap(in) : HeapCumulation.append(cumulation, in);
         RejectedRequest.Violation violation = null;
         try {
             scan(ctx);
@@ -115,38 +111,6 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Inbound bytes on the heap, copied once: every byte of a head is read several times (here and
-     * in Netty's decoder), and the scanner reads the backing array with no per-byte checks. A plain
-     * array, not a pooled buffer: it lives for one read, which is what a young generation is for.
-     */
-    private static ByteBuf toHeap(ByteBuf in) {
-        if (in.hasArray()) {
-            return in;
-        }
-        byte[] copy = new byte[in.readableBytes()];
-        in.readBytes(copy);
-        in.release();
-        return Unpooled.wrappedBuffer(copy);
-    }
-
-    /** A head or body split across reads: the new bytes after the ones still held, on the heap. */
-    private static ByteBuf append(ByteBuf held, ByteBuf in) {
-        try {
-            if (held.refCnt() == 1 && held.hasArray() && held.maxFastWritableBytes() >= in.readableBytes()) {
-                return held.writeBytes(in);
-            }
-            int size = held.readableBytes() + in.readableBytes();
-            // room to spare: a head trickling in a few bytes per read is copied O(n) times in all, not O(n^2)
-            ByteBuf merged = Unpooled.buffer(Math.max(size, Math.max(2 * held.readableBytes(), 1024)), Integer.MAX_VALUE);
-            merged.writeBytes(held).writeBytes(in);
-            held.release();
-            return merged;
-        } finally {
-            in.release();
-        }
-    }
-
     /** Scans what has arrived, advancing {@link #validated} over every byte that passed. */
     private void scan(ChannelHandlerContext ctx) {
         int readable = cumulation.readableBytes();
@@ -155,8 +119,8 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         while (validated < readable) {
             switch (state) {
                 case HEAD, TRAILERS -> {
-                    if (state == State.HEAD && headStartNanos == 0) {
-                        startHeadTimer(ctx);
+                    if (state == State.HEAD && !headTimeout(ctx).running()) {
+                        headTimeout.start();
                     }
                     if (!fieldSectionLine(readable)) {
                         return;
@@ -315,32 +279,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private void fieldLine(int start, int end, boolean trailer) {
-        byte first = byteAt(start);
-        if (first == ' ' || first == '\t') {
-            throw new RejectedRequest.Violation(400, "obsolete line folding (a header line starting with whitespace) is not accepted");
-        }
-        int colon = start;
-        while (colon < end && HttpSyntax.isTchar(byteAt(colon))) {
-            colon++;
-        }
-        if (colon == end || byteAt(colon) != ':') {
-            int after = colon;
-            while (after < end && (byteAt(after) == ' ' || byteAt(after) == '\t')) {
-                after++;
-            }
-            boolean spaceBeforeColon = colon > start && after > colon && after < end && byteAt(after) == ':';
-            boolean noColon = colon > start && !spaceBeforeColon && indexOfColon(colon, end) < 0;
-            throw new RejectedRequest.Violation(400, spaceBeforeColon ? "whitespace between a header name and its colon"
-                    : noColon ? "a header line without a colon" : "malformed header field name");
-        }
-        if (colon == start) {
-            throw new RejectedRequest.Violation(400, "empty header field name");
-        }
-        for (int i = colon + 1; i < end; i++) {
-            if (!HttpSyntax.isFieldValueByte(byteAt(i))) {
-                throw new RejectedRequest.Violation(400, "header field value holds a control character");
-            }
-        }
+        int colon = HttpSyntax.checkFieldLine(bytes, base + start, base + end) - base;
         if (trailer) {
             return; // framing fields in trailers mean nothing; Netty keeps them apart as trailing headers
         }
@@ -358,7 +297,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private void endOfHead() {
-        headArrived();
+        headTimeout.stop();
         long length = framing.bodyLength(config.maxBodySize());
         sawRequestLine = false;
         sectionBytes = 0;
@@ -377,57 +316,12 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         return cumulation.readerIndex() + offset;
     }
 
-    private int indexOfColon(int from, int end) {
-        for (int i = from; i < end; i++) {
-            if (byteAt(i) == ':') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private byte byteAt(int offset) {
         return bytes[base + offset];
     }
 
     private String value(int offset, int end) {
         return cumulation.toString(index(offset), end - offset, StandardCharsets.ISO_8859_1).strip();
-    }
-
-    private void startHeadTimer(ChannelHandlerContext ctx) {
-        if (headTimer == null) {
-            headTimer = new LazyTimer(() -> ctx.executor().ticker().nanoTime(), now -> headTimerFired(ctx, now));
-            headTimer.bind(ctx.executor());
-        }
-        headStartNanos = ctx.executor().ticker().nanoTime();
-        headTimer.fireBy(headStartNanos + config.requestHeadTimeout().toNanos());
-    }
-
-    private long headTimerFired(ChannelHandlerContext ctx, long now) {
-        if (state == State.REJECTED || headStartNanos == 0) {
-            return 0; // no head in progress: the next one re-arms
-        }
-        long limit = config.requestHeadTimeout().toNanos();
-        if (now - headStartNanos < limit) {
-            return headStartNanos + limit; // a later head than the one that armed it
-        }
-        reject(ctx, new RejectedRequest(408, "the request head did not arrive within "
-                + config.requestHeadTimeout().toMillis() + " ms"));
-        // outside a read: close the read the handlers after us think they are in
-        ctx.fireChannelReadComplete();
-        return 0;
-    }
-
-    /** The head is complete: the timer stays armed (no task cancelled per request), and finds nothing to do if it fires. */
-    private void headArrived() {
-        headStartNanos = 0;
-    }
-
-    private void stopHeadTimer() {
-        headStartNanos = 0;
-        if (headTimer != null) {
-            headTimer.stop();
-        }
     }
 
     private void reject(ChannelHandlerContext ctx, RejectedRequest rejected) {
@@ -437,8 +331,24 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(headRequest ? rejected.toHead() : rejected);
     }
 
+    private HeadTimeout headTimeout(ChannelHandlerContext ctx) {
+        if (headTimeout == null) {
+            headTimeout = new HeadTimeout(ctx.executor(), config.requestHeadTimeout(), () -> {
+                if (state != State.REJECTED) {
+                    reject(ctx, new RejectedRequest(408, "the request head did not arrive within "
+                            + config.requestHeadTimeout().toMillis() + " ms"));
+                    // outside a read: close the read the handlers after us think they are in
+                    ctx.fireChannelReadComplete();
+                }
+            });
+        }
+        return headTimeout;
+    }
+
     private void releaseAll() {
-        stopHeadTimer();
+        if (headTimeout != null) {
+            headTimeout.close();
+        }
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
