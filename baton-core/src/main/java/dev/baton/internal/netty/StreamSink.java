@@ -5,6 +5,7 @@ import dev.baton.http.BodySink;
 import dev.baton.http.BodyStream;
 import dev.baton.http.EventStream;
 import dev.baton.http.Response;
+import dev.baton.internal.OnceCallbacks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -14,7 +15,6 @@ import io.netty.channel.ChannelPromise;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,7 +43,7 @@ final class StreamSink implements BodySink {
     private ByteBuf head;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final ConcurrentLinkedQueue<Runnable> closeCallbacks = new ConcurrentLinkedQueue<>();
+    private final OnceCallbacks<Boolean> closeCallbacks = new OnceCallbacks<>("a stream's close");
     /** Event loop only: the body's end was written, so nothing more may be. */
     private boolean lastWritten;
 
@@ -217,10 +217,7 @@ final class StreamSink implements BodySink {
 
     @Override
     public void onClose(Runnable callback) {
-        closeCallbacks.add(callback);
-        if (ended.get() && closeCallbacks.remove(callback)) {
-            callback.run();
-        }
+        closeCallbacks.add(closed -> callback.run());
     }
 
     private void ended() {
@@ -228,14 +225,7 @@ final class StreamSink implements BodySink {
             return;
         }
         open.set(false);
-        Runnable r;
-        while ((r = closeCallbacks.poll()) != null) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                log.warn("stream close callback failed", e);
-            }
-        }
+        closeCallbacks.fire(Boolean.TRUE);
         if (ctx.executor().inEventLoop()) {
             onEnd.run();
         } else {
