@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The query of a request target, parsed as the WHATWG URL standard's
- * {@code application/x-www-form-urlencoded} parser does: split on '&' only (a ';' is data, so a
+ * {@code application/x-www-form-urlencoded} parser does: split on {@code '&'} only (a ';' is data, so a
  * cache and this server never read one URL two ways), the first '=' splits name from value
  * ({@code =y} is the name "" with the value "y"), '+' is a space, escapes are UTF-8.
  * Unlike a browser, a bad escape or non-UTF-8 bytes are refused (IllegalArgumentException).
