@@ -1,17 +1,10 @@
 package dev.baton;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.controller.ActionFilter;
 import dev.baton.controller.internal.ControllerCompiler;
 import dev.baton.http.ExceptionMapper;
+import dev.baton.http.JsonDefaults;
 import dev.baton.internal.netty.NettyServer;
 import dev.baton.routing.Route;
 import dev.baton.routing.Routing;
@@ -166,7 +159,7 @@ public final class Server implements AutoCloseable {
         private ServerConfig config = ServerConfig.builder().build();
         private final Routing routing = new Routing();
         private final Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers = new LinkedHashMap<>();
-        private ObjectMapper json = defaultObjectMapper();
+        private ObjectMapper json = JsonDefaults.mapper();
         private final List<Object> controllers = new ArrayList<>();
         private final List<ActionFilter> actionFilters = new ArrayList<>();
         private final List<ServerFeature> features = new ArrayList<>();
@@ -233,29 +226,5 @@ public final class Server implements AutoCloseable {
         public Server build() {
             return new Server(this);
         }
-    }
-
-    /**
-     * Lenient where clients evolve (unknown fields are ignored, a missing field takes its default),
-     * strict where a silent guess would change the data: no text after the value, no 1.7 read as
-     * 1, no {@code "3"} for a number or {@code 5} for a string. Each of those is a 400.
-     * (FAIL_ON_NULL_FOR_PRIMITIVES stays off: Jackson would refuse a record whose int is absent.)
-     */
-    static ObjectMapper defaultObjectMapper() {
-        ObjectMapper mapper = JsonMapper.builder()
-                .addModule(new JavaTimeModule())
-                .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module()) // Optional fields in records and POJOs
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .build();
-        // numbers and booleans are not strings: {"name": 5} is refused, not read as "5"
-        mapper.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        return mapper;
     }
 }
