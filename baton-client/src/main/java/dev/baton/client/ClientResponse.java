@@ -2,14 +2,14 @@ package dev.baton.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.http.ContentCharset;
 import dev.baton.http.Headers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.Optional;
 
 /**
@@ -73,7 +73,10 @@ public final class ClientResponse implements AutoCloseable {
         return body;
     }
 
-    /** The body decoded with the charset its Content-Type names, UTF-8 by default. */
+    /**
+     * The body decoded with the charset its Content-Type names, UTF-8 by default (the rule of
+     * {@link ContentCharset}); throws IllegalStateException if it names one this JVM lacks.
+     */
     public String text() {
         return new String(bytes(), charset());
     }
@@ -115,17 +118,13 @@ public final class ClientResponse implements AutoCloseable {
     }
 
     private Charset charset() {
-        String type = headers.first("Content-Type").orElse("");
-        int i = type.toLowerCase(Locale.ROOT).indexOf("charset=");
-        if (i >= 0) {
-            String name = type.substring(i + 8).split(";")[0].strip().replace("\"", "");
-            try {
-                return Charset.forName(name);
-            } catch (RuntimeException e) {
-                return StandardCharsets.UTF_8;
-            }
+        String type = headers.first("Content-Type").orElse(null);
+        try {
+            return ContentCharset.of(type);
+        } catch (UnsupportedCharsetException e) {
+            throw new IllegalStateException("the response's Content-Type (" + type + ") names charset " + e.getCharsetName()
+                    + ", which this JVM does not support: read bytes() instead", e);
         }
-        return StandardCharsets.UTF_8;
     }
 
     @Override
