@@ -12,12 +12,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One call being set up; {@link #send} starts it. Not thread-safe, not reusable once sent.
- * Cancelling the returned future aborts the call and closes its connection.
+ * Completing the returned future from outside before the response (cancel, complete,
+ * completeExceptionally, orTimeout), or a stage derived from it ({@code thenApply},
+ * {@code handle}...), aborts the call and closes its connection; a {@code copy()} does not.
  *
  * <pre>{@code
  * CompletableFuture<Gizmo> g = client.get("http://inventory/gizmos/7")
  *     .header("Accept", "application/json")
- *     .timeout(Duration.ofMillis(500))
+ *     .timeout(Duration.ofMillis(500))       // each attempt
+ *     .deadline(Duration.ofSeconds(2))       // the whole call, retries included
  *     .in(ctx)
  *     .send(as(Gizmo.class));
  * }</pre>
@@ -29,6 +32,7 @@ public final class Call {
     private final List<Map.Entry<String, String>> headers = new ArrayList<>();
     private RequestBody body = RequestBody.EMPTY;
     private Duration timeout;
+    private Duration deadline = Duration.ZERO;
     private RequestContext context;
     private RetryPolicy retry;
     private Boolean propagateDeadline;
@@ -60,6 +64,22 @@ public final class Call {
             throw new IllegalArgumentException("timeout must be >= 0");
         }
         timeout = value;
+        return this;
+    }
+
+    /**
+     * The time the whole call may take, every attempt and backoff included; {@link Duration#ZERO}
+     * (the default) for no bound beyond the retry budget. Each attempt's timeout is capped by what
+     * it leaves; when it passes, the call fails with {@link ClientTimeoutException} and the
+     * connection of the attempt in flight is closed. With {@link #in}, the earlier of this and
+     * the inbound request's deadline applies. It lasts until the call has its outcome: with
+     * {@link BodyReader#stream()}, the head; the {@link #timeout} bounds the body as it streams.
+     */
+    public Call deadline(Duration value) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException("deadline must be >= 0");
+        }
+        deadline = value;
         return this;
     }
 
@@ -106,7 +126,7 @@ public final class Call {
 
     /** Sends the request; completes with the response whatever its status. */
     public CompletableFuture<ClientResponse> send() {
-        return client.execute(request(false), null);
+        return client.execute(request(false), null, deadline);
     }
 
     /**
@@ -114,7 +134,7 @@ public final class Call {
      * fails with {@link HttpStatusException}.
      */
     public <T> CompletableFuture<T> send(BodyReader<T> reader) {
-        return client.execute(request(reader.streaming()), reader);
+        return client.execute(request(reader.streaming()), reader, deadline);
     }
 
     private ClientRequest request(boolean streamResponse) {

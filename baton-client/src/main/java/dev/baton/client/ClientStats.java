@@ -1,5 +1,6 @@
 package dev.baton.client;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -12,8 +13,8 @@ import java.util.Map;
  * @param attempts           exchanges attempted (the first of each call and every retry)
  * @param retries            attempts that were retries
  * @param failures           calls that ended with an exception (not counting non-2xx statuses)
- * @param timeouts           attempts that ran out of time
- * @param cancelled          calls cancelled by the caller or because their inbound request ended
+ * @param timeouts           attempts that ran out of time (their timeout, or the call's deadline)
+ * @param cancelled          calls cancelled by the caller (a stage derived from the call included) or because their inbound request ended
  * @param connectionsOpened  connections opened since start
  * @param connectionsReused  attempts served by a pooled (kept-alive) connection
  * @param hosts              the pool of each host, by {@code host:port}
@@ -22,14 +23,34 @@ public record ClientStats(long calls, long attempts, long retries, long failures
                           long connectionsOpened, long connectionsReused, Map<String, HostStats> hosts) {
 
     /**
-     * One host's pool.
+     * One host's pool: what its connections do now, and what its calls did since start.
+     * {@code open == idle + busy + connecting}.
      *
-     * @param open     connections open or opening
-     * @param idle     open connections waiting in the pool
-     * @param queued   requests waiting for a connection
-     * @param peakOpen the most connections open at once
-     * @param limit    the connection limit
+     * @param open       connections open or opening
+     * @param idle       open connections waiting in the pool
+     * @param busy       connections running an exchange (or handed to one)
+     * @param connecting connections being opened (TCP connect, TLS handshake)
+     * @param queued     requests waiting for a connection
+     * @param peakOpen   the most connections open at once
+     * @param limit      the connection limit
+     * @param attempts   attempts to this host, retries included
+     * @param retries    attempts to this host that were retries
+     * @param waits      the time calls spent in this host's queue, every connection being busy
      */
-    public record HostStats(int open, int idle, int queued, int peakOpen, int limit) {
+    public record HostStats(int open, int idle, int busy, int connecting, int queued, int peakOpen, int limit,
+                            long attempts, long retries, ConnectionWaits waits) {
+    }
+
+    /**
+     * The waits of calls that found every connection to a host busy, since the client started:
+     * how often calls wait, and how long, shows whether the host's limit is too low for its
+     * latency (a call that got a connection at once is no wait).
+     *
+     * @param count calls that waited (however the wait ended: a connection, a timeout, an abort)
+     * @param total the time waited, in all
+     * @param max   the longest wait
+     * @param p99   the 99th percentile wait, within a factor of two (never above {@code max})
+     */
+    public record ConnectionWaits(long count, Duration total, Duration max, Duration p99) {
     }
 }

@@ -1,23 +1,28 @@
 package dev.baton.client;
 
+import dev.baton.client.internal.DerivedStage;
+import dev.baton.internal.Futures;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Runs calls in parallel and joins them. The first failure fails the whole and cancels the
- * siblings still running (a call's own future aborts its exchange and closes its connection
- * when cancelled, so return the stage {@link Call#send} gives, or one that passes cancellation on).
+ * siblings still running (a call's own future, and any stage derived from it with
+ * {@code thenApply}, {@code handle} and the like, aborts its exchange and closes its connection
+ * when cancelled; a supplier must return one of those, or a stage whose {@code cancel} passes
+ * it on). Completing the joined future from outside ({@code cancel}, {@code orTimeout},
+ * {@code complete}...), or a stage derived from it, before it is done cancels every call too.
  *
  * <pre>{@code
  * FanOut.of(() -> client.get(a).in(ctx).send(as(Gizmo.class)),
- *           () -> client.get(b).in(ctx).send(as(Stock.class)))
+ *           () -> client.get(b).in(ctx).send(as(Stock.class)).thenApply(Stock::count))
  *       .thenApply(both -> new Page(both.first(), both.second()));
  * }</pre>
  */
@@ -54,52 +59,108 @@ public final class FanOut {
         return (T) o;
     }
 
-    private static CompletableFuture<List<Object>> run(List<? extends Supplier<? extends CompletionStage<?>>> calls) {
-        CompletableFuture<List<Object>> all = new CompletableFuture<>();
-        List<CompletableFuture<?>> started = new CopyOnWriteArrayList<>();
+    /**
+     * The joined outcome of the calls. The one outcome that wins settles it: a failure, or a
+     * completion from outside before the calls all ended, cancels the calls still running first,
+     * so whoever waits on it finds them ended. Its dependent stages carry a completion from
+     * outside back to it ({@link DerivedStage}).
+     */
+    private static final class Joined extends CompletableFuture<List<Object>> {
+        final List<CompletableFuture<?>> started = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private final String description;
+
+        Joined(int calls) {
+            this.description = "a fan-out of " + calls + " calls";
+        }
+
+        /** True once an outcome won (it may still be cancelling the calls before it shows). */
+        boolean isSettled() {
+            return settled.get();
+        }
+
+        /** Every call succeeded. */
+        boolean succeed(List<Object> results) {
+            return settled.compareAndSet(false, true) && super.complete(results);
+        }
+
+        /** A call failed (or could not start): the siblings are cancelled first. */
+        boolean fail(Throwable error) {
+            if (!settled.compareAndSet(false, true)) {
+                return false; // a sibling cancelled because another failed first, say
+            }
+            cancelStarted();
+            return super.completeExceptionally(error);
+        }
+
+        void cancelStarted() {
+            started.forEach(f -> f.cancel(true));
+        }
+
+        @Override
+        public boolean complete(List<Object> value) {
+            if (!settled.compareAndSet(false, true)) {
+                return false;
+            }
+            cancelStarted();
+            return super.complete(value);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable error) {
+            return fail(error);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (!settled.compareAndSet(false, true)) {
+                return isCancelled();
+            }
+            cancelStarted();
+            return super.cancel(mayInterruptIfRunning);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new DerivedStage<>(this, description);
+        }
+
+        @Override
+        public CompletableFuture<List<Object>> copy() {
+            return DerivedStage.plainCopy(this);
+        }
+    }
+
+    private static Joined run(List<? extends Supplier<? extends CompletionStage<?>>> calls) {
+        Joined all = new Joined(calls.size());
         Object[] results = new Object[calls.size()];
         AtomicInteger left = new AtomicInteger(calls.size());
-        java.util.concurrent.atomic.AtomicReference<Throwable> firstError = new java.util.concurrent.atomic.AtomicReference<>();
-        all.whenComplete((r, e) -> {
-            if (e != null) {
-                started.forEach(f -> f.cancel(true));
-            }
-        });
         if (calls.isEmpty()) {
-            all.complete(List.of());
+            all.succeed(List.of());
         }
-        for (int i = 0; i < calls.size() && !all.isDone(); i++) {
+        for (int i = 0; i < calls.size() && !all.isSettled(); i++) {
             int index = i;
             CompletableFuture<?> f;
             try {
                 f = calls.get(i).get().toCompletableFuture();
             } catch (RuntimeException e) {
-                firstError.compareAndSet(null, e);
-                started.forEach(s -> s.cancel(true));
-                all.completeExceptionally(e);
+                all.fail(e);
                 break;
             }
-            started.add(f);
+            all.started.add(f);
             f.whenComplete((value, error) -> {
                 if (error != null) {
-                    Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
-                    if (!firstError.compareAndSet(null, cause)) {
-                        return; // a sibling cancelled because another failed first
-                    }
-                    // the siblings first: whoever waits on the result must find them ended (a request's
-                    // response completes with it, and its pending work must be done by then)
-                    started.forEach(s -> s.cancel(true));
-                    all.completeExceptionally(cause);
+                    all.fail(Futures.unwrap(error));
                 } else {
                     results[index] = value;
                     if (left.decrementAndGet() == 0) {
-                        all.complete(Collections.unmodifiableList(Arrays.asList(results)));
+                        all.succeed(Collections.unmodifiableList(Arrays.asList(results)));
                     }
                 }
             });
         }
-        if (all.isCompletedExceptionally()) {
-            started.forEach(f -> f.cancel(true)); // those started while the failure was being handled
+        if (all.isSettled() && left.get() > 0) {
+            all.cancelStarted(); // those started while a failure or an outside completion was being handled
         }
         return all;
     }

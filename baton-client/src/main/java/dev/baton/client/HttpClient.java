@@ -1,9 +1,6 @@
 package dev.baton.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.client.internal.CallFuture;
 import dev.baton.client.internal.CallState;
 import dev.baton.client.internal.ClientMetrics;
@@ -16,7 +13,8 @@ import dev.baton.context.CancellationToken;
 import dev.baton.context.Deadline;
 import dev.baton.context.PendingWork;
 import dev.baton.context.RequestContext;
-import dev.baton.internal.netty.Exchange;
+import dev.baton.http.JsonDefaults;
+import dev.baton.internal.Futures;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -35,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -72,13 +69,10 @@ public final class HttpClient implements AutoCloseable {
                 new DefaultThreadFactory("baton-client", true),
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()) : b.group;
         group.forEach(loops::add);
-        this.json = b.json != null ? b.json : new ObjectMapper().registerModule(new JavaTimeModule())
-                .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.json = b.json != null ? b.json : JsonDefaults.mapper(); // the server's setup, one rule for both ends
         this.pools = new ConnectionPool(config, group, b.ssl != null ? b.ssl : defaultSsl(), metrics);
         List<Interceptor> all = new ArrayList<>(b.interceptors);
-        all.add(new RetryInterceptor(metrics));
+        all.add(new RetryInterceptor(metrics, pools));
         this.firstNetwork = all.size();
         all.addAll(b.networkInterceptors);
         all.add(new ExchangeInterceptor(pools, json, config.maxResponseBytes(), config.userAgent(), metrics));
@@ -147,16 +141,23 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    /** Runs {@code request} through the interceptors; a non-null {@code reader} turns the response into the value. */
+    /**
+     * Runs {@code request} through the interceptors; a non-null {@code reader} turns the response
+     * into the value; a non-zero {@code deadline} bounds the call as a whole.
+     */
     @SuppressWarnings("unchecked")
-    <T> CompletableFuture<T> execute(ClientRequest request, BodyReader<T> reader) {
+    <T> CompletableFuture<T> execute(ClientRequest request, BodyReader<T> reader, Duration deadline) {
         if (pools.isClosed()) {
             return CompletableFuture.failedFuture(new HttpClientException("the client is closed"));
         }
         metrics.calls.increment();
         RequestContext ctx = request.context().orElse(null);
         CallState call = new CallState(loopFor(ctx), ctx == null ? Deadline.NONE : ctx.deadline(), request.toString());
+        if (!deadline.isZero()) {
+            call.expireAt(Deadline.after(deadline));
+        }
         CallFuture<T> out = new CallFuture<>(call, request.toString(), e -> {
+            call.ended();
             inFlight.remove(call);
             if (e != null) { // counted before the caller can see the outcome
                 metrics.failures.increment();
@@ -171,7 +172,7 @@ public final class HttpClient implements AutoCloseable {
         }
         new RealChain(chain, 0, firstNetwork, call).proceed(request).whenComplete((response, error) -> {
             if (error != null) {
-                out.fail(error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error);
+                out.fail(Futures.unwrap(error));
             } else if (reader == null) {
                 out.succeed((T) response);
             } else {
@@ -218,8 +219,9 @@ public final class HttpClient implements AutoCloseable {
      * event loop when it is one of ours, else the caller's own loop if it is one, else the next.
      */
     private EventLoop loopFor(RequestContext ctx) {
-        if (ctx instanceof Exchange ex && loops.contains(ex.eventLoop())) {
-            return ex.eventLoop();
+        // a server's request context schedules on its connection's event loop (RequestContext.scheduler())
+        if (ctx != null && ctx.scheduler() instanceof EventLoop loop && loops.contains(loop)) {
+            return loop;
         }
         for (EventExecutor e : loops) {
             if (e.inEventLoop() && e instanceof EventLoop loop) {

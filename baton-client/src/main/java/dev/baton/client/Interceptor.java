@@ -31,7 +31,10 @@ public interface Interceptor {
         /** The event loop the call runs on: schedule timers here, never sleep. */
         ScheduledExecutorService executor();
 
-        /** The call's deadline: the inbound request's, or {@link Deadline#NONE}. */
+        /**
+         * The call's deadline: the earliest of the inbound request's, the call's own
+         * ({@link Call#deadline}) and its retry budget; {@link Deadline#NONE} when it has none.
+         */
         Deadline deadline();
 
         /** True once the call was cancelled (by the caller, or because its inbound request ended). */

@@ -8,14 +8,18 @@ import java.util.Set;
  * {@code Retry-After} honoured, bounded by a number of attempts and a total time budget.
  * Only idempotent requests (GET, HEAD, OPTIONS, TRACE, PUT, DELETE, or any request with an
  * {@code Idempotency-Key} header) are retried, unless {@link Builder#retryNonIdempotent} says
- * otherwise; a streamed request body is never retried.
+ * otherwise; a streamed request body is never retried, nor is a malformed response.
+ * The budget is a deadline of every call the policy may retry: each attempt's timeout is
+ * capped by what it leaves, and when it passes the call fails with
+ * {@link ClientTimeoutException} (as {@link Call#deadline} does for any call; for a streamed
+ * response, until its head arrives).
  *
  * <pre>{@code RetryPolicy p = RetryPolicy.builder().maxAttempts(4).backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build();}</pre>
  *
  * @param maxAttempts        attempts in all, the first included (1: no retry)
  * @param baseDelay          the backoff before the first retry; doubles for each next one
  * @param maxDelay           the cap of one backoff
- * @param budget             no retry starts later than this after the first attempt started
+ * @param budget             the time a retried call may take in all, from its start ({@link Duration#ZERO}: no bound)
  * @param jitter             full jitter: wait a uniform random time in [0, backoff] (AWS's "full jitter")
  * @param retryOnStatus      statuses worth another attempt
  * @param retryNonIdempotent retry POST and PATCH without an Idempotency-Key too
@@ -36,7 +40,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         retryOnStatus = Set.copyOf(retryOnStatus);
     }
 
-    /** The default: 3 attempts, 100 ms doubling up to 2 s, full jitter, 10 s budget. */
+    /** The default: 3 attempts, 100 ms doubling up to 2 s, full jitter, a 30 s budget (the default attempt timeout). */
     public static RetryPolicy defaults() {
         return builder().build();
     }
@@ -70,7 +74,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         private int maxAttempts = 3;
         private Duration baseDelay = Duration.ofMillis(100);
         private Duration maxDelay = Duration.ofSeconds(2);
-        private Duration budget = Duration.ofSeconds(10);
+        private Duration budget = Duration.ofSeconds(30);
         private boolean jitter = true;
         private Set<Integer> retryOnStatus = DEFAULT_STATUSES;
         private boolean retryNonIdempotent;
@@ -80,6 +84,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
 
         public Builder maxAttempts(int v) { maxAttempts = v; return this; }
         public Builder backoff(Duration base, Duration max) { baseDelay = base; maxDelay = max; return this; }
+        /** The deadline of a call this policy may retry, attempts and backoffs included; {@link Duration#ZERO} for none. */
         public Builder budget(Duration v) { budget = v; return this; }
         /** False waits the exact backoff (predictable, but retries from many clients stay in step). */
         public Builder jitter(boolean v) { jitter = v; return this; }

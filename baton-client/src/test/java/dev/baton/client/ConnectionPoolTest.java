@@ -228,6 +228,56 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void hostStatsShowBusyAndIdleConnectionsAndEachHostsAttemptsAndRetries() throws Exception {
+        RetryPolicy quick = RetryPolicy.builder().backoff(Duration.ofMillis(5), Duration.ofMillis(5)).build();
+        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(2).retry(quick));
+        String host = "127.0.0.1:" + backend.port();
+        CompletableFuture<String> held = holdTheOnlyConnection(client);
+        ClientStats.HostStats during = client.stats().hosts().get(host);
+        assertThat(during.open()).isEqualTo(1);
+        assertThat(during.busy()).isEqualTo(1);
+        assertThat(during.idle()).isZero();
+        assertThat(during.connecting()).isZero();
+
+        gate.complete("released");
+        assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> client.stats().hosts().get(host).idle() == 1)).isTrue();
+        assertThat(client.stats().hosts().get(host).busy()).isZero();
+
+        try (RawBackend flaky = RawBackend.firstAnswer("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")) {
+            assertThat(client.get(flaky.url("/retried")).send(BodyReader.text()).get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+            ClientStats.HostStats retried = client.stats().hosts().get(flaky.host());
+            assertThat(retried.attempts()).isEqualTo(2);
+            assertThat(retried.retries()).isEqualTo(1);
+        }
+        ClientStats.HostStats steady = client.stats().hosts().get(host);
+        assertThat(steady.attempts()).isEqualTo(1);
+        assertThat(steady.retries()).isZero();
+        assertThat(steady.waits().count()).as("no call waited for a connection").isZero();
+    }
+
+    @Test
+    void timeSpentWaitingForABusyHostsConnectionIsCountedPerHost() throws Exception {
+        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1));
+        String host = "127.0.0.1:" + backend.port();
+        CompletableFuture<String> first = holdTheOnlyConnection(client);
+        CompletableFuture<String> waiting = client.get(url(backend, "/work")).send(BodyReader.text());
+        CompletableFuture<String> givesUp = client.get(url(backend, "/work")).timeout(Duration.ofMillis(100)).send(BodyReader.text());
+        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> client.stats().hosts().get(host).queued() == 2)).isTrue();
+
+        assertThatThrownBy(() -> givesUp.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(PoolExhaustedException.class);
+        later(150, "released").thenAccept(gate::complete); // the connection comes free 150 ms later
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+
+        ClientStats.ConnectionWaits waits = client.stats().hosts().get(host).waits();
+        assertThat(waits.count()).as("the two queued calls, whatever ended their wait").isEqualTo(2);
+        assertThat(waits.max()).isGreaterThanOrEqualTo(Duration.ofMillis(140));
+        assertThat(waits.p99()).isBetween(Duration.ofMillis(70), waits.max());
+        assertThat(waits.total()).isGreaterThanOrEqualTo(waits.max().plus(Duration.ofMillis(90)));
+    }
+
+    @Test
     void aCallWaitingForABusyHostFailsWhenItsTimeoutPasses() throws Exception {
         HttpClient client = servers.client(b -> b.maxConnectionsPerHost(1));
         CompletableFuture<String> first = holdTheOnlyConnection(client);

@@ -90,6 +90,45 @@ class FanOutTest {
     }
 
     @Test
+    void siblingsReturnedAsDerivedStagesAreCancelledWhenOneFails() throws Exception {
+        List<CompletableFuture<String>> calls = new CopyOnWriteArrayList<>();
+        Supplier<CompletableFuture<Integer>> derived = () -> {
+            CompletableFuture<String> call = get("/never").get();
+            calls.add(call);
+            return call.thenApply(String::length);
+        };
+        Supplier<CompletableFuture<Integer>> failing = () -> get("/fail").get().thenApply(String::length);
+        CompletableFuture<Boolean> callsEnded = FanOut.all(List.of(derived, derived, failing))
+                .handle((r, e) -> calls.stream().allMatch(CompletableFuture::isDone));
+
+        assertThat(callsEnded.get(5, TimeUnit.SECONDS)).as("the calls behind the stages ended first").isTrue();
+        assertThat(slowCancelled.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(cancelled).containsExactly(CancellationReason.CLIENT_DISCONNECT, CancellationReason.CLIENT_DISCONNECT);
+        assertThat(client.stats().cancelled()).isEqualTo(2);
+    }
+
+    @Test
+    void cancellingAStageDerivedFromAFanOutCancelsEveryCallInIt() throws Exception {
+        CompletableFuture<String> page = FanOut.of(get("/never"), get("/never")).thenApply(both -> both.first() + both.second());
+        assertThat(slowArrived.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(page.cancel(true)).isTrue();
+        assertThat(slowCancelled.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(cancelled).containsExactly(CancellationReason.CLIENT_DISCONNECT, CancellationReason.CLIENT_DISCONNECT);
+        assertThat(client.stats().cancelled()).isEqualTo(2);
+    }
+
+    @Test
+    void aFanOutThatTimesOutWithOrTimeoutCancelsEveryCallInIt() throws Exception {
+        CompletableFuture<List<String>> all = FanOut.all(List.of(get("/never"), get("/never"))).orTimeout(200, TimeUnit.MILLISECONDS);
+
+        assertThatThrownBy(() -> all.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(slowCancelled.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.stats().cancelled()).isEqualTo(2);
+        assertThat(client.stats().hosts().get("127.0.0.1:" + backend.port()).open()).isZero();
+    }
+
+    @Test
     void aFailingSiblingCancelsTheOthers() throws Exception {
         long start = System.nanoTime();
         CompletableFuture<List<String>> all = FanOut.all(List.of(get("/never"), get("/never"), get("/fail")));

@@ -6,12 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -116,6 +122,69 @@ class TlsTest {
             // open went below zero as each closed channel was seen, and the limit let more through
             assertThat(Servers.eventually(java.time.Duration.ofMillis(500),
                     () -> client.stats().hosts().get(host).open() != 0)).as("open left 0").isFalse();
+        }
+    }
+
+    /**
+     * A TCP proxy to the HTTPS server for one connection, holding every byte until {@code gate}
+     * completes, so that the client's TLS handshake (its connection still opening) waits; then
+     * pipes both ways and completes {@code clientClosed} when the client closes its side.
+     */
+    private static ServerSocket gatedProxy(CompletableFuture<Void> gate, CountDownLatch accepted,
+                                           CompletableFuture<Void> clientClosed) throws IOException {
+        ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            try (Socket client = listener.accept();
+                 Socket upstream = connectAfter(gate, accepted)) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        upstream.getInputStream().transferTo(client.getOutputStream());
+                    } catch (IOException closed) {
+                        // either side closed
+                    }
+                });
+                try {
+                    client.getInputStream().transferTo(upstream.getOutputStream());
+                } catch (IOException reset) {
+                    // the client reset it: closed too
+                }
+                clientClosed.complete(null);
+            } catch (IOException e) {
+                clientClosed.completeExceptionally(e);
+            }
+        });
+        return listener;
+    }
+
+    private static Socket connectAfter(CompletableFuture<Void> gate, CountDownLatch accepted) throws IOException {
+        accepted.countDown();
+        gate.join();
+        return new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort());
+    }
+
+    @Test
+    void aCallAbortedWhileItsConnectionIsStillOpeningClosesThatConnectionInsteadOfPoolingIt() throws Exception {
+        SSLContext tls = trusting(certificate);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        CountDownLatch accepted = new CountDownLatch(1);
+        CompletableFuture<Void> clientClosed = new CompletableFuture<>();
+        try (servers; ServerSocket proxy = gatedProxy(gate, accepted, clientClosed)) {
+            HttpClient client = servers.client(b -> b.sslContext(tls).retry(RetryPolicy.none()));
+            String host = "localhost:" + proxy.getLocalPort();
+            CompletableFuture<String> call = client.get("https://" + host + "/a").send(BodyReader.text());
+            assertThat(accepted.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(client.stats().hosts().get(host).connecting()).as("TCP is up, the handshake waits").isEqualTo(1);
+
+            assertThat(call.cancel(true)).isTrue();
+            gate.complete(null); // the handshake completes after the call was aborted
+
+            clientClosed.get(5, TimeUnit.SECONDS);
+            assertThat(Servers.eventually(java.time.Duration.ofSeconds(5), () -> client.stats().hosts().get(host).open() == 0))
+                    .isTrue();
+            ClientStats.HostStats pool = client.stats().hosts().get(host);
+            assertThat(pool.idle()).isZero();
+            assertThat(pool.connecting()).isZero();
+            assertThat(client.stats().connectionsOpened()).isEqualTo(1);
         }
     }
 

@@ -11,11 +11,14 @@ import java.util.function.Consumer;
  * just before it completes, ahead of every dependent stage (they run newest first, so a plain
  * dependent registered early would run last): whoever waits on the call sees its bookkeeping
  * and its numbers already done. Completing it from outside ({@code complete},
- * {@code completeExceptionally}, {@code cancel}) before the response aborts the call and closes
- * its connection, as a timeout that fails the stage needs; the client settles it through
- * {@link #succeed} and {@link #fail}. The JDK's {@code completeAsync} and {@code obtrude*} bypass
- * this; while one completion runs its hooks, a racing one returns false a moment before
- * {@code isDone()} turns true.
+ * {@code completeExceptionally}, {@code cancel}, and so {@code orTimeout} and
+ * {@code completeOnTimeout}) before the response aborts the call and closes its connection, as
+ * a timeout that fails the stage needs; the client settles it through {@link #succeed} and
+ * {@link #fail}. Its dependent stages are {@link DerivedStage}s, which do the same when
+ * completed from outside; {@link #copy()} and {@code minimalCompletionStage()} are plain, for
+ * a consumer whose giving up must not end the call. The JDK's {@code completeAsync} and
+ * {@code obtrude*} bypass this; while one completion runs its hooks, a racing one returns false
+ * a moment before {@code isDone()} turns true.
  */
 public final class CallFuture<T> extends CompletableFuture<T> {
     private final CallState call;
@@ -84,6 +87,18 @@ public final class CallFuture<T> extends CompletableFuture<T> {
         call.abort(e); // completes this future through whenAborted, unless the call had ended
         fail(e);
         return isCancelled();
+    }
+
+    /** Dependent stages ({@code thenApply}, {@code handle}...) carry cancellation back to the call. */
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new DerivedStage<>(this, description);
+    }
+
+    /** A plain future with the call's outcome: cancelling or completing it leaves the call alone. */
+    @Override
+    public CompletableFuture<T> copy() {
+        return DerivedStage.plainCopy(this);
     }
 
     /** True for the one completion that wins: it runs the hooks, then {@code completion}. */

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +21,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final AtomicBoolean retired = new AtomicBoolean();
     private OutboundExchange current;
     private Throwable failure;
+    /** The decoder rejected a piece of a response (event loop): it discards every later byte. */
+    private boolean malformed;
 
     ClientConnection(Channel channel, HostPool pool, ResponseDecoder decoder) {
         this.channel = channel;
@@ -73,7 +76,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     void ended(OutboundExchange ex, boolean reusable) {
         if (current == ex) {
             current = null;
-            if (decoder.buffered() > 0) {
+            if (malformed || decoder.buffered() > 0) {
+                // a decoder that failed discards every later byte, so it would never find the next
+                // response (its exchange fails for it; this guards the pool whatever the exchange did).
                 // RFC 9112 6.3: data after a complete response (in the bytes the decoder holds, which
                 // it would read as the next exchange's response) is no response to the next request
                 pool.retire(this);
@@ -93,6 +98,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DecoderResultProvider d && d.decoderResult().isFailure()) {
+            malformed = true;
+        }
         OutboundExchange ex = current;
         if (ex == null) {
             // nothing was asked: a stray byte from the server means the connection is unusable

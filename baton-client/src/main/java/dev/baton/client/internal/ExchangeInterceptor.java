@@ -5,17 +5,14 @@ import dev.baton.client.ClientResponse;
 import dev.baton.client.ClientTimeoutException;
 import dev.baton.client.HttpClientException;
 import dev.baton.client.Interceptor;
-import dev.baton.context.Deadline;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The last interceptor: runs one attempt over a pooled connection, with the timeout
- * min(attempt timeout, the call's remaining deadline).
+ * The last interceptor: runs one attempt over a pooled connection, bounded by the attempt's
+ * timeout, the call's own deadline and the inbound request's ({@link AttemptDeadlines}).
  */
 public final class ExchangeInterceptor implements Interceptor {
-    private static final Duration INBOUND_GRACE = Duration.ofMillis(50);
     private final ConnectionPool pools;
     private final OutboundExchange.Settings settings;
 
@@ -32,20 +29,17 @@ public final class ExchangeInterceptor implements Interceptor {
         }
         CallState call = ((RealChain) chain).call();
         HostKey key = HostKey.of(request.uri());
-        Deadline own = request.timeout().isZero() ? Deadline.NONE : Deadline.after(request.timeout());
-        Deadline deadline = call.deadline().min(own);
-        if (deadline.isExpired()) {
+        AttemptDeadlines deadlines = AttemptDeadlines.of(request, call);
+        if (deadlines.left().isExpired()) {
             settings.metrics().timeouts.increment();
             return CompletableFuture.failedFuture(new ClientTimeoutException(request + ": no time left before the deadline"));
         }
-        // when the inbound request's deadline is the earlier one, its server times it out (and so aborts this
-        // call) first; our timer is only a backstop, so that the inbound request answers with its timeout status
-        Deadline timer = own.compareTo(call.deadline()) <= 0 ? own
-                : Deadline.after(call.deadline().remaining().plus(INBOUND_GRACE)).min(own);
         settings.metrics().attempts.increment();
-        OutboundExchange ex = new OutboundExchange(request, deadline, timer, settings);
+        HostPool pool = pools.host(key);
+        pool.countAttempt();
+        OutboundExchange ex = new OutboundExchange(request, deadlines, settings);
         call.attach(ex);
-        ex.start(pools.host(key), call.loop());
+        ex.start(pool, call.loop());
         return ex.result();
     }
 

@@ -7,12 +7,13 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The connections to one host: at most {@code limit} open (connecting, busy or idle), the idle
  * ones kept most recent first, and a bounded queue of requests waiting for one. State changes
  * are short critical sections under the pool's lock; connecting and completing waiters happen
- * outside it.
+ * outside it. Counts the host's attempts, retries and the time calls waited in its queue.
  */
 final class HostPool {
     private static final int LOCALITY_SCAN = 8;
@@ -23,7 +24,11 @@ final class HostPool {
     private final ConnectionPool owner;
     private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Pending> waiters = new ArrayDeque<>();
+    private final LongAdder attempts = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final WaitTimes waits = new WaitTimes();
     private int open;
+    private int connecting;
     private int peak;
 
     HostPool(HostKey key, int limit, int queueCapacity, ConnectionPool owner) {
@@ -51,8 +56,7 @@ final class HostPool {
             reuse = pollIdle(loop);
             if (reuse == null) {
                 if (open < limit) {
-                    open++;
-                    peak = Math.max(peak, open);
+                    opening();
                 } else {
                     waiters.removeIf(CompletableFuture::isDone);
                     if (waiters.size() >= queueCapacity) {
@@ -62,6 +66,9 @@ final class HostPool {
                         return p;
                     }
                     p.queued = true;
+                    long since = System.nanoTime();
+                    // the wait ends however it ends: a connection, a timeout, an abort, the client's close
+                    p.whenComplete((conn, error) -> waits.record(System.nanoTime() - since));
                     waiters.add(p);
                     return p;
                 }
@@ -99,18 +106,39 @@ final class HostPool {
         return null;
     }
 
+    /** A place taken for a connection about to be opened (under the lock). */
+    private void opening() {
+        open++;
+        connecting++;
+        peak = Math.max(peak, open);
+    }
+
     private void connect(Pending p) {
         owner.connect(key, p.loop, this).whenComplete((conn, error) -> {
-            if (error != null) {
-                synchronized (this) {
+            synchronized (this) {
+                connecting--;
+                if (error != null) {
                     open--;
                 }
+            }
+            if (error != null) {
                 p.completeExceptionally(error);
                 promote();
             } else if (!p.complete(conn)) {
-                release(conn, true);
+                // the call was aborted while its connection was opening: anything aborted is closed
+                retire(conn);
             }
         });
+    }
+
+    /** An attempt to this host started. */
+    void countAttempt() {
+        attempts.increment();
+    }
+
+    /** A retry to this host started. */
+    void countRetry() {
+        retries.increment();
     }
 
     /** The connection's exchange ended: hand it to a waiter, keep it idle, or close it. */
@@ -168,8 +196,7 @@ final class HostPool {
                 }
                 waiters.poll();
             } while (w.isDone());
-            open++;
-            peak = Math.max(peak, open);
+            opening();
         }
         connect(w);
     }
@@ -200,6 +227,7 @@ final class HostPool {
 
     synchronized ClientStats.HostStats stats() {
         waiters.removeIf(CompletableFuture::isDone);
-        return new ClientStats.HostStats(open, idle.size(), waiters.size(), peak, limit);
+        return new ClientStats.HostStats(open, idle.size(), Math.max(0, open - idle.size() - connecting), connecting, waiters.size(),
+                peak, limit, attempts.sum(), retries.sum(), waits.snapshot());
     }
 }

@@ -6,6 +6,7 @@ import dev.baton.client.ClientResponse;
 import dev.baton.client.ClientTimeoutException;
 import dev.baton.client.ConnectionClosedException;
 import dev.baton.client.HttpClientException;
+import dev.baton.client.MalformedResponseException;
 import dev.baton.client.PoolExhaustedException;
 import dev.baton.client.RequestBody;
 import dev.baton.context.Deadline;
@@ -15,6 +16,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -44,8 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class OutboundExchange {
     private final ClientRequest request;
-    private final Deadline deadline;
-    private final Deadline timerDeadline;
+    private final AttemptDeadlines deadlines;
     private final Settings settings;
     private final CompletableFuture<ClientResponse> result = new CompletableFuture<>();
     private final AtomicBoolean done = new AtomicBoolean();
@@ -53,6 +54,8 @@ final class OutboundExchange {
     private volatile HostPool.Pending acquiring;
     private volatile ClientConnection connection;
     private volatile ScheduledFuture<?> timer;
+    /** The armed timer is the call's own deadline (for the message). */
+    private volatile boolean timedByCallDeadline;
     // event-loop confined, once the connection is ours
     private boolean responseStarted;
     private boolean informational;
@@ -67,11 +70,9 @@ final class OutboundExchange {
     record Settings(long maxResponseBytes, String userAgent, ObjectMapper json, ClientMetrics metrics) {
     }
 
-    /** {@code deadline} is the attempt's budget (sent on); {@code timerDeadline}, when it fails (a little later for an inbound deadline). */
-    OutboundExchange(ClientRequest request, Deadline deadline, Deadline timerDeadline, Settings settings) {
+    OutboundExchange(ClientRequest request, AttemptDeadlines deadlines, Settings settings) {
         this.request = request;
-        this.deadline = deadline;
-        this.timerDeadline = timerDeadline;
+        this.deadlines = deadlines;
         this.settings = settings;
     }
 
@@ -83,25 +84,45 @@ final class OutboundExchange {
         return responseStarted;
     }
 
+    /** True once the attempt ended, either way. */
+    boolean isDone() {
+        return done.get();
+    }
+
     /** Arms the deadline timer on {@code loop} and asks {@code pool} for a connection. */
     void start(HostPool pool, EventLoop loop) {
-        if (!timerDeadline.isNone()) {
-            timer = loop.schedule(this::timedOut, timerDeadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        if (done.get()) {
+            return; // the call was aborted before this attempt could start
         }
+        arm(loop, deadlines.timer(), deadlines.callDeadlineFirst());
         HostPool.Pending p = pool.acquire(loop);
         acquiring = p;
         p.whenComplete((conn, error) -> {
             if (error != null) {
                 fail(error);
             } else if (done.get()) {
-                pool.release(conn, true);
+                // aborted while the connection was on its way (opening, say): anything aborted is
+                // closed, never pooled, as begin() does when the abort comes a moment later
+                pool.retire(conn);
             } else {
                 conn.start(this);
             }
         });
     }
 
+    /** (Re)arms the attempt's timer; {@link Deadline#NONE} leaves it unarmed. */
+    private void arm(EventLoop loop, Deadline at, boolean callDeadline) {
+        cancelTimer();
+        timedByCallDeadline = callDeadline;
+        if (!at.isNone()) {
+            timer = loop.schedule(this::timedOut, at.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
     private void timedOut() {
+        if (done.get()) {
+            return; // a timer that fired as the attempt ended is no timeout
+        }
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
         HostPool.Pending p = acquiring;
         if (connection == null && p != null && p.queued) {
@@ -110,8 +131,9 @@ final class OutboundExchange {
             return;
         }
         settings.metrics().timeouts.increment();
-        fail(new ClientTimeoutException(request + " did not complete within " + ms + " ms"
-                + (connection == null ? " (still connecting)" : responseStarted ? " (reading the response)" : " (waiting for the response)")));
+        fail(new ClientTimeoutException(request + " did not complete within " + ms + " ms ("
+                + (connection == null ? "still connecting" : responseStarted ? "reading the response" : "waiting for the response")
+                + (timedByCallDeadline ? "; the call's deadline" : "") + ")"));
     }
 
     /** The request is a HEAD: its response is a head alone. */
@@ -127,8 +149,8 @@ final class OutboundExchange {
             conn.abandon(this);
             return;
         }
-        long left = deadline.remaining().toMillis();
-        if (!deadline.isNone() && left <= 0 && timerDeadline.isExpired()) {
+        Deadline left = deadlines.left();
+        if (!left.isNone() && left.remaining().toMillis() <= 0 && deadlines.timer().isExpired()) {
             timedOut();
             return;
         }
@@ -148,8 +170,8 @@ final class OutboundExchange {
         if (!h.contains(HttpHeaderNames.USER_AGENT)) {
             h.set(HttpHeaderNames.USER_AGENT, settings.userAgent());
         }
-        if (request.propagateDeadline() && !deadline.isNone()) {
-            h.set(Deadline.HEADER, Math.max(1, left));
+        if (request.propagateDeadline() && !deadlines.sent().isNone()) {
+            h.set(Deadline.HEADER, Math.max(1, deadlines.sent().remaining().toMillis()));
         }
         if (b.contentType() != null) {
             h.set(HttpHeaderNames.CONTENT_TYPE, b.contentType());
@@ -195,12 +217,14 @@ final class OutboundExchange {
             if (done.get()) {
                 return;
             }
+            // Netty flags a framing error on the piece it was found in (a head, or any chunk or the
+            // last one) and then discards the rest of the connection's bytes: the call fails here,
+            // and fail() closes the connection, whatever the piece
+            if (msg instanceof DecoderResultProvider d && d.decoderResult().isFailure()) {
+                fail(malformed(msg instanceof HttpResponse ? "head" : "body", d.decoderResult().cause()));
+                return;
+            }
             if (msg instanceof HttpResponse r) {
-                if (r.decoderResult().isFailure()) {
-                    fail(new HttpClientException("malformed response from " + HostKey.of(request.uri()) + ": "
-                            + r.decoderResult().cause(), r.decoderResult().cause()));
-                    return;
-                }
                 onHead(r);
             }
             if (msg instanceof HttpContent c) {
@@ -227,6 +251,10 @@ final class OutboundExchange {
             stream = new ResponseStream(connection.channel(), () -> fail(new java.util.concurrent.CancellationException(
                     "the response stream was closed before its end")));
             result.complete(ClientResponse.streamed(status, headers, stream, settings.json()));
+            if (!deadlines.streamTimer().equals(deadlines.timer())) {
+                // the call has its outcome: its own deadline is done, the body is its reader's
+                arm(connection.loop(), deadlines.streamTimer(), false);
+            }
         } else {
             long length = HttpUtil.getContentLength(r, -1L);
             if (length > settings.maxResponseBytes()) {
@@ -256,6 +284,11 @@ final class OutboundExchange {
         if (c instanceof LastHttpContent) {
             end();
         }
+    }
+
+    private MalformedResponseException malformed(String part, Throwable cause) {
+        return new MalformedResponseException(request + ": malformed response " + part + " from "
+                + HostKey.of(request.uri()) + ": " + cause, cause);
     }
 
     private HttpClientException tooLarge() {

@@ -7,13 +7,14 @@ import dev.baton.client.ConnectFailedException;
 import dev.baton.client.ConnectionClosedException;
 import dev.baton.client.Interceptor;
 import dev.baton.client.RetryPolicy;
+import dev.baton.context.Deadline;
+import dev.baton.internal.Futures;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,14 +23,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * Repeats a failed attempt as the request's {@link RetryPolicy} allows: after a connect failure,
  * a broken connection, an attempt timeout, or a status from the policy's list, waiting the
- * backoff (or the server's {@code Retry-After}, if longer) on the call's event loop. Gives up,
- * returning the last response or error, when the attempts, the budget or the deadline run out.
+ * backoff (or the server's {@code Retry-After}, if longer) on the call's event loop. The budget
+ * is a deadline of the call: every attempt's timeout is capped by what it leaves, and a retry
+ * that would start past it does not run. Gives up, returning the last response or error, when
+ * the attempts or the deadline run out.
  */
 public final class RetryInterceptor implements Interceptor {
     private final ClientMetrics metrics;
+    private final ConnectionPool pools;
 
-    public RetryInterceptor(ClientMetrics metrics) {
+    public RetryInterceptor(ClientMetrics metrics, ConnectionPool pools) {
         this.metrics = metrics;
+        this.pools = pools;
     }
 
     @Override
@@ -38,13 +43,15 @@ public final class RetryInterceptor implements Interceptor {
         if (!policy.allows(request)) {
             return chain.proceed(request);
         }
+        if (!policy.budget().isZero()) {
+            ((RealChain) chain).call().limit(Deadline.after(policy.budget()));
+        }
         CompletableFuture<ClientResponse> out = new CompletableFuture<>();
-        attempt(request, chain, policy, 1, System.nanoTime(), out);
+        attempt(request, chain, policy, 1, out);
         return out;
     }
 
-    private void attempt(ClientRequest request, Chain chain, RetryPolicy policy, int n, long start,
-                         CompletableFuture<ClientResponse> out) {
+    private void attempt(ClientRequest request, Chain chain, RetryPolicy policy, int n, CompletableFuture<ClientResponse> out) {
         CompletionStage<ClientResponse> stage;
         try {
             stage = chain.proceed(request);
@@ -53,15 +60,10 @@ public final class RetryInterceptor implements Interceptor {
             return;
         }
         stage.whenComplete((response, error) -> {
-            Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+            Throwable cause = Futures.unwrap(error);
             Duration delay = n < policy.maxAttempts() && !chain.isCancelled() ? delay(policy, n, response, cause) : null;
-            if (delay != null) {
-                long elapsed = System.nanoTime() - start;
-                boolean overBudget = elapsed + delay.toNanos() > policy.budget().toNanos();
-                boolean pastDeadline = chain.deadline().remaining().compareTo(delay) <= 0;
-                if (overBudget || pastDeadline) {
-                    delay = null;
-                }
+            if (delay != null && chain.deadline().remaining().compareTo(delay) <= 0) {
+                delay = null; // it would start past the deadline (the budget's, the call's or the inbound request's)
             }
             if (delay == null) {
                 if (cause != null) {
@@ -80,7 +82,8 @@ public final class RetryInterceptor implements Interceptor {
                         return; // cancelled or closed during the backoff: no retry ran
                     }
                     metrics.retries.increment(); // counted as it runs, so that attempts == calls + retries
-                    attempt(request, chain, policy, n + 1, start, out);
+                    pools.host(HostKey.of(request.uri())).countRetry();
+                    attempt(request, chain, policy, n + 1, out);
                 }, delay.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // the event loops are shutting down
@@ -92,6 +95,8 @@ public final class RetryInterceptor implements Interceptor {
     /** The wait before retry {@code n}, or null if this outcome is not worth another attempt. */
     static Duration delay(RetryPolicy policy, int n, ClientResponse response, Throwable cause) {
         if (cause != null) {
+            // a MalformedResponseException is none of these: the request reached the server, and one
+            // that answered garbage once most likely does again (OkHttp does not retry a protocol error either)
             boolean retryable = cause instanceof ConnectFailedException || cause instanceof ConnectionClosedException
                     || cause instanceof ClientTimeoutException;
             return retryable ? backoff(policy, n) : null;
