@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 public final class CancellationSource implements CancellationToken {
 
     private final AtomicReference<CancellationReason> reason = new AtomicReference<>();
-    private final OnceCallbacks<CancellationReason> callbacks = new OnceCallbacks<>("a cancellation");
+    /** Made on first registration: most requests never register a callback. */
+    private volatile OnceCallbacks<CancellationReason> callbacks;
     private volatile CompletableFuture<CancellationReason> cancelled;
     private final boolean neverFires;
 
@@ -48,7 +49,10 @@ public final class CancellationSource implements CancellationToken {
         if (neverFires || !reason.compareAndSet(null, why)) {
             return false;
         }
-        callbacks.fire(why);
+        OnceCallbacks<CancellationReason> c = callbacks;
+        if (c != null) {
+            c.fire(why);
+        }
         CompletableFuture<CancellationReason> f = cancelled;
         if (f != null) {
             f.complete(why);
@@ -71,7 +75,21 @@ public final class CancellationSource implements CancellationToken {
         if (neverFires) {
             return () -> { };
         }
-        Runnable remove = callbacks.add(callback);
+        OnceCallbacks<CancellationReason> c = callbacks;
+        if (c == null) {
+            synchronized (this) {
+                c = callbacks;
+                if (c == null) {
+                    c = new OnceCallbacks<>("a cancellation");
+                    callbacks = c;
+                }
+            }
+        }
+        Runnable remove = c.add(callback);
+        CancellationReason why = reason.get();
+        if (why != null) {
+            c.fire(why); // fired before the list existed, or between the add and now
+        }
         return remove::run;
     }
 

@@ -48,7 +48,12 @@ public final class OnceCallbacks<T> {
         return () -> registered.remove(e);
     }
 
-    /** Fires the event: every callback added runs once, here. The owner calls it once, with a non-null value. */
+    /**
+     * Fires the event: every callback added runs once, here, with a non-null value. Calling it
+     * again runs only callbacks added since (each runs once whatever happens), which lets an owner
+     * that makes this list lazily fire it again after a late add, to close the race with its own
+     * firing.
+     */
     public void fire(T value) {
         fired = value;
         ConcurrentLinkedQueue<Entry<T>> q = queue;

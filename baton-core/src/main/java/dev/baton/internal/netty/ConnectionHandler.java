@@ -144,9 +144,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             writer.http10(req.protocolVersion().equals(HttpVersion.HTTP_1_0));
             // (not an InetSocketAddress on a test's embedded channel)
             InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
-            switch (dispatcher.dispatch(req, System.nanoTime(), remote, this)) {
-                case Dispatch.Refused refused -> refuse(refused);
-                case Dispatch.Admitted admitted -> begin(admitted.exchange());
+            // instanceof, not a pattern switch: this runs per request, and a type switch's bootstrap costs more
+            Dispatch decision = dispatcher.dispatch(req, System.nanoTime(), remote, this);
+            if (decision instanceof Exchange admitted) {
+                begin(admitted);
+            } else {
+                refuse((Dispatch.Refused) decision);
             }
         }
         ByteBuf interim;

@@ -3,14 +3,11 @@ package dev.baton.internal.netty;
 import dev.baton.http.Response;
 
 /**
- * What the dispatcher made of a request: an exchange for the connection to start, or a refusal
- * for it to write at once (a bad target, 404, 405, OPTIONS, 501, overload, shutdown).
+ * What the dispatcher made of a request: the {@link Exchange} it admitted, for the connection to
+ * make its request in flight and start, or a refusal for it to write at once (a bad target, 404,
+ * 405, OPTIONS, 501, overload, shutdown). An exchange is its own decision: no wrapper per request.
  */
-sealed interface Dispatch {
-
-    /** Admitted: the connection makes it its request in flight, then starts it. */
-    record Admitted(Exchange exchange) implements Dispatch {
-    }
+sealed interface Dispatch permits Exchange, Dispatch.Refused {
 
     /**
      * Answered without a handler. {@code forceClose}: the connection cannot go on (a malformed

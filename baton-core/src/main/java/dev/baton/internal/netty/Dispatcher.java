@@ -136,8 +136,8 @@ final class Dispatcher implements RequestDispatcher {
         if (trace != null) {
             trace.add("accept", Thread.currentThread().getName(), System.nanoTime() - arrivalNanos);
         }
-        return new Dispatch.Admitted(new Exchange(sink, server, request, target, route, binding.executor(), binding.metrics(),
-                RequestTimeout.budget(config, route, request, arrivalNanos), keepAlive, head, arrivalNanos, trace));
+        return new Exchange(sink, server, request, target, route, binding.executor(), binding.metrics(),
+                RequestTimeout.budget(config, route, request, arrivalNanos), keepAlive, head, arrivalNanos, trace);
     }
 
     /** The in-flight cap: past it, 503 from the event loop without touching a worker. */

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * through its {@link ResponseSink} and is observed by its {@link ExchangeListener}; it calls
  * nothing else of the server.
  */
-public final class Exchange extends RequestScope {
+public final class Exchange extends RequestScope implements Dispatch {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     final NettyRequest request;

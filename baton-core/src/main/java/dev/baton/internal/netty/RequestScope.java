@@ -34,7 +34,9 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
     private final Route route;
     private final Deadline deadline;
     private final ResponseSink sink;
-    private final OnceCallbacks<Outcome> completionCallbacks = new OnceCallbacks<>("a request's completion");
+    /** Made on first registration: most requests never register a callback. */
+    private volatile OnceCallbacks<Outcome> completionCallbacks;
+    private volatile Outcome completedAs;
     final ExchangeListener listener;
     private volatile Map<String, Object> attributes;
     /** The deepest stage the request waits on (the action's, beneath filters and middleware): a timeout fails it. */
@@ -78,7 +80,11 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
 
     /** The request ended so: its completion callbacks run now, here. */
     void completed(Outcome how) {
-        completionCallbacks.fire(how);
+        completedAs = how;
+        OnceCallbacks<Outcome> c = completionCallbacks;
+        if (c != null) {
+            c.fire(how);
+        }
     }
 
     /** Fires the token when the connection closes after the response started (streams). */
@@ -138,6 +144,20 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
 
     @Override
     public void onComplete(Consumer<Outcome> callback) {
-        completionCallbacks.add(callback);
+        OnceCallbacks<Outcome> c = completionCallbacks;
+        if (c == null) {
+            synchronized (this) {
+                c = completionCallbacks;
+                if (c == null) {
+                    c = new OnceCallbacks<>("a request's completion");
+                    completionCallbacks = c;
+                }
+            }
+        }
+        c.add(callback);
+        Outcome how = completedAs;
+        if (how != null) {
+            c.fire(how); // completed before the list existed, or between the add and now
+        }
     }
 }

@@ -73,7 +73,7 @@ class ConnectionHandlerTest {
                 Exchange ex = new Exchange(sink, parts, request, target, route, threads.forRoute(route), new ServerMetrics.RouteMetrics(),
                         RequestTimeout.budget(CONFIG, route, request, arrivalNanos), true, false, arrivalNanos, null);
                 admitted.add(ex);
-                return new Dispatch.Admitted(ex);
+                return ex;
             } finally {
                 req.release();
             }
