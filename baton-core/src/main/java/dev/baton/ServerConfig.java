@@ -1,6 +1,7 @@
 package dev.baton;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The server's settings, immutable once built. Every field has a default (see the README's
@@ -8,66 +9,68 @@ import java.time.Duration;
  *
  * <pre>{@code ServerConfig config = ServerConfig.builder().port(0).workerThreads(2).requestQueueCapacity(10).build();}</pre>
  *
- * @param host                  address to bind
- * @param port                  port to bind; 0 picks a free one
- * @param eventLoopThreads      Netty I/O threads; 0 means one per core
- * @param workerThreads         request worker pool size (platform threads) for {@link ExecutionModel#WORKER}
- * @param requestQueueCapacity  requests that may wait for a worker; past it, 503
- * @param maxInFlight           requests admitted at once over all models; past it, 503
- * @param maxConnections        open connections; past it, new ones are closed at once
- * @param maxRequestLineLength  bytes in the request line; past it, 414
- * @param maxHeaderSize         bytes in the header block; past it, 431
- * @param maxHeaderCount        header fields; past it, 431
- * @param maxBodySize           body bytes; past it, 413 before the body is read
- * @param requestHeadTimeout    time to receive a whole request head (slowloris guard); past it, 408
- * @param minRequestBodyRate    bytes per second a body must average once it has had {@code bodyRateGrace}
- *                              (a body trickled to hold the connection); below it, 408; 0 disables
- * @param bodyRateGrace         how long a body may arrive at any pace first (Kestrel's grace period)
- * @param idleTimeout           how long an idle keep-alive connection stays open
- * @param requestTimeout        global async timeout; {@link Duration#ZERO} for none
- * @param timeoutStatus         status sent when the timeout fires (504 by default, as ASP.NET Core)
- * @param retryAfter            the Retry-After sent with every 503
- * @param shutdownGrace         how long graceful shutdown waits for in-flight requests
- * @param defaultExecution      execution model of routes that set none
- * @param nativeTransport       use epoll when available
- * @param serverHeader          value of the Server header; empty for none
- * @param tracing               when responses carry a Server-Timing thread trace
- * @param blockedThreadThreshold an event loop held longer than this is reported (with its stack); zero disables
- * @param fakeAsyncThreshold    an async handler that holds its thread longer than this before returning its stage is reported; zero disables
+ *
+ * <p>A class with a private constructor, not a record: the builder is the one way in, so that
+ * settings can be added without breaking callers (Netty's {@code HttpDecoderConfig} is the model).
  */
-public record ServerConfig(
-        String host,
-        int port,
-        int eventLoopThreads,
-        int workerThreads,
-        int requestQueueCapacity,
-        int maxInFlight,
-        int maxConnections,
-        int maxRequestLineLength,
-        int maxHeaderSize,
-        int maxHeaderCount,
-        long maxBodySize,
-        Duration requestHeadTimeout,
-        int minRequestBodyRate,
-        Duration bodyRateGrace,
-        Duration idleTimeout,
-        Duration requestTimeout,
-        int timeoutStatus,
-        Duration retryAfter,
-        Duration shutdownGrace,
-        ExecutionModel defaultExecution,
-        boolean nativeTransport,
-        String serverHeader,
-        Tracing tracing,
-        Duration blockedThreadThreshold,
-        Duration fakeAsyncThreshold) {
+public final class ServerConfig {
+    private final String host;
+    private final int port;
+    private final int eventLoopThreads;
+    private final int workerThreads;
+    private final int requestQueueCapacity;
+    private final int maxInFlight;
+    private final int maxConnections;
+    private final int maxRequestLineLength;
+    private final int maxHeaderSize;
+    private final int maxHeaderCount;
+    private final long maxBodySize;
+    private final Duration requestHeadTimeout;
+    private final int minRequestBodyRate;
+    private final Duration bodyRateGrace;
+    private final Duration idleTimeout;
+    private final Duration requestTimeout;
+    private final int timeoutStatus;
+    private final Duration retryAfter;
+    private final Duration shutdownGrace;
+    private final ExecutionModel defaultExecution;
+    private final boolean nativeTransport;
+    private final String serverHeader;
+    private final Tracing tracing;
+    private final Duration blockedThreadThreshold;
+    private final Duration fakeAsyncThreshold;
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
         return Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
     }
 
-    public ServerConfig {
+    private ServerConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.eventLoopThreads = b.eventLoopThreads;
+        this.workerThreads = b.workerThreads;
+        this.requestQueueCapacity = b.requestQueueCapacity;
+        this.maxInFlight = b.maxInFlight;
+        this.maxConnections = b.maxConnections;
+        this.maxRequestLineLength = b.maxRequestLineLength;
+        this.maxHeaderSize = b.maxHeaderSize;
+        this.maxHeaderCount = b.maxHeaderCount;
+        this.maxBodySize = b.maxBodySize;
+        this.requestHeadTimeout = b.requestHeadTimeout;
+        this.minRequestBodyRate = b.minRequestBodyRate;
+        this.bodyRateGrace = b.bodyRateGrace;
+        this.idleTimeout = b.idleTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.timeoutStatus = b.timeoutStatus;
+        this.retryAfter = b.retryAfter;
+        this.shutdownGrace = b.shutdownGrace;
+        this.defaultExecution = b.defaultExecution;
+        this.nativeTransport = b.nativeTransport;
+        this.tracing = b.tracing;
+        this.blockedThreadThreshold = b.blockedThreadThreshold;
+        this.fakeAsyncThreshold = b.fakeAsyncThreshold;
+        this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
         require(workerThreads > 0, "workerThreads must be > 0");
@@ -89,12 +92,151 @@ public record ServerConfig(
         require(nonNegative(shutdownGrace), "shutdownGrace must be >= 0");
         require(defaultExecution != null, "defaultExecution is required");
         require(host != null && !host.isBlank(), "host is required");
-        serverHeader = serverHeader == null ? "" : serverHeader;
         require(serverHeader.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f && c <= 0xff)),
                 "serverHeader must be visible Latin-1 text (no CR, LF or other control characters)");
         require(tracing != null, "tracing is required");
         require(nonNegative(blockedThreadThreshold), "blockedThreadThreshold must be >= 0 (0 disables)");
         require(nonNegative(fakeAsyncThreshold), "fakeAsyncThreshold must be >= 0 (0 disables)");
+    }
+
+    /** Address to bind. */
+    public String host() {
+        return host;
+    }
+
+    /** Port to bind; 0 picks a free one. */
+    public int port() {
+        return port;
+    }
+
+    /** Netty I/O threads; 0 means one per core. */
+    public int eventLoopThreads() {
+        return eventLoopThreads;
+    }
+
+    /** Request worker pool size (platform threads) for {@link ExecutionModel#WORKER}. */
+    public int workerThreads() {
+        return workerThreads;
+    }
+
+    /** Requests that may wait for a worker; past it, 503. */
+    public int requestQueueCapacity() {
+        return requestQueueCapacity;
+    }
+
+    /** Requests admitted at once over all models; past it, 503. */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Open connections; past it, new ones are closed at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Bytes in the request line; past it, 414. */
+    public int maxRequestLineLength() {
+        return maxRequestLineLength;
+    }
+
+    /** Bytes in the header block; past it, 431. */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /** Header fields; past it, 431. */
+    public int maxHeaderCount() {
+        return maxHeaderCount;
+    }
+
+    /** Body bytes; past it, 413 before the body is read. */
+    public long maxBodySize() {
+        return maxBodySize;
+    }
+
+    /** Time to receive a whole request head (slowloris guard); past it, 408. */
+    public Duration requestHeadTimeout() {
+        return requestHeadTimeout;
+    }
+
+    /** Bytes per second a body must average once it has had {@code bodyRateGrace} (a body trickled to hold the connection); below it, 408; 0 disables. */
+    public int minRequestBodyRate() {
+        return minRequestBodyRate;
+    }
+
+    /** How long a body may arrive at any pace first (Kestrel's grace period). */
+    public Duration bodyRateGrace() {
+        return bodyRateGrace;
+    }
+
+    /** How long an idle keep-alive connection stays open. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Global async timeout; {@link Duration#ZERO} for none. */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Status sent when the timeout fires (504 by default, as ASP.NET Core). */
+    public int timeoutStatus() {
+        return timeoutStatus;
+    }
+
+    /** The Retry-After sent with every 503. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** How long graceful shutdown waits for in-flight requests. */
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    /** Execution model of routes that set none. */
+    public ExecutionModel defaultExecution() {
+        return defaultExecution;
+    }
+
+    /** Use epoll when available. */
+    public boolean nativeTransport() {
+        return nativeTransport;
+    }
+
+    /** Value of the Server header; empty for none. */
+    public String serverHeader() {
+        return serverHeader;
+    }
+
+    /** When responses carry a Server-Timing thread trace. */
+    public Tracing tracing() {
+        return tracing;
+    }
+
+    /** An event loop held longer than this is reported (with its stack); zero disables. */
+    public Duration blockedThreadThreshold() {
+        return blockedThreadThreshold;
+    }
+
+    /** An async handler that holds its thread longer than this before returning its stage is reported; zero disables. */
+    public Duration fakeAsyncThreshold() {
+        return fakeAsyncThreshold;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + "]";
     }
 
     public static Builder builder() {
@@ -209,10 +351,7 @@ public record ServerConfig(
         public Builder fakeAsyncThreshold(Duration v) { fakeAsyncThreshold = v; return this; }
 
         public ServerConfig build() {
-            return new ServerConfig(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight,
-                    maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout,
-                    minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution,
-                    nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold);
+            return new ServerConfig(this);
         }
     }
 }
