@@ -106,8 +106,11 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * The server's Netty event loops. For Baton modules that do I/O beside the server (the
-     * outbound client runs on them instead of starting threads of its own).
+     * The server's Netty event loops, for libraries that do I/O beside the server on the same
+     * threads instead of starting their own: Baton's client
+     * ({@code HttpClient.builder().eventLoops(server.eventLoopGroup())}), or any Netty-based driver.
+     * The one Netty type in the core API, on purpose: Baton is built on Netty, and sharing loops
+     * with another Netty library can only be said in Netty's terms. Nothing else needs it.
      */
     public io.netty.channel.EventLoopGroup eventLoopGroup() {
         return netty.eventLoopGroup();

@@ -2,6 +2,7 @@ package dev.baton.routing;
 
 import dev.baton.context.RequestContext;
 import dev.baton.http.Response;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,6 +19,14 @@ import java.util.concurrent.CompletionStage;
 public interface Middleware {
 
     CompletionStage<Response> handle(RequestContext ctx, Next next) throws Exception;
+
+    /**
+     * {@code middleware} around {@code handler}, outermost first, as one handler (the handler
+     * itself when there is none): how routes get theirs, and how a test can run a chain alone.
+     */
+    static Handler chain(List<Middleware> middleware, Handler handler) {
+        return MiddlewareChain.compose(middleware, handler);
+    }
 
     /** The rest of the chain. */
     interface Next {

@@ -1,7 +1,6 @@
 package dev.baton.routing;
 
 import dev.baton.ExecutionModel;
-import dev.baton.internal.routing.Pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,7 +175,7 @@ public final class Routing {
                 }
                 h = responder.wrap(method, pattern, handler);
             }
-            return new Route(method, pattern, Pipeline.compose(scope.chain(), h), execution, timeout);
+            return new Route(method, pattern, MiddlewareChain.compose(scope.chain(), h), execution, timeout);
         }
     }
 }

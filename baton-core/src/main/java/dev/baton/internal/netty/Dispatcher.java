@@ -5,7 +5,6 @@ import dev.baton.ServerConfig;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
-import dev.baton.internal.routing.Pipeline;
 import dev.baton.internal.routing.RouteTable;
 import dev.baton.routing.Middleware;
 import dev.baton.routing.Route;
@@ -125,7 +124,7 @@ final class Dispatcher implements RequestDispatcher {
             }
             // through the server's middleware like any request, on the server's default model; one
             // pattern for all ("/**"), so that nothing keyed by route grows with the paths asked for
-            route = new Route(method, UNMATCHED_PATTERN, Pipeline.compose(unmatchedChain, ctx -> answer), null, null);
+            route = new Route(method, UNMATCHED_PATTERN, Middleware.chain(unmatchedChain, ctx -> answer), null, null);
             binding = unmatched;
         }
         request.pathParams(match.pathParams());

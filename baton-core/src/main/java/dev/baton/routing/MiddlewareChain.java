@@ -1,12 +1,10 @@
-package dev.baton.internal.routing;
+package dev.baton.routing;
 
 import dev.baton.context.RequestContext;
 import dev.baton.http.Response;
 import dev.baton.internal.HandlerReturn;
 import dev.baton.internal.ResultAdapter;
 import dev.baton.internal.StageTrace;
-import dev.baton.routing.Handler;
-import dev.baton.routing.Middleware;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,12 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * plus {@code proceed()} (as OkHttp's RealInterceptorChain), checked so that each link
  * proceeds at most once.
  */
-public final class Pipeline {
-    private Pipeline() {
+final class MiddlewareChain {
+    private MiddlewareChain() {
     }
 
     /** The handler itself when there is no middleware: no cost for routes without any. */
-    public static Handler compose(List<Middleware> middleware, Handler handler) {
+    static Handler compose(List<Middleware> middleware, Handler handler) {
         if (middleware.isEmpty()) {
             return handler;
         }
