@@ -234,6 +234,66 @@ class ConnectionTest {
         }
     }
 
+    /** Issue 17: a request that will be refused gets its final answer at once, not a 100 and a wait for a body. */
+    @Test
+    void aRequestThatWillBeRefusedGetsItsFinalStatusInsteadOf100Continue() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/only-get", ctx -> "hi");
+            r.post("/echo", ctx -> ctx.request().bodyText());
+        })) {
+            for (String[] c : new String[][] {{"POST /unknown", "404"}, {"POST /only-get", "405"}, {"BREW /echo", "501"}}) {
+                try (RawHttp raw = new RawHttp(s.port())) {
+                    raw.send(c[0] + " HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+                    RawHttp.Result r = raw.readUntilClosed(); // no body sent: the answer comes and the connection closes
+                    assertThat(r.text()).as(c[0]).startsWith("HTTP/1.1 " + c[1]).doesNotContain("100 Continue")
+                            .contains("connection: close");
+                    if (c[1].equals("405")) {
+                        assertThat(r.text()).containsIgnoringCase("allow: GET");
+                    }
+                    assertThat(r.closed()).isTrue();
+                }
+            }
+            // a request that will be served still gets its 100
+            try (RawHttp raw = new RawHttp(s.port())) {
+                raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+                assertThat(raw.readResponse()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+                raw.send("ok");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("ok");
+            }
+        }
+    }
+
+    @Test
+    void aRequestRefusedOnItsHeadIsAnsweredAfterTheRequestsPipelinedBeforeIt() throws Exception {
+        java.util.concurrent.CompletableFuture<String> slow = new java.util.concurrent.CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.get("/slow", ctx -> slow)); RawHttp raw = new RawHttp(s.port())) {
+            raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /unknown HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            slow.complete("first");
+            RawHttp.Result r = raw.readUntilClosed();
+            assertThat(r.text()).startsWith("HTTP/1.1 200").contains("first");
+            assertThat(r.text().indexOf("HTTP/1.1 404")).isGreaterThan(r.text().indexOf("first"));
+            assertThat(r.text()).doesNotContain("100 Continue");
+        }
+    }
+
+    @Test
+    void aRequestOverTheInFlightCapGets503InsteadOf100Continue() throws Exception {
+        java.util.concurrent.CompletableFuture<String> hold = new java.util.concurrent.CompletableFuture<>();
+        try (TestServer s = TestServer.start(c -> c.maxInFlight(1), r -> {
+            r.get("/hold", ctx -> hold);
+            r.post("/echo", ctx -> ctx.request().bodyText());
+        }); RawHttp holder = new RawHttp(s.port()); RawHttp raw = new RawHttp(s.port())) {
+            holder.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
+            dev.baton.support.Await.until("the held request is in flight", java.time.Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 1);
+            raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+            RawHttp.Result r = raw.readUntilClosed();
+            assertThat(r.text()).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after:").doesNotContain("100 Continue");
+            hold.complete("done");
+            assertThat(holder.readResponse()).endsWith("done");
+        }
+    }
+
     @Test
     void a503Or405BuiltByAHandlerStillCarriesRetryAfterOrAllow() throws Exception {
         try (TestServer s = TestServer.start(r -> {

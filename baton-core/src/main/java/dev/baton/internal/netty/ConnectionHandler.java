@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -136,6 +137,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             if (next == null) {
                 break;
             }
+            if (next instanceof Dispatch.Refused early) { // refused on its head, before its body
+                refuse(early);
+                return;
+            }
             if (next instanceof RejectedRequest rejected) {
                 refuse(new Dispatch.Refused(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, rejected.head(), true));
                 return;
@@ -171,14 +176,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     /**
-     * Sends an interim response (100 Continue) for the request being received, once every earlier
-     * request has been answered: bytes written sooner would land inside an earlier response.
+     * A request head asked for {@code 100 Continue}. If the dispatcher already knows the final
+     * answer (404, 405, 503...), that answer is queued after the requests before it, the connection
+     * closes after it, and false is returned; else the 100 goes out once every earlier request has
+     * been answered (bytes written sooner would land inside an earlier response).
      */
-    void sendInterim(ByteBuf bytes) {
-        pending.holdInterim(bytes);
-        if (!busy() && pending.isEmpty()) {
+    boolean continueOrRefuse(HttpRequest head, ByteBuf interim) {
+        Dispatch.Refused refused = head == null ? null : dispatcher.refuseBeforeBody(head);
+        if (refused != null) {
+            interim.release();
+            pending.add(refused);
+        } else {
+            pending.holdInterim(interim);
+        }
+        if (!busy() && (refused != null || pending.isEmpty())) {
             startNext();
         }
+        return refused == null;
     }
 
     @Override

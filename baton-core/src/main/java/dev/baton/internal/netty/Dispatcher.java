@@ -11,6 +11,7 @@ import dev.baton.routing.Route;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
@@ -137,6 +138,30 @@ final class Dispatcher implements RequestDispatcher {
         }
         return new Exchange(sink, server, request, target, route, binding.executor(), binding.metrics(),
                 RequestTimeout.budget(config, route, request, arrivalNanos), keepAlive, head, arrivalNanos, trace);
+    }
+
+    @Override
+    public Dispatch.Refused refuseBeforeBody(HttpRequest head) {
+        String method = head.method().name();
+        RequestTarget target;
+        try {
+            target = RequestTarget.parse(method, head.uri());
+        } catch (IllegalArgumentException e) {
+            return new Dispatch.Refused(Problem.of(400, "malformed request target: " + e.getMessage()).withInstance(null).toResponse(),
+                    false, false, true);
+        }
+        if (server.shutdown().isDraining()) {
+            return new Dispatch.Refused(server.renderer().unavailable("the server is shutting down", target.path()), false, false, true);
+        }
+        if (server.metrics().inFlight.get() >= config.maxInFlight()) {
+            return new Dispatch.Refused(server.renderer().unavailable("too many requests in flight", target.path()), false, false, true);
+        }
+        RouteTable.Match match = routes.find(method, target.rawPath());
+        if (match.route() == null && !target.asterisk() && unmatchedChain.isEmpty()) {
+            // only when nothing could answer otherwise: the server's middleware sees unmatched requests
+            return new Dispatch.Refused(unmatched(method, target.path(), match), false, false, true);
+        }
+        return null;
     }
 
     /** The in-flight cap: past it, 503 from the event loop without touching a worker. */

@@ -26,7 +26,7 @@ final class PipelinedRequests {
         this.scanner = scanner;
     }
 
-    /** A request (or a {@link RejectedRequest}) that arrived. */
+    /** A request that arrived, a {@link RejectedRequest}, or a {@link Dispatch.Refused} made on a head alone. */
     void add(Object request) {
         waiting.add(request);
         if (waiting.size() >= MAX_PIPELINED && channel.config().isAutoRead()) {
@@ -39,7 +39,7 @@ final class PipelinedRequests {
     Object poll() {
         Object next = waiting.poll();
         // after a rejection the connection reads no more: the scanner turned reading off for good
-        if (next != null && !(next instanceof RejectedRequest) && waiting.size() < MAX_PIPELINED / 2
+        if (next != null && !(next instanceof RejectedRequest) && !(next instanceof Dispatch.Refused) && waiting.size() < MAX_PIPELINED / 2
                 && !channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
             if (scanner != null && pausedAtNanos != 0) {

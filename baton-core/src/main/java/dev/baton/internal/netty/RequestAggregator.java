@@ -78,10 +78,14 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
             continueOwed = false;
             ByteBuf interim = Unpooled.wrappedBuffer(CONTINUE);
             ConnectionHandler connection = ctx.pipeline().get(ConnectionHandler.class);
-            if (connection != null) {
-                connection.sendInterim(interim); // after the responses still owed to earlier requests
-            } else {
+            if (connection == null) {
                 ctx.writeAndFlush(interim).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            } else if (!connection.continueOrRefuse(head, interim)) {
+                // refused on its head: its final answer is queued and the connection closes after
+                // it; a body the client sends anyway is not read into a request
+                head = null;
+                skipping = true;
+                releaseBody();
             }
         }
         ctx.fireChannelReadComplete();

@@ -1,6 +1,7 @@
 package dev.baton.internal.netty;
 
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 
 /**
@@ -12,6 +13,16 @@ interface RequestDispatcher {
 
     /** Routes and admits {@code req} (and releases it) for a connection answering through {@code sink}. */
     Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink);
+
+    /**
+     * Before a {@code 100 Continue}: the final answer a request with this head is sure to get
+     * without its body (a bad target, 404, 405, 501, 503), or null when the body is wanted. A
+     * client that asked {@code Expect: 100-continue} then gets that answer at once, as nginx
+     * and Kestrel give it, instead of sending a body nobody will read.
+     */
+    default Dispatch.Refused refuseBeforeBody(HttpRequest head) {
+        return null;
+    }
 
     /** The server-wide parts the connection uses. */
     ServerParts server();
