@@ -46,6 +46,45 @@ class SafetyNetsTest {
         }
     }
 
+    /** Issue 17: a loop working through a burst of short tasks is busy, not blocked, and is not reported as blocked. */
+    @Test
+    void aLoopWorkingThroughABurstOfShortTasksIsNotReportedAsBlocked() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.eventLoopThreads(1).blockedThreadThreshold(Duration.ofMillis(100)),
+                r -> r.get("/fine", ctx -> "quick").execution(ExecutionModel.EVENT_LOOP))) {
+            assertThat(s.get("/fine").body()).isEqualTo("quick");
+            io.netty.channel.EventLoop loop = s.server.eventLoopGroup().next();
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            // ~600 ms of work in 3000 tasks of 0.2 ms each: the watchdog's probe waits behind them
+            for (int i = 0; i < 3000; i++) {
+                loop.execute(() -> {
+                    long until = System.nanoTime() + 200_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            loop.execute(done::countDown);
+            assertThat(done.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(s.get("/fine").body()).isEqualTo("quick"); // the watchdog has looked again since
+            assertThat(s.server.stats().safetyNets().blockedEventLoop()).isZero();
+        }
+    }
+
+    @Test
+    void eventLoopCodeOutsideARouteThatBlocksIsReportedAsBlocked() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.eventLoopThreads(1).blockedThreadThreshold(Duration.ofMillis(200)),
+                r -> r.get("/fine", ctx -> "quick"))) {
+            s.server.eventLoopGroup().next().execute(() -> {
+                try {
+                    Thread.sleep(1000); // blocks the loop on purpose, outside any handler
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Await.until("blocked loop reported", Duration.ofSeconds(5), () -> s.server.stats().safetyNets().blockedEventLoop() >= 1);
+        }
+    }
+
     @Test
     void anAsyncHandlerThatHoldsItsThreadBeforeReturningItsStageIsReportedAsFakeAsync() throws Exception {
         // a threshold that a descheduled thread does not reach while /real returns its stage

@@ -19,6 +19,8 @@ public final class ServerMetrics {
     public final LongAdder pendingAtCompletion = new LongAdder();
     public final LongAdder asyncInSyncStage = new LongAdder();
     public final LongAdder blockedEventLoop = new LongAdder();
+    /** Event loops late to a probe while making progress: load, not a blocked loop (not a safety-net report). */
+    public final LongAdder busyEventLoop = new LongAdder();
     public final LongAdder fakeAsync = new LongAdder();
     public final LongAdder virtualThreadPinned = new LongAdder();
     private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();

@@ -2,6 +2,7 @@ package dev.baton.internal.netty;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Notices an event loop held past the threshold: it posts a probe task to each loop and, when a
- * probe waits too long, takes the loop thread's stack and names the route it was running.
- * One daemon thread, polling at a quarter of the threshold.
+ * Notices an event loop held past the threshold by one task: it posts a probe task to each loop
+ * and, when a probe waits too long, looks twice, a tick apart. A loop that made progress between
+ * the two looks (another handler started, its queue of pending tasks shrank) is busy working
+ * through a burst, not blocked: that is said once, plainly, with its queue length, and not counted
+ * as blocked. A loop still in the same handler, or with no progress and application code on its
+ * stack, is blocked: its stack and route are reported. One daemon thread, polling at a quarter of
+ * the threshold.
  */
 final class EventLoopWatchdog {
     private final long thresholdNanos;
@@ -46,12 +51,35 @@ final class EventLoopWatchdog {
         }
     }
 
-    /** A handler starts (route) or ends (null) on {@code loop}'s thread. A field write, no map update. */
+    /** A handler starts (route) or ends (null) on {@code loop}'s thread. Field writes, no map update. */
     void running(EventExecutor loop, Object route) {
         Probe p = byLoop.get(loop);
         if (p != null) {
             p.route = route;
+            if (route != null) {
+                p.handlersStarted++; // the loop's own thread only: a plain increment of a volatile is enough
+            }
         }
+    }
+
+    /** Tasks waiting on {@code loop}, or -1 when it cannot say. */
+    static int pendingTasks(EventExecutor loop) {
+        return loop instanceof SingleThreadEventExecutor st ? st.pendingTasks() : -1;
+    }
+
+    /**
+     * True if {@code stack} (top first) holds a frame of application code: not the JDK's, not
+     * Netty's, not Baton's own plumbing. A loop with none on its stack is running the framework.
+     */
+    static boolean hasApplicationFrames(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("io.netty.")
+                    || c.startsWith("dev.baton.internal.") || c.startsWith("dev.baton.routing.") || c.startsWith("dev.baton.context."))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void watch() {
@@ -86,7 +114,14 @@ final class EventLoopWatchdog {
         volatile long sentAt;
         /** What the loop runs now; written by the loop, read by the watchdog: staleness is harmless. */
         volatile Object route;
+        /** Handlers the loop started, counted by the loop: a change between two looks is progress. */
+        volatile long handlersStarted;
         boolean reported;
+        /** The first look at a late probe (watchdog thread only): compared with the next. */
+        boolean looked;
+        long lookedHandlers;
+        int lookedPending;
+        Object lookedRoute;
 
         Probe(EventExecutor loop) {
             this.loop = loop;
@@ -107,18 +142,35 @@ final class EventLoopWatchdog {
                 if (ClassLoadingActivity.isLoading(stack) || isWaitingForIo(stack)) {
                     // loading a class right now, or idle: the probe was only late to run (a loaded
                     // machine descheduled the loop's wake-up). Look again at the next tick
+                    looked = false;
                     return;
                 }
-                reported = true;
                 Object r = route;
-                String route = r == null ? "(no handler: event loop code outside a route)" : r.toString();
-                nets.blockedEventLoop(route, thread.getName(), (now - sent) / 1_000_000, thresholdNanos / 1_000_000, stack);
+                int pending = pendingTasks(loop);
+                if (!looked) { // one look is a moment; two a tick apart tell one long task from many short ones
+                    looked = true;
+                    lookedHandlers = handlersStarted;
+                    lookedPending = pending;
+                    lookedRoute = r;
+                    return;
+                }
+                looked = false;
+                boolean progressed = handlersStarted != lookedHandlers || r != lookedRoute
+                        || pending >= 0 && lookedPending >= 0 && pending < lookedPending;
+                reported = true;
+                if (progressed || r == null && !hasApplicationFrames(stack)) {
+                    nets.busyEventLoop(thread.getName(), (now - sent) / 1_000_000, thresholdNanos / 1_000_000, pending);
+                    return;
+                }
+                String name = r == null ? "(no handler: event loop code outside a route)" : r.toString();
+                nets.blockedEventLoop(name, thread.getName(), (now - sent) / 1_000_000, thresholdNanos / 1_000_000, stack);
             }
         }
 
         @Override
         public void run() {
             sentAt = 0;
+            looked = false; // (the watchdog's field, reset late at worst: the next late probe looks twice again)
         }
     }
 }

@@ -92,6 +92,21 @@ final class SafetyNets {
         }
     }
 
+    /**
+     * An event loop took past the threshold to reach a probe, but made progress meanwhile (other
+     * handlers ran, its queue shrank): a burst, not a handler blocking it. Said once per loop, at
+     * INFO, and counted apart from blocked loops.
+     */
+    void busyEventLoop(String thread, long lateMillis, long thresholdMillis, int pendingTasks) {
+        metrics.busyEventLoop.increment();
+        if (first("busy", thread)) {
+            log.info("event loop thread {} was busy for {} ms (threshold {} ms) working through a burst ({} tasks still "
+                    + "queued); no single task held it, so this is load, not a blocked loop. If it persists, add event "
+                    + "loops (eventLoopThreads) or move heavy routes off the loop (ExecutionModel.WORKER).",
+                    thread, lateMillis, thresholdMillis, pendingTasks < 0 ? "?" : String.valueOf(pendingTasks));
+        }
+    }
+
     void virtualThreadPinned(String route, long pinnedMillis, String stack) {
         metrics.virtualThreadPinned.increment();
         if (first("pinned", route)) {
