@@ -27,9 +27,17 @@ final class RequestLineSyntax {
     /**
      * Checks the request line {@code buf[from, to)}, CRLF excluded: {@code method SP target SP
      * HTTP/1.x}, with an origin-form or absolute http(s) target, or {@code *} for OPTIONS.
-     * Refuses anything else with the status it deserves; returns the version, a later 1.x read as 1.1.
+     * Refuses anything else with the status it deserves; returns the version. A later 1.x is read
+     * as 1.1 and rewritten to "HTTP/1.1" in {@code buf}, which the decoder reads next.
      */
     static HttpVersion check(byte[] buf, int from, int to) {
+        // the bytes first, as the scanner checks a line still arriving: the same line refused the
+        // same way however it was cut into reads (found by fuzzing: "CONNECT" + a non-ASCII byte)
+        for (int b = from; b < to; b++) {
+            if (!HttpSyntax.isRequestLineByte(buf[b])) {
+                throw new RejectedRequest.Violation(400, "the request line holds a control or non-ASCII byte");
+            }
+        }
         int i = from;
         while (i < to && HttpSyntax.isTchar(buf[i])) {
             i++;
@@ -80,7 +88,12 @@ final class RequestLineSyntax {
                 && buf[i + 7] == '.') {
             byte minor = buf[i + 8];
             if (minor >= '0' && minor <= '9') {
-                // a later 1.x is read as 1.1, the highest minor version served (RFC 9110 2.5)
+                // a later 1.x is read as 1.1, the highest minor version served (RFC 9110 2.5): and
+                // written so in the bytes Netty's decoder reads next, so that it agrees (it refuses
+                // Transfer-Encoding on an "HTTP/1.3"; found by fuzzing)
+                if (minor > '1') {
+                    buf[i + 8] = '1';
+                }
                 return minor == '0' ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
             }
         }

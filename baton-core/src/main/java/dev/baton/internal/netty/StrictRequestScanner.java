@@ -258,7 +258,10 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         if (!requestLine && sectionBytes + partial > config.maxHeaderSize() + 1) {
             throw new RejectedRequest.Violation(431, "the header block is larger than " + config.maxHeaderSize() + " bytes");
         }
-        for (int i = from; i < readable; i++) {
+        // a CR that ended the last read was let through as the start of a CRLF split across reads:
+        // look at it again now that it is not the last byte (found by fuzzing: "G H[/1 /o\r" + "(")
+        int first = from > lineStart && byteAt(from - 1) == '\r' ? from - 1 : from;
+        for (int i = first; i < readable; i++) {
             byte b = byteAt(i);
             boolean ok = requestLine ? HttpSyntax.isRequestLineByte(b) : HttpSyntax.isFieldValueByte(b);
             if (!ok && !(b == '\r' && i == readable - 1)) {
