@@ -65,6 +65,27 @@ class StrictRequestScannerTest {
         }
     }
 
+    /** Found by fuzzing (RequestParsingFuzzTest): each was refused or served differently depending on where a read ended. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "G H[/1 /o\r(\r\n\r\n", // a CR that ended one read, inside the request line
+        "CONNECT Te\r\u00df\u00df\r\nHost: x\r\n\r\n", // a non-ASCII byte in the line of a method we refuse
+        "POST / HTTP/1.3\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"})
+    void aRequestIsDecodedOrRefusedTheSameWayWhereverItsReadsEnd(String text) {
+        byte[] all = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<String> expected = decode(all);
+        for (int cut = 1; cut < all.length; cut++) {
+            assertThat(decode(all, cut)).as("cut at %d", cut).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aLaterMinorVersionIsDecodedAsHttp11SoThatItsChunkedBodyIsAccepted() {
+        List<String> out = decode(bytes("POST / HTTP/1.3\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"));
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0)).startsWith("POST / HTTP/1.1").endsWith("body=ok");
+    }
+
     @Test
     void aPipelineFedByteByByteDecodesToTheSameRequests() {
         byte[] all = bytes(PIPELINE);
@@ -241,7 +262,7 @@ class StrictRequestScannerTest {
     }
 
     /** Feeds {@code all} in reads ending at each cut, then describes what came out, request by request. */
-    private static List<String> decode(ServerConfig config, byte[] all, int... cuts) {
+    static List<String> decode(ServerConfig config, byte[] all, int... cuts) {
         EmbeddedChannel ch = channel(config);
         List<String> out = new ArrayList<>();
         int from = 0;
