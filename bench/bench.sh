@@ -13,6 +13,10 @@
 #                                           long-running operations: creates/s beside the same server's
 #                                           plaintext, progress latency over 1000 event streams, heap per
 #                                           queued operation (env OPS_*, see ops_settings below)
+#   ./baton bench faults [--quick] [--no-build]
+#                                           fault figures with outside tools (slowhttptest, wrk, raw
+#                                           sockets): slowloris, slow body and read, overload, a
+#                                           disconnect storm, a connection flood, SIGTERM in flight
 #   ./baton bench operations --store postgres [--quick] [--no-build]
 #                                           the same server on baton-operations-postgres, a private
 #                                           PostgreSQL started and stopped by the run: creates/s against
@@ -873,6 +877,9 @@ case "${1:-}" in
     exit 0 ;;
   cost)
     shift; MODE=cost ;;
+  faults)
+    shift
+    exec "$here/faults.sh" "$@" ;;
   table)
     [ $# -eq 2 ] || die "usage: bench table RAW-FILE   (rows of this script or of the peers' bench.sh)"
     if grep -q '^# baton bench operations --store postgres' "$2"; then ops_settings; ops_pg_settings; ops_pg_table "$2"

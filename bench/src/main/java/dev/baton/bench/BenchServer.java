@@ -57,7 +57,7 @@ public final class BenchServer {
         Server server = start(o);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(Duration.ofMillis(500));
+            server.stop(server.config().shutdownGrace());
             stopped.countDown();
         }, "bench-shutdown"));
         System.out.printf("bench server ready on port %d model %s timer %s workers %d queue %d pid %d%n",
@@ -87,8 +87,15 @@ public final class BenchServer {
         if (o.idleTimeoutMs >= 0) {
             config.idleTimeout(Duration.ofMillis(o.idleTimeoutMs));
         }
+        if (o.maxConnections > 0) {
+            config.maxConnections(o.maxConnections);
+        }
+        config.shutdownGrace(Duration.ofMillis(o.shutdownGraceMs));
+        java.util.concurrent.atomic.AtomicReference<Server> self = new java.util.concurrent.atomic.AtomicReference<>();
         Server server = Server.builder().config(config.build()).routing(r -> {
             r.get("/plaintext", ctx -> HELLO);
+            // the server's own numbers, for the fault runs (bench/faults.sh)
+            r.get("/bench-stats", ctx -> self.get().stats());
             r.get("/json", ctx -> new Message(HELLO));
             r.get("/slow", ctx -> delay(o.timer, ctx, millis(ctx)));
             r.get("/slow-blocking", ctx -> {
@@ -96,6 +103,7 @@ public final class BenchServer {
                 return "ok";
             });
         }).build();
+        self.set(server);
         return server.start();
     }
 
@@ -120,10 +128,10 @@ public final class BenchServer {
 
     /** Command-line options. */
     public record Options(String host, int port, ExecutionModel model, Timer timer, int workers, int queue,
-                          int requestTimeoutMs, int headTimeoutMs, int idleTimeoutMs) {
+                          int requestTimeoutMs, int headTimeoutMs, int idleTimeoutMs, int maxConnections, int shutdownGraceMs) {
         static final String USAGE = "usage: BenchServer [--port N] [--host H] [--model WORKER|EVENT_LOOP|VIRTUAL] "
                 + "[--timer LOOP|JDK] [--workers N] [--queue N] [--request-timeout MS] [--head-timeout MS] "
-                + "[--idle-timeout MS]   (a timeout of 0 means none; unset ones keep the server defaults)";
+                + "[--idle-timeout MS] [--max-connections N] [--shutdown-grace-ms MS, 500]   (a timeout of 0 means none; unset ones keep the server defaults)";
 
         static Options parse(String... args) {
             String host = "127.0.0.1";
@@ -135,6 +143,8 @@ public final class BenchServer {
             int requestTimeout = -1;
             int headTimeout = -1;
             int idleTimeout = -1;
+            int maxConnections = -1;
+            int shutdownGrace = 500;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("-h") || name.equals("--help")) {
@@ -154,10 +164,12 @@ public final class BenchServer {
                     case "--request-timeout" -> requestTimeout = number(name, v);
                     case "--head-timeout" -> headTimeout = number(name, v);
                     case "--idle-timeout" -> idleTimeout = number(name, v);
+                    case "--max-connections" -> maxConnections = number(name, v);
+                    case "--shutdown-grace-ms" -> shutdownGrace = number(name, v);
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             }
-            return new Options(host, port, model, timer, workers, queue, requestTimeout, headTimeout, idleTimeout);
+            return new Options(host, port, model, timer, workers, queue, requestTimeout, headTimeout, idleTimeout, maxConnections, shutdownGrace);
         }
 
         private static int number(String name, String v) {
