@@ -65,7 +65,7 @@ public final class HttpClient implements AutoCloseable {
         try {
             this.config = new ClientConfig(b.eventLoopThreads, b.maxConnectionsPerHost, b.perHost, b.maxQueuedPerHost,
                     b.connectTimeout, b.timeout, b.idleTimeout, b.maxResponseBytes, b.maxHeaderSize, b.propagateDeadline,
-                    b.userAgent, b.retry);
+                    b.userAgent, b.retry, b.connectionWaitThreshold);
         } catch (IllegalArgumentException e) {
             throw BatonConfig.attributed(e, b); // a bad value from outside the code names its source
         }
@@ -267,6 +267,7 @@ public final class HttpClient implements AutoCloseable {
         private boolean propagateDeadline = true;
         private String userAgent = "baton-client";
         private RetryPolicy retry = RetryPolicy.defaults();
+        private Duration connectionWaitThreshold = Duration.ofMillis(100);
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private SSLContext ssl;
@@ -294,6 +295,11 @@ public final class HttpClient implements AutoCloseable {
         public Builder propagateDeadline(boolean value) { propagateDeadline = value; return this; }
         public Builder userAgent(String value) { userAgent = value; return this; }
         public Builder retry(RetryPolicy value) { retry = value; return this; }
+        /**
+         * Reports (a warning once per host, {@link ClientStats#connectionWaitReports()} every time) a host
+         * whose recent calls waited longer than this for a connection, their 99th percentile; ZERO: never.
+         */
+        public Builder connectionWaitThreshold(Duration value) { connectionWaitThreshold = value; return this; }
         /** Adds an application interceptor: once per call, before the retries. */
         public Builder interceptor(Interceptor value) { interceptors.add(value); return this; }
         /** Adds a network interceptor: once per attempt, after the retries. */
