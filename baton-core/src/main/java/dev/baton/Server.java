@@ -73,6 +73,14 @@ public final class Server implements AutoCloseable {
         this.netty = new NettyServer(config, routes, b.routing.middleware(), b.mappers, b.json);
     }
 
+    /**
+     * A builder whose configuration starts from the settings outside the code: {@code baton.yaml}
+     * (or {@code .yml}, {@code .properties}) on the classpath and in the working directory,
+     * {@code BATON_SERVER_*} environment variables, {@code -Dbaton.server.*} system properties
+     * ({@link dev.baton.config.BatonConfig}); what the code sets overrides them.
+     *
+     * @throws dev.baton.config.ConfigException for an unknown key or a bad value, naming it and its source
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -159,7 +167,9 @@ public final class Server implements AutoCloseable {
 
     /** Builds a {@link Server}. */
     public static final class Builder {
-        private ServerConfig config = ServerConfig.builder().build();
+        /** baton.yaml, BATON_SERVER_* and -Dbaton.server.*, under what the code sets (README "Configuration"). */
+        private final dev.baton.config.BatonConfig outside = dev.baton.config.BatonConfig.load();
+        private ServerConfig config = outside.serverConfig();
         private final Routing routing = new Routing();
         private final Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers = new LinkedHashMap<>();
         private ObjectMapper json = JsonDefaults.mapper();
@@ -176,7 +186,12 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A whole configuration: it replaces the settings from outside the code too (each one it
+         * holds another value for is logged); {@link #config(Consumer)} keeps them.
+         */
         public Builder config(ServerConfig value) {
+            outside.warnIfReplaced(value);
             this.config = value;
             return this;
         }
@@ -185,7 +200,11 @@ public final class Server implements AutoCloseable {
         public Builder config(Consumer<ServerConfig.Builder> adjust) {
             ServerConfig.Builder b = config.toBuilder();
             adjust.accept(b);
-            this.config = b.build();
+            try {
+                this.config = b.build();
+            } catch (IllegalArgumentException e) {
+                throw dev.baton.config.BatonConfig.attributed(e, b); // names the source of a value set from outside
+            }
             return this;
         }
 

@@ -21,11 +21,14 @@ import java.util.Map;
  * @param propagateDeadline     send the remaining time in {@code Baton-Timeout}
  * @param userAgent             the User-Agent sent when the request sets none
  * @param retry                 the default retry policy
+ * @param connectionWaitThreshold a host whose calls of the last seconds waited longer than this for a
+ *                              connection (their 99th percentile) is reported: its limit caps it
+ *                              ({@link Duration#ZERO}: never)
  */
 public record ClientConfig(int eventLoopThreads, int maxConnectionsPerHost, Map<String, Integer> perHost,
                            int maxQueuedPerHost, Duration connectTimeout, Duration timeout, Duration idleTimeout,
                            long maxResponseBytes, int maxHeaderSize, boolean propagateDeadline, String userAgent,
-                           RetryPolicy retry) {
+                           RetryPolicy retry, Duration connectionWaitThreshold) {
 
     public ClientConfig {
         require(eventLoopThreads > 0, "eventLoopThreads must be > 0");
@@ -38,6 +41,8 @@ public record ClientConfig(int eventLoopThreads, int maxConnectionsPerHost, Map<
         require(maxResponseBytes > 0 && maxResponseBytes <= Integer.MAX_VALUE - 8, "maxResponseBytes must be 1..2 GiB");
         require(maxHeaderSize >= 1024, "maxHeaderSize must be >= 1024");
         require(retry != null, "retry is required");
+        require(connectionWaitThreshold != null && !connectionWaitThreshold.isNegative(),
+                "connectionWaitThreshold must be >= 0 (0 disables the report)");
         // host names are case-insensitive, as the pool's keys are
         perHost = perHost.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 e -> dev.baton.client.internal.HostKey.lowerCase(e.getKey()), Map.Entry::getValue, Math::min));

@@ -17,10 +17,14 @@ import java.util.Map;
  * @param cancelled          calls cancelled by the caller (a stage derived from the call included) or because their inbound request ended
  * @param connectionsOpened  connections opened since start
  * @param connectionsReused  attempts served by a pooled (kept-alive) connection
+ * @param connectionWaitReports times a host was found with its calls waiting for a connection past
+ *                           {@link ClientConfig#connectionWaitThreshold()} (at most once per host every 5 s; the
+ *                           first time for each host is logged as a warning)
  * @param hosts              the pool of each host, by {@code host:port}
  */
 public record ClientStats(long calls, long attempts, long retries, long failures, long timeouts, long cancelled,
-                          long connectionsOpened, long connectionsReused, Map<String, HostStats> hosts) {
+                          long connectionsOpened, long connectionsReused, long connectionWaitReports,
+                          Map<String, HostStats> hosts) {
 
     /**
      * One host's pool: what its connections do now, and what its calls did since start.
@@ -36,9 +40,12 @@ public record ClientStats(long calls, long attempts, long retries, long failures
      * @param attempts   attempts to this host, retries included
      * @param retries    attempts to this host that were retries
      * @param waits      the time calls spent in this host's queue, every connection being busy
+     * @param recentWaitP99 the 99th percentile of the time this host's calls of the last 5 to 10 s waited for
+     *                   a connection, a call that got one at once counting as no wait (within a factor of two,
+     *                   never above the longest wait): what {@link ClientConfig#connectionWaitThreshold()} is held to
      */
     public record HostStats(int open, int idle, int busy, int connecting, int queued, int peakOpen, int limit,
-                            long attempts, long retries, ConnectionWaits waits) {
+                            long attempts, long retries, ConnectionWaits waits, Duration recentWaitP99) {
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.baton.client.internal.ExchangeInterceptor;
 import dev.baton.client.internal.HostKey;
 import dev.baton.client.internal.RealChain;
 import dev.baton.client.internal.RetryInterceptor;
+import dev.baton.config.BatonConfig;
 import dev.baton.context.CancellationToken;
 import dev.baton.context.Deadline;
 import dev.baton.context.PendingWork;
@@ -61,9 +62,13 @@ public final class HttpClient implements AutoCloseable {
     private final int firstNetwork;
 
     private HttpClient(Builder b) {
-        this.config = new ClientConfig(b.eventLoopThreads, b.maxConnectionsPerHost, b.perHost, b.maxQueuedPerHost,
-                b.connectTimeout, b.timeout, b.idleTimeout, b.maxResponseBytes, b.maxHeaderSize, b.propagateDeadline,
-                b.userAgent, b.retry);
+        try {
+            this.config = new ClientConfig(b.eventLoopThreads, b.maxConnectionsPerHost, b.perHost, b.maxQueuedPerHost,
+                    b.connectTimeout, b.timeout, b.idleTimeout, b.maxResponseBytes, b.maxHeaderSize, b.propagateDeadline,
+                    b.userAgent, b.retry, b.connectionWaitThreshold);
+        } catch (IllegalArgumentException e) {
+            throw BatonConfig.attributed(e, b); // a bad value from outside the code names its source
+        }
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
                 new DefaultThreadFactory("baton-client", true),
@@ -79,6 +84,14 @@ public final class HttpClient implements AutoCloseable {
         this.chain = List.copyOf(all);
     }
 
+    /**
+     * A builder whose settings start from those outside the code: {@code client.*} in
+     * {@code baton.yaml} (or {@code .yml}, {@code .properties}), {@code BATON_CLIENT_*}
+     * environment variables, {@code -Dbaton.client.*} system properties
+     * ({@link BatonConfig}); what the code sets overrides them.
+     *
+     * @throws dev.baton.config.ConfigException for an unknown key or a bad value, naming it and its source
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -254,12 +267,14 @@ public final class HttpClient implements AutoCloseable {
         private boolean propagateDeadline = true;
         private String userAgent = "baton-client";
         private RetryPolicy retry = RetryPolicy.defaults();
+        private Duration connectionWaitThreshold = Duration.ofMillis(100);
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private SSLContext ssl;
         private ObjectMapper json;
 
         private Builder() {
+            BatonConfig.load().applyTo(this); // after the defaults above, before anything the code sets
         }
 
         /** Runs on these event loops (a server's: {@code server.eventLoopGroup()}); not closed with the client. */
@@ -268,7 +283,7 @@ public final class HttpClient implements AutoCloseable {
         public Builder eventLoopThreads(int value) { eventLoopThreads = value; return this; }
         public Builder maxConnectionsPerHost(int value) { maxConnectionsPerHost = value; return this; }
         /** The connection limit of one host, {@code "host:port"}. */
-        public Builder perHost(String hostAndPort, int limit) { perHost.put(hostAndPort, limit); return this; }
+        public Builder perHost(String hostAndPort, int limit) { perHost.put(HostKey.lowerCase(hostAndPort), limit); return this; }
         public Builder maxQueuedPerHost(int value) { maxQueuedPerHost = value; return this; }
         public Builder connectTimeout(Duration value) { connectTimeout = value; return this; }
         /** The default timeout of each attempt; {@link Duration#ZERO} for none. */
@@ -280,6 +295,11 @@ public final class HttpClient implements AutoCloseable {
         public Builder propagateDeadline(boolean value) { propagateDeadline = value; return this; }
         public Builder userAgent(String value) { userAgent = value; return this; }
         public Builder retry(RetryPolicy value) { retry = value; return this; }
+        /**
+         * Reports (a warning once per host, {@link ClientStats#connectionWaitReports()} every time) a host
+         * whose recent calls waited longer than this for a connection, their 99th percentile; ZERO: never.
+         */
+        public Builder connectionWaitThreshold(Duration value) { connectionWaitThreshold = value; return this; }
         /** Adds an application interceptor: once per call, before the retries. */
         public Builder interceptor(Interceptor value) { interceptors.add(value); return this; }
         /** Adds a network interceptor: once per attempt, after the retries. */

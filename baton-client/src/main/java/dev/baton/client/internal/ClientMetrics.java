@@ -14,9 +14,10 @@ public final class ClientMetrics {
     public final LongAdder cancelled = new LongAdder();
     public final LongAdder connectionsOpened = new LongAdder();
     public final LongAdder connectionsReused = new LongAdder();
+    public final LongAdder connectionWaitReports = new LongAdder();
 
     public ClientStats snapshot(Map<String, ClientStats.HostStats> hosts) {
         return new ClientStats(calls.sum(), attempts.sum(), retries.sum(), failures.sum(), timeouts.sum(), cancelled.sum(),
-                connectionsOpened.sum(), connectionsReused.sum(), hosts);
+                connectionsOpened.sum(), connectionsReused.sum(), connectionWaitReports.sum(), hosts);
     }
 }

@@ -42,6 +42,7 @@ import javax.net.ssl.SSLParameters;
  */
 public final class ConnectionPool {
     final ClientMetrics metrics;
+    final PoolSafetyNet safetyNet;
     private final ClientConfig config;
     private final Class<? extends SocketChannel> channelType;
     private final SslContext tls;
@@ -52,6 +53,7 @@ public final class ConnectionPool {
     public ConnectionPool(ClientConfig config, EventLoopGroup group, SSLContext sslContext, ClientMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
+        this.safetyNet = new PoolSafetyNet(config.connectionWaitThreshold().toNanos(), metrics);
         this.channelType = Epoll.isAvailable() && group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)
                 ? EpollSocketChannel.class : NioSocketChannel.class;
         this.tls = new JdkSslContext(sslContext, true, ClientAuth.NONE);

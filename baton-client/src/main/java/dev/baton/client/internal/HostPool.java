@@ -4,16 +4,19 @@ import dev.baton.client.ClientStats;
 import dev.baton.client.HttpClientException;
 import dev.baton.client.PoolExhaustedException;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The connections to one host: at most {@code limit} open (connecting, busy or idle), the idle
  * ones kept most recent first, and a bounded queue of requests waiting for one. State changes
  * are short critical sections under the pool's lock; connecting and completing waiters happen
- * outside it. Counts the host's attempts, retries and the time calls waited in its queue.
+ * outside it. Counts the host's attempts, retries and the time calls waited in its queue, since
+ * start and over the last seconds, which {@link PoolSafetyNet} watches.
  */
 final class HostPool {
     private static final int LOCALITY_SCAN = 8;
@@ -27,6 +30,9 @@ final class HostPool {
     private final LongAdder attempts = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final WaitTimes waits = new WaitTimes();
+    private final RecentWaits recent;
+    /** The slice of {@link #recent} this host was last reported in. */
+    private final AtomicLong flagged = new AtomicLong(Long.MIN_VALUE);
     private int open;
     private int connecting;
     private int peak;
@@ -36,6 +42,7 @@ final class HostPool {
         this.limit = limit;
         this.queueCapacity = queueCapacity;
         this.owner = owner;
+        this.recent = new RecentWaits(owner.safetyNet.thresholdNanos(), System.nanoTime());
     }
 
     /** A connection wanted on {@code loop}; {@link #queued} says whether it had to wait in the queue. */
@@ -68,12 +75,13 @@ final class HostPool {
                     p.queued = true;
                     long since = System.nanoTime();
                     // the wait ends however it ends: a connection, a timeout, an abort, the client's close
-                    p.whenComplete((conn, error) -> waits.record(System.nanoTime() - since));
+                    p.whenComplete((conn, error) -> waited(System.nanoTime(), since));
                     waiters.add(p);
                     return p;
                 }
             }
         }
+        recent.servedAtOnce(System.nanoTime());
         if (reuse != null) {
             owner.metrics.connectionsReused.increment();
             if (!p.complete(reuse)) {
@@ -83,6 +91,13 @@ final class HostPool {
             connect(p);
         }
         return p;
+    }
+
+    private void waited(long now, long since) {
+        long nanos = now - since;
+        waits.record(nanos);
+        recent.waited(nanos, now);
+        owner.safetyNet.check(key, limit, recent, flagged, now);
     }
 
     private ClientConnection pollIdle(EventLoop loop) {
@@ -228,6 +243,7 @@ final class HostPool {
     synchronized ClientStats.HostStats stats() {
         waiters.removeIf(CompletableFuture::isDone);
         return new ClientStats.HostStats(open, idle.size(), Math.max(0, open - idle.size() - connecting), connecting, waiters.size(),
-                peak, limit, attempts.sum(), retries.sum(), waits.snapshot());
+                peak, limit, attempts.sum(), retries.sum(), waits.snapshot(),
+                Duration.ofNanos(recent.window(System.nanoTime()).p99Nanos()));
     }
 }

@@ -14,43 +14,52 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class WaitTimes {
     /** Bucket i holds waits up to 2^i microseconds; the last one, anything longer (about six days). */
-    private static final int BUCKETS = 40;
+    static final int BUCKETS = 40;
 
     private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
     private final LongAdder count = new LongAdder();
     private final LongAdder totalNanos = new LongAdder();
     private final AtomicLong maxNanos = new AtomicLong();
 
+    /** The bucket of a wait of {@code nanos}. */
+    static int bucket(long nanos) {
+        long micros = (Math.max(0, nanos) + 999) / 1000;
+        return micros <= 1 ? 0 : Math.min(BUCKETS - 1, 64 - Long.numberOfLeadingZeros(micros - 1));
+    }
+
+    /**
+     * The wait of the {@code rank}-th smallest of the waits in {@code buckets} (1-based): its
+     * bucket's upper bound, never above {@code max}; 0 for a rank of 0 or less.
+     */
+    static long rankNanos(AtomicLongArray buckets, long rank, long max) {
+        if (rank <= 0) {
+            return 0;
+        }
+        long seen = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            seen += buckets.get(i);
+            if (seen >= rank) {
+                return Math.min(max, (1L << i) * 1000);
+            }
+        }
+        return max;
+    }
+
     void record(long nanos) {
         long n = Math.max(0, nanos);
-        long micros = (n + 999) / 1000;
-        int bucket = micros <= 1 ? 0 : Math.min(BUCKETS - 1, 64 - Long.numberOfLeadingZeros(micros - 1));
-        buckets.incrementAndGet(bucket);
+        buckets.incrementAndGet(bucket(n));
         count.increment();
         totalNanos.add(n);
         maxNanos.accumulateAndGet(n, Math::max);
     }
 
     ClientStats.ConnectionWaits snapshot() {
-        long[] counts = new long[BUCKETS];
         long all = 0;
         for (int i = 0; i < BUCKETS; i++) {
-            counts[i] = buckets.get(i);
-            all += counts[i];
+            all += buckets.get(i);
         }
         long max = maxNanos.get();
-        long p99 = 0;
-        if (all > 0) {
-            long rank = (long) Math.ceil(all * 0.99);
-            long seen = 0;
-            for (int i = 0; i < BUCKETS; i++) {
-                seen += counts[i];
-                if (seen >= rank) {
-                    p99 = Math.min(max, (1L << i) * 1000);
-                    break;
-                }
-            }
-        }
+        long p99 = rankNanos(buckets, (long) Math.ceil(all * 0.99), max);
         return new ClientStats.ConnectionWaits(count.sum(), Duration.ofNanos(totalNanos.sum()), Duration.ofNanos(max),
                 Duration.ofNanos(p99));
     }
