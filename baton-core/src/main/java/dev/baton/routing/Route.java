@@ -12,13 +12,22 @@ import java.util.Optional;
  * @param handler   what answers it
  * @param execution which thread runs the handler; null for the server default
  * @param timeout   the async timeout: null for the server default, {@link Duration#ZERO} for none
+ * @param description what the route declares of its parameters, body and result, for documentation;
+ *                    {@link RouteDescription#NONE} when nothing (null is taken as that)
  */
-public record Route(String method, String pattern, Handler handler, ExecutionModel execution, Duration timeout) {
+public record Route(String method, String pattern, Handler handler, ExecutionModel execution, Duration timeout,
+                    RouteDescription description) {
 
     public Route {
         if (!pattern.startsWith("/")) {
             throw new IllegalArgumentException("a route pattern starts with '/': " + pattern);
         }
+        description = description == null ? RouteDescription.NONE : description;
+    }
+
+    /** A route that declares nothing of its interface. */
+    public Route(String method, String pattern, Handler handler, ExecutionModel execution, Duration timeout) {
+        this(method, pattern, handler, execution, timeout, RouteDescription.NONE);
     }
 
     /** The timeout set on this route, if any ({@code Optional.of(ZERO)} means no timeout). */

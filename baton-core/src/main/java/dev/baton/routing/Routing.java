@@ -127,6 +127,7 @@ public final class Routing {
         private ExecutionModel execution;
         private Duration timeout;
         private boolean respondAsync;
+        private RouteDescription description = RouteDescription.NONE;
 
         RouteSpec(String method, String pattern, Handler handler, Routing scope) {
             this.method = method;
@@ -166,6 +167,35 @@ public final class Routing {
             return this;
         }
 
+        /**
+         * Declares this route's parameters, body and result types, for documentation (an OpenAPI
+         * document); serving is unchanged. May be called several times: each adds to the last.
+         *
+         * <pre>{@code r.post("/gizmos", create).describe(d -> d.body(NewGizmo.class).returns(Gizmo.class).status(201));}</pre>
+         */
+        public RouteSpec describe(Consumer<RouteDescription.Builder> declare) {
+            RouteDescription.Builder b = description.toBuilder();
+            declare.accept(b);
+            return describe(b.build());
+        }
+
+        /**
+         * Sets this route's description, replacing any (controllers set their actions' this way).
+         *
+         * @throws IllegalArgumentException if it types a path parameter the pattern does not have
+         */
+        public RouteSpec describe(RouteDescription value) {
+            java.util.Objects.requireNonNull(value, "description");
+            List<String> segments = dev.baton.internal.routing.RouteTable.segments(pattern);
+            for (RouteDescription.Parameter p : value.parameters()) {
+                if (p.in() == RouteDescription.In.PATH && !segments.contains("{" + p.name() + "}")) {
+                    throw new IllegalArgumentException(method + " " + pattern + " has no path parameter '" + p.name() + "'");
+                }
+            }
+            this.description = value;
+            return this;
+        }
+
         Route toRoute(dev.baton.ServerFeature.AsyncResponder responder, boolean wrap) {
             Handler h = handler;
             if (respondAsync && wrap) {
@@ -175,7 +205,8 @@ public final class Routing {
                 }
                 h = responder.wrap(method, pattern, handler);
             }
-            return new Route(method, pattern, MiddlewareChain.compose(scope.chain(), h), execution, timeout);
+            return new Route(method, pattern, MiddlewareChain.compose(scope.chain(), h), execution, timeout,
+                    description.withRespondAsync(respondAsync));
         }
     }
 }

@@ -33,6 +33,11 @@ public final class TestServer implements AutoCloseable {
                 .start());
     }
 
+    /** A client for a server already started (one with controllers or features). */
+    public static TestServer of(Server started) {
+        return new TestServer(started);
+    }
+
     public static TestServer start(Consumer<Routing> routes) {
         return start(c -> { }, routes);
     }

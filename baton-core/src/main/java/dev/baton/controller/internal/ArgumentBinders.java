@@ -19,6 +19,7 @@ import dev.baton.internal.json.JsonBodyProblems;
 import dev.baton.http.Param;
 import dev.baton.http.Request;
 import dev.baton.internal.routing.RouteTable;
+import dev.baton.routing.RouteDescription;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
@@ -42,15 +43,24 @@ final class ArgumentBinders {
         this.json = json;
     }
 
+    /**
+     * An action's binders, and what they read as a route declares it: its path, query and header
+     * parameters and its body's type (null when none).
+     */
+    record Bound(ArgumentBinder[] binders, List<RouteDescription.Parameter> parameters, Type body) {
+    }
+
     /** The binders of an action mapped to {@code pattern}. */
-    ArgumentBinder[] forAction(Method action, String pattern) {
+    Bound forAction(Method action, String pattern) {
         Set<String> pathNames = RouteTable.segments(pattern).stream()
                 .filter(s -> s.startsWith("{") && s.endsWith("}"))
                 .map(s -> s.substring(1, s.length() - 1))
                 .collect(Collectors.toSet());
         Parameter[] params = action.getParameters();
         ArgumentBinder[] binders = new ArgumentBinder[params.length];
+        List<RouteDescription.Parameter> described = new ArrayList<>();
         String body = null;
+        Type bodyType = null;
         for (int i = 0; i < params.length; i++) {
             Parameter p = params[i];
             Annotation source = sourceOf(action, p);
@@ -71,17 +81,24 @@ final class ArgumentBinders {
                             + "'; only one parameter can be bound to the body");
                 }
                 body = name;
+                bodyType = type;
                 binders[i] = body(name, type);
             } else if (source instanceof PathParam || source == null && pathNames.contains(name)) {
                 if (!pathNames.contains(name)) {
                     throw error(action, p, "names path parameter '" + name + "', which is not in " + pattern);
                 }
                 binders[i] = text(Source.PATH, name, type, action, p);
+                described.add(new RouteDescription.Parameter(RouteDescription.In.PATH, name, type, true));
             } else {
-                binders[i] = text(source instanceof Header ? Source.HEADER : Source.QUERY, name, type, action, p);
+                boolean header = source instanceof Header;
+                binders[i] = text(header ? Source.HEADER : Source.QUERY, name, type, action, p);
+                Class<?> raw = rawClass(type);
+                // every parameter is required but an Optional<T> or a List<T> (empty when absent)
+                described.add(new RouteDescription.Parameter(header ? RouteDescription.In.HEADER : RouteDescription.In.QUERY,
+                        name, type, raw != Optional.class && raw != List.class));
             }
         }
-        return binders;
+        return new Bound(binders, List.copyOf(described), bodyType);
     }
 
     /** The binders of an {@link AsyncOperations} completion method: by name from its parameters. */

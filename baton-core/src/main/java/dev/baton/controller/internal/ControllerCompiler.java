@@ -17,6 +17,7 @@ import dev.baton.controller.Timeout;
 import dev.baton.internal.routing.RouteTable;
 import dev.baton.routing.Handler;
 import dev.baton.routing.Route;
+import dev.baton.routing.RouteDescription;
 import dev.baton.routing.Routing;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
@@ -89,8 +90,9 @@ public final class ControllerCompiler {
         for (Method m : methods) {
             for (Map.Entry<String, String> mapping : mappings(m).entrySet()) {
                 String pattern = join(prefix, mapping.getValue());
-                Handler handler = action(controller, m, methods, pattern);
-                Routing.RouteSpec spec = routing.route(mapping.getKey(), pattern, handler);
+                Action action = action(controller, m, methods, pattern);
+                Routing.RouteSpec spec = routing.route(mapping.getKey(), pattern, action.handler())
+                        .describe(action.description());
                 Duration timeout = timeout(m, type);
                 if (timeout != null) {
                     if (timeout.isZero()) {
@@ -127,14 +129,21 @@ public final class ControllerCompiler {
         }
     }
 
-    private Handler action(Object controller, Method m, List<Method> methods, String pattern) {
-        ArgumentBinder[] args = binders.forAction(m, pattern);
+    /** A compiled action: its handler, and what its signature declares. */
+    private record Action(Handler handler, RouteDescription description) {
+    }
+
+    private Action action(Object controller, Method m, List<Method> methods, String pattern) {
+        ArgumentBinders.Bound bound = binders.forAction(m, pattern);
+        ArgumentBinder[] args = bound.binders();
         Set<Class<?>> types = new HashSet<>(Arrays.asList(m.getParameterTypes()));
         boolean responder = types.contains(Responder.class);
         boolean operations = types.contains(AsyncOperations.class);
         Class<?> returns = m.getReturnType();
         ActionHandler.Style style;
         OperationsTracker.Completion completion = null;
+        // the result as declared: a Responder's value has no declared type; a completion method's is its own
+        java.lang.reflect.Type result = m.getGenericReturnType();
         if (responder && operations) {
             throw new IllegalArgumentException(describe(m) + " takes both a Responder and AsyncOperations; pick one style");
         } else if (responder || operations) {
@@ -143,8 +152,11 @@ public final class ControllerCompiler {
                         + ", so it returns void: the " + (responder ? "responder" : "completion method") + " answers");
             }
             style = responder ? ActionHandler.Style.RESPONDER : ActionHandler.Style.OPERATIONS;
+            result = null;
             if (operations) {
-                completion = completion(controller, m, methods);
+                Method target = completionMethod(m, methods);
+                completion = completion(controller, target);
+                result = target.getGenericReturnType();
             }
         } else if (CompletionStage.class.isAssignableFrom(returns)) {
             style = ActionHandler.Style.STAGE;
@@ -155,11 +167,18 @@ public final class ControllerCompiler {
             style = ActionHandler.Style.VALUE;
         }
         List<ActionFilter> applied = filters.around(controller.getClass(), m, globalFilters);
-        return ActionHandler.of(controller, m, style, args, applied.isEmpty() ? null : new FilterPipeline(applied),
+        Handler handler = ActionHandler.of(controller, m, style, args, applied.isEmpty() ? null : new FilterPipeline(applied),
                 completion);
+        return new Action(handler, RouteDescription.builder().action(m).body(bound.body()).returns(result)
+                .parameters(bound.parameters()).build());
     }
 
-    private OperationsTracker.Completion completion(Object controller, Method action, List<Method> methods) {
+    private OperationsTracker.Completion completion(Object controller, Method target) {
+        MethodInvoker invoker = MethodInvoker.of(controller, target, binders.forCompletion(target));
+        return invoker::call;
+    }
+
+    private static Method completionMethod(Method action, List<Method> methods) {
         String conventional = action.getName() + "Completed";
         List<Method> found = methods.stream().filter(c -> {
             Completed marked = c.getAnnotation(Completed.class);
@@ -175,8 +194,7 @@ public final class ControllerCompiler {
             throw new IllegalArgumentException(describe(target) + " completes " + describe(action)
                     + ", so it cannot be an action itself");
         }
-        MethodInvoker invoker = MethodInvoker.of(controller, target, binders.forCompletion(target));
-        return invoker::call;
+        return target;
     }
 
     /** The action's timeout: null for the server default, zero for none. The action's annotation beats the class's. */
