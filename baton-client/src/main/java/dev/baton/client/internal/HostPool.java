@@ -240,10 +240,12 @@ final class HostPool {
         }
     }
 
-    synchronized ClientStats.HostStats stats() {
-        waiters.removeIf(CompletableFuture::isDone);
-        return new ClientStats.HostStats(open, idle.size(), Math.max(0, open - idle.size() - connecting), connecting, waiters.size(),
-                peak, limit, attempts.sum(), retries.sum(), waits.snapshot(),
-                Duration.ofNanos(recent.window(System.nanoTime()).p99Nanos()));
+    ClientStats.HostStats stats() {
+        Duration recentP99 = Duration.ofNanos(recent.window(System.nanoTime()).p99Nanos()); // lock-free: outside the lock
+        synchronized (this) {
+            waiters.removeIf(CompletableFuture::isDone);
+            return new ClientStats.HostStats(open, idle.size(), Math.max(0, open - idle.size() - connecting), connecting,
+                    waiters.size(), peak, limit, attempts.sum(), retries.sum(), waits.snapshot(), recentP99);
+        }
     }
 }
