@@ -6,6 +6,7 @@ import dev.baton.context.CancellationToken;
 import dev.baton.context.Deadline;
 import dev.baton.context.PendingWork;
 import dev.baton.context.RequestContext;
+import dev.baton.context.TraceParent;
 import dev.baton.http.Request;
 import dev.baton.internal.HandlerReturn;
 import dev.baton.internal.OnceCallbacks;
@@ -15,6 +16,7 @@ import dev.baton.internal.metrics.ServerMetrics;
 import dev.baton.routing.Route;
 import io.netty.channel.EventLoop;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,8 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
     private volatile Outcome completedAs;
     final ExchangeListener listener;
     private volatile Map<String, Object> attributes;
+    /** Parsed on first use (null until then): most requests are never asked for it. */
+    private volatile Optional<TraceParent> traceParent;
     /** The deepest stage the request waits on (the action's, beneath filters and middleware): a timeout fails it. */
     private volatile CompletableFuture<?> deepestStage;
 
@@ -100,6 +104,16 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
     @Override
     public Route route() {
         return route;
+    }
+
+    @Override
+    public Optional<TraceParent> traceParent() {
+        Optional<TraceParent> t = traceParent;
+        if (t == null) {
+            t = RequestContext.super.traceParent(); // the same on every thread: a race parses twice, harmlessly
+            traceParent = t;
+        }
+        return t;
     }
 
     @Override
