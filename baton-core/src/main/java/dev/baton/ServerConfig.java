@@ -39,6 +39,7 @@ public final class ServerConfig {
     private final Tracing tracing;
     private final Duration blockedThreadThreshold;
     private final Duration fakeAsyncThreshold;
+    private final boolean accessLog;
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
@@ -70,6 +71,7 @@ public final class ServerConfig {
         this.tracing = b.tracing;
         this.blockedThreadThreshold = b.blockedThreadThreshold;
         this.fakeAsyncThreshold = b.fakeAsyncThreshold;
+        this.accessLog = b.accessLog;
         this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
@@ -224,19 +226,24 @@ public final class ServerConfig {
         return fakeAsyncThreshold;
     }
 
+    /** Whether each request is logged, once its response is done, on the SLF4J logger {@code dev.baton.access} (INFO). */
+    public boolean accessLog() {
+        return accessLog;
+    }
+
     @Override
     public boolean equals(Object other) {
-        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold);
+        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold);
+        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + "]";
+        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + "]";
     }
 
     public static Builder builder() {
@@ -290,6 +297,7 @@ public final class ServerConfig {
         private Tracing tracing = Tracing.OFF;
         private Duration blockedThreadThreshold = Duration.ofMillis(100);
         private Duration fakeAsyncThreshold = Duration.ofMillis(100);
+        private boolean accessLog = false;
 
         Builder() {
         }
@@ -320,6 +328,7 @@ public final class ServerConfig {
             tracing = c.tracing;
             blockedThreadThreshold = c.blockedThreadThreshold;
             fakeAsyncThreshold = c.fakeAsyncThreshold;
+            accessLog = c.accessLog;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -349,6 +358,8 @@ public final class ServerConfig {
         public Builder tracing(Tracing v) { tracing = v; return this; }
         public Builder blockedThreadThreshold(Duration v) { blockedThreadThreshold = v; return this; }
         public Builder fakeAsyncThreshold(Duration v) { fakeAsyncThreshold = v; return this; }
+        /** One INFO line per request on the logger {@code dev.baton.access}; off by default. */
+        public Builder accessLog(boolean v) { accessLog = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(this);

@@ -58,7 +58,8 @@ public final class NettyServer {
         // each route's numbers and executor ride on its route-table entry: no lookup, no switch per request
         RouteTable table = new RouteTable(routes, r -> Dispatcher.bind(r, metrics, threads));
         ServerParts parts = new ServerParts(config, new ErrorMapping(mappers, config.timeoutStatus()),
-                new ResponseRenderer(json, table, config.retryAfterSeconds()), metrics, threads.workers(), shutdown, nets);
+                new ResponseRenderer(json, table, config.retryAfterSeconds()), metrics, threads.workers(), shutdown, nets,
+                config.accessLog() ? new AccessLog() : null);
         this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads);
         this.epoll = config.nativeTransport() && Epoll.isAvailable();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();

@@ -46,14 +46,15 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
     /** The deepest stage the request waits on (the action's, beneath filters and middleware): a timeout fails it. */
     private volatile CompletableFuture<?> deepestStage;
 
-    RequestScope(Request request, Route route, Deadline deadline, ResponseSink sink, ServerMetrics.RouteMetrics routeMetrics,
-                 SafetyNets nets, RequestTrace trace, long arrivalNanos) {
+    /** {@code rawPath}: the path as routed, for the access log ({@code accessLog} null when off). */
+    RequestScope(Request request, String rawPath, Route route, Deadline deadline, ResponseSink sink, ServerMetrics.RouteMetrics routeMetrics,
+                 SafetyNets nets, AccessLog accessLog, RequestTrace trace, long arrivalNanos) {
         this.request = request;
         this.route = route;
         this.deadline = deadline;
         this.sink = sink;
         this.listener = new RequestObserver(route, routeMetrics, nets, pendingWork, trace,
-                trace == null ? arrivalNanos : System.nanoTime());
+                trace == null ? arrivalNanos : System.nanoTime(), accessLog == null ? null : accessLog.entry(this, rawPath, arrivalNanos));
     }
 
     CompletableFuture<?> deepestStage() {
