@@ -33,6 +33,8 @@ public final class Server implements AutoCloseable {
     private final List<ServerFeature> features;
     private volatile int port = -1;
     private final java.util.concurrent.atomic.AtomicBoolean featuresStopped = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A graceful stop has begun (readiness is 503 from then on); guarded by this. */
+    private boolean stopBegun;
 
     private Server(Builder b) {
         this.config = b.config;
@@ -70,7 +72,7 @@ public final class Server implements AutoCloseable {
             b.controllers.clear();
         }
         this.routes = b.routing.routes(responder[0]);
-        this.netty = new NettyServer(config, routes, b.routing.middleware(), b.mappers, b.json);
+        this.netty = new NettyServer(config, routes, b.routing.middleware(), b.mappers, b.json, b.readinessChecks);
     }
 
     public static Builder builder() {
@@ -124,11 +126,18 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: stop accepting, answer new requests on open connections with 503 and
-     * {@code Connection: close}, let requests in flight finish within {@code grace}, then cancel
-     * the rest with reason SHUTDOWN. Idempotent.
+     * Graceful shutdown: readiness answers 503 at once; after the configured {@code shutdownDelay}
+     * (zero by default), during which everything else is served as before, stop accepting, answer
+     * new requests on open connections with 503 and {@code Connection: close}, let requests in
+     * flight finish within {@code grace}, then cancel the rest with reason SHUTDOWN. Idempotent; a
+     * second caller waits for the first one's stop.
      */
-    public ShutdownReport stop(Duration grace) {
+    public synchronized ShutdownReport stop(Duration grace) {
+        if (port >= 0 && !stopBegun) {
+            stopBegun = true;
+            netty.stopping();
+            delay(config.shutdownDelay());
+        }
         // features drain beside the server (each on a thread of its own), within the same grace
         List<Thread> stopping = new ArrayList<>();
         if (port >= 0 && featuresStopped.compareAndSet(false, true)) {
@@ -154,6 +163,18 @@ public final class Server implements AutoCloseable {
         stop();
     }
 
+    /** Waits out the shutdown delay: load balancers see readiness at 503 and take the node out meanwhile. */
+    private static void delay(Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop at once, then
+        }
+    }
+
     /** Builds a {@link Server}. */
     public static final class Builder {
         private ServerConfig config = ServerConfig.builder().build();
@@ -163,8 +184,25 @@ public final class Server implements AutoCloseable {
         private final List<Object> controllers = new ArrayList<>();
         private final List<ActionFilter> actionFilters = new ArrayList<>();
         private final List<ServerFeature> features = new ArrayList<>();
+        private final Map<String, java.util.function.BooleanSupplier> readinessChecks = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a readiness check: while it returns false (or throws), the readiness probe
+         * ({@code readinessPath}) answers 503 naming it. It runs on an event loop at each probe,
+         * so it must be quick and never block: read a state your code keeps up to date (a pool's
+         * health, a flag a background task sets), never open a connection from it.
+         */
+        public Builder readinessCheck(String name, java.util.function.BooleanSupplier ready) {
+            if (name == null || name.isBlank() || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("a readiness check needs a name of visible ASCII: " + name);
+            }
+            if (readinessChecks.putIfAbsent(name, java.util.Objects.requireNonNull(ready, "ready")) != null) {
+                throw new IllegalArgumentException("two readiness checks are named " + name);
+            }
+            return this;
         }
 
         /** Adds a feature (a module such as long-running operations): its routes, start and graceful stop. */

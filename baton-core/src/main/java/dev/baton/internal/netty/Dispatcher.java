@@ -53,10 +53,13 @@ final class Dispatcher implements RequestDispatcher {
     private final List<Middleware> unmatchedChain;
     /** Unmatched requests' numbers and executor: not a route of stats().routes(). */
     private final Binding unmatched;
+    /** The liveness and readiness probes; null when off. */
+    private final Health health;
 
     Dispatcher(ServerParts server, RouteTable routes, List<Route> routeList, List<Middleware> serverMiddleware,
-               ObjectMapper json, HandlerThreads threads) {
+               ObjectMapper json, HandlerThreads threads, Health health) {
         this.server = server;
+        this.health = health;
         this.config = server.config();
         this.routes = routes;
         this.json = json;
@@ -109,6 +112,10 @@ final class Dispatcher implements RequestDispatcher {
                     false, head, true, line(method, null, null, arrivalNanos));
         } finally {
             req.release();
+        }
+        if (health != null && health.isProbe(target.rawPath())) {
+            // before admission and the drain: a probe answers under overload and while stopping
+            return new Dispatch.Refused(health.answer(method, target.rawPath(), sink.eventLoop()), keepAlive, head, false);
         }
         if (server.shutdown().isDraining()) {
             server.shutdown().refused.increment();

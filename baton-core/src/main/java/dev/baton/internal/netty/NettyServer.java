@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +50,12 @@ public final class NettyServer {
     private ShutdownReport report;
 
     /** {@code middleware}: the whole server's, which also sees requests no route answers. */
+    /** {@code readinessChecks}: by name, in order; each must be cheap and never block (it runs on an event loop). */
     public NettyServer(ServerConfig config, List<Route> routes, List<dev.baton.routing.Middleware> middleware,
-                       Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json) {
+                       Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json,
+                       Map<String, BooleanSupplier> readinessChecks) {
         this.config = config;
+        Health.validate(config, readinessChecks.keySet(), routes); // before any thread is made
         ClassLoadingActivity classLoading = new ClassLoadingActivity();
         SafetyNets nets = new SafetyNets(config, metrics, classLoading);
         this.threads = new HandlerThreads(config, routes, nets, classLoading);
@@ -60,7 +64,9 @@ public final class NettyServer {
         ServerParts parts = new ServerParts(config, new ErrorMapping(mappers, config.timeoutStatus()),
                 new ResponseRenderer(json, table, config.retryAfterSeconds()), metrics, threads.workers(), shutdown, nets,
                 config.accessLog() ? new AccessLog() : null);
-        this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads);
+        List<Health.Check> checks = readinessChecks.entrySet().stream().map(e -> new Health.Check(e.getKey(), e.getValue())).toList();
+        Health health = Health.of(config, checks, shutdown, threads.watchdog());
+        this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads, health);
         this.epoll = config.nativeTransport() && Epoll.isAvailable();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -103,6 +109,11 @@ public final class NettyServer {
     public ServerStats stats() {
         WorkerPool w = threads.workers();
         return metrics.snapshot(w.queued(), w.busy(), w.peak(), w.threads());
+    }
+
+    /** A graceful stop begins: readiness answers 503 from now on, while the server still serves. */
+    public void stopping() {
+        shutdown.startStopping();
     }
 
     /**
