@@ -35,6 +35,8 @@ public final class Server implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean featuresStopped = new java.util.concurrent.atomic.AtomicBoolean();
     /** A graceful stop has begun (readiness is 503 from then on); guarded by this. */
     private boolean stopBegun;
+    /** The JVM shutdown hook that stops this server, while it is installed; guarded by this. */
+    private Thread shutdownHook;
 
     private Server(Builder b) {
         this.config = b.config;
@@ -79,7 +81,11 @@ public final class Server implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the port and starts serving. The I/O threads are not daemons: a started server keeps the JVM alive until {@link #stop()}. */
+    /**
+     * Binds the port and starts serving. The I/O threads are not daemons: a started server keeps
+     * the JVM alive until {@link #stop()}. Unless {@code shutdownHook} is off, a JVM shutdown hook
+     * (SIGTERM, Ctrl-C, {@code System.exit}) stops the server gracefully; {@link #stop()} removes it.
+     */
     public synchronized Server start() {
         if (port >= 0) {
             throw new IllegalStateException("the server is already started");
@@ -88,7 +94,21 @@ public final class Server implements AutoCloseable {
         for (ServerFeature f : features) {
             f.start(this);
         }
+        if (config.shutdownHook()) {
+            Thread hook = new Thread(this::stop, "baton-shutdown-" + port);
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+                shutdownHook = hook;
+            } catch (IllegalStateException shuttingDown) {
+                // started while the JVM shuts down: whoever stops the JVM stops it
+            }
+        }
         return this;
+    }
+
+    /** The installed shutdown hook, or null: for tests that check it does not outlive the server. */
+    synchronized Thread shutdownHook() {
+        return shutdownHook;
     }
 
     /** The bound port (useful with port 0). */
@@ -133,6 +153,18 @@ public final class Server implements AutoCloseable {
      * second caller waits for the first one's stop.
      */
     public synchronized ShutdownReport stop(Duration grace) {
+        Thread hook = shutdownHook;
+        if (hook != null) {
+            // so that a JVM running many servers one after another (a test suite) keeps no hook, or server, per server
+            shutdownHook = null;
+            if (Thread.currentThread() != hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is shutting down: the hook runs anyway, and finds the server stopped
+                }
+            }
+        }
         if (port >= 0 && !stopBegun) {
             stopBegun = true;
             netty.stopping();
