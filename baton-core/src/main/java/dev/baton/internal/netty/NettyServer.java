@@ -15,7 +15,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -67,7 +66,7 @@ public final class NettyServer {
         List<Health.Check> checks = readinessChecks.entrySet().stream().map(e -> new Health.Check(e.getKey(), e.getValue())).toList();
         Health health = Health.of(config, checks, shutdown, threads.watchdog());
         this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads, health);
-        this.epoll = config.nativeTransport() && Epoll.isAvailable();
+        this.epoll = config.nativeTransport() && NativeTransport.epoll();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("baton-io", false) /* non-daemon: a started server keeps the JVM alive */, io);
@@ -96,8 +95,9 @@ public final class NettyServer {
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("Baton listening on {}:{} ({} transport, {} workers, queue {})", config.host(), port,
-                epoll ? "epoll" : "nio", config.workerThreads(), config.requestQueueCapacity());
+        log.info("Baton listening on {}:{} ({} transport, {} workers, queue {}{})", config.host(), port,
+                epoll ? "epoll" : "nio", config.workerThreads(), config.requestQueueCapacity(),
+                epoll || !config.nativeTransport() ? "" : "; " + NativeTransport.whyNot());
         return port;
     }
 
