@@ -33,6 +33,10 @@ public final class Server implements AutoCloseable {
     private final List<ServerFeature> features;
     private volatile int port = -1;
     private final java.util.concurrent.atomic.AtomicBoolean featuresStopped = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A graceful stop has begun (readiness is 503 from then on); guarded by this. */
+    private boolean stopBegun;
+    /** The JVM shutdown hook that stops this server, while it is installed; guarded by this. */
+    private Thread shutdownHook;
 
     private Server(Builder b) {
         this.config = b.config;
@@ -70,7 +74,7 @@ public final class Server implements AutoCloseable {
             b.controllers.clear();
         }
         this.routes = b.routing.routes(responder[0]);
-        this.netty = new NettyServer(config, routes, b.routing.middleware(), b.mappers, b.json);
+        this.netty = new NettyServer(config, routes, b.routing.middleware(), b.mappers, b.json, b.readinessChecks);
     }
 
     /**
@@ -85,7 +89,11 @@ public final class Server implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the port and starts serving. The I/O threads are not daemons: a started server keeps the JVM alive until {@link #stop()}. */
+    /**
+     * Binds the port and starts serving. The I/O threads are not daemons: a started server keeps
+     * the JVM alive until {@link #stop()}. Unless {@code shutdownHook} is off, a JVM shutdown hook
+     * (SIGTERM, Ctrl-C, {@code System.exit}) stops the server gracefully; {@link #stop()} removes it.
+     */
     public synchronized Server start() {
         if (port >= 0) {
             throw new IllegalStateException("the server is already started");
@@ -94,7 +102,21 @@ public final class Server implements AutoCloseable {
         for (ServerFeature f : features) {
             f.start(this);
         }
+        if (config.shutdownHook()) {
+            Thread hook = new Thread(this::stop, "baton-shutdown-" + port);
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+                shutdownHook = hook;
+            } catch (IllegalStateException shuttingDown) {
+                // started while the JVM shuts down: whoever stops the JVM stops it
+            }
+        }
         return this;
+    }
+
+    /** The installed shutdown hook, or null: for tests that check it does not outlive the server. */
+    synchronized Thread shutdownHook() {
+        return shutdownHook;
     }
 
     /** The bound port (useful with port 0). */
@@ -135,11 +157,30 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: stop accepting, answer new requests on open connections with 503 and
-     * {@code Connection: close}, let requests in flight finish within {@code grace}, then cancel
-     * the rest with reason SHUTDOWN. Idempotent.
+     * Graceful shutdown: readiness answers 503 at once; after the configured {@code shutdownDelay}
+     * (zero by default), during which everything else is served as before, stop accepting, answer
+     * new requests on open connections with 503 and {@code Connection: close}, let requests in
+     * flight finish within {@code grace}, then cancel the rest with reason SHUTDOWN. Idempotent; a
+     * second caller waits for the first one's stop.
      */
-    public ShutdownReport stop(Duration grace) {
+    public synchronized ShutdownReport stop(Duration grace) {
+        Thread hook = shutdownHook;
+        if (hook != null) {
+            // so that a JVM running many servers one after another (a test suite) keeps no hook, or server, per server
+            shutdownHook = null;
+            if (Thread.currentThread() != hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is shutting down: the hook runs anyway, and finds the server stopped
+                }
+            }
+        }
+        if (port >= 0 && !stopBegun) {
+            stopBegun = true;
+            netty.stopping();
+            delay(config.shutdownDelay());
+        }
         // features drain beside the server (each on a thread of its own), within the same grace
         List<Thread> stopping = new ArrayList<>();
         if (port >= 0 && featuresStopped.compareAndSet(false, true)) {
@@ -165,6 +206,18 @@ public final class Server implements AutoCloseable {
         stop();
     }
 
+    /** Waits out the shutdown delay: load balancers see readiness at 503 and take the node out meanwhile. */
+    private static void delay(Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop at once, then
+        }
+    }
+
     /** Builds a {@link Server}. */
     public static final class Builder {
         /** baton.yaml, BATON_SERVER_* and -Dbaton.server.*, under what the code sets (README "Configuration"). */
@@ -176,8 +229,25 @@ public final class Server implements AutoCloseable {
         private final List<Object> controllers = new ArrayList<>();
         private final List<ActionFilter> actionFilters = new ArrayList<>();
         private final List<ServerFeature> features = new ArrayList<>();
+        private final Map<String, java.util.function.BooleanSupplier> readinessChecks = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a readiness check: while it returns false (or throws), the readiness probe
+         * ({@code readinessPath}) answers 503 naming it. It runs on an event loop at each probe,
+         * so it must be quick and never block: read a state your code keeps up to date (a pool's
+         * health, a flag a background task sets), never open a connection from it.
+         */
+        public Builder readinessCheck(String name, java.util.function.BooleanSupplier ready) {
+            if (name == null || name.isBlank() || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("a readiness check needs a name of visible ASCII: " + name);
+            }
+            if (readinessChecks.putIfAbsent(name, java.util.Objects.requireNonNull(ready, "ready")) != null) {
+                throw new IllegalArgumentException("two readiness checks are named " + name);
+            }
+            return this;
         }
 
         /** Adds a feature (a module such as long-running operations): its routes, start and graceful stop. */

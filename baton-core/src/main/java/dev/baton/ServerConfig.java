@@ -39,6 +39,11 @@ public final class ServerConfig {
     private final Tracing tracing;
     private final Duration blockedThreadThreshold;
     private final Duration fakeAsyncThreshold;
+    private final boolean accessLog;
+    private final String livenessPath;
+    private final String readinessPath;
+    private final Duration shutdownDelay;
+    private final boolean shutdownHook;
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
@@ -70,6 +75,11 @@ public final class ServerConfig {
         this.tracing = b.tracing;
         this.blockedThreadThreshold = b.blockedThreadThreshold;
         this.fakeAsyncThreshold = b.fakeAsyncThreshold;
+        this.accessLog = b.accessLog;
+        this.livenessPath = b.livenessPath == null ? "" : b.livenessPath;
+        this.readinessPath = b.readinessPath == null ? "" : b.readinessPath;
+        this.shutdownDelay = b.shutdownDelay;
+        this.shutdownHook = b.shutdownHook;
         this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
@@ -97,6 +107,10 @@ public final class ServerConfig {
         require(tracing != null, "tracing is required");
         require(nonNegative(blockedThreadThreshold), "blockedThreadThreshold must be >= 0 (0 disables)");
         require(nonNegative(fakeAsyncThreshold), "fakeAsyncThreshold must be >= 0 (0 disables)");
+        require(isHealthPath(livenessPath), "livenessPath must be empty (off) or a path of plain segments, like /health/live: " + livenessPath);
+        require(isHealthPath(readinessPath), "readinessPath must be empty (off) or a path of plain segments, like /health/ready: " + readinessPath);
+        require(livenessPath.isEmpty() || !livenessPath.equals(readinessPath), "livenessPath and readinessPath must differ");
+        require(nonNegative(shutdownDelay), "shutdownDelay must be >= 0");
     }
 
     /** Address to bind. */
@@ -224,19 +238,50 @@ public final class ServerConfig {
         return fakeAsyncThreshold;
     }
 
+    /** Whether each request is logged, once its response is done, on the SLF4J logger {@code dev.baton.access} (INFO). */
+    public boolean accessLog() {
+        return accessLog;
+    }
+
+    /** The liveness probe's path (200 while the process serves); empty when off. */
+    public String livenessPath() {
+        return livenessPath;
+    }
+
+    /** The readiness probe's path (503 from the start of a graceful stop, or while a readiness check fails); empty when off. */
+    public String readinessPath() {
+        return readinessPath;
+    }
+
+    /**
+     * How long a graceful stop keeps serving, with readiness already at 503, before it stops
+     * accepting: time for load balancers to take the node out.
+     */
+    public Duration shutdownDelay() {
+        return shutdownDelay;
+    }
+
+    /**
+     * Whether {@link Server#start()} installs a JVM shutdown hook that stops the server
+     * gracefully (on SIGTERM, Ctrl-C or {@code System.exit}); {@link Server#stop()} removes it.
+     */
+    public boolean shutdownHook() {
+        return shutdownHook;
+    }
+
     @Override
     public boolean equals(Object other) {
-        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold);
+        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold);
+        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + "]";
+        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + "]";
     }
 
     public static Builder builder() {
@@ -251,6 +296,11 @@ public final class ServerConfig {
     /** Seconds for the Retry-After header, at least 1. */
     public long retryAfterSeconds() {
         return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    }
+
+    /** Empty, or {@code /} and plain segments (unreserved characters only): compared as the request's routed path. */
+    private static boolean isHealthPath(String p) {
+        return p.isEmpty() || p.matches("(/[A-Za-z0-9._~-]+)+") && !p.matches(".*/\\.{1,2}(/.*)?");
     }
 
     private static boolean nonNegative(Duration d) {
@@ -290,6 +340,11 @@ public final class ServerConfig {
         private Tracing tracing = Tracing.OFF;
         private Duration blockedThreadThreshold = Duration.ofMillis(100);
         private Duration fakeAsyncThreshold = Duration.ofMillis(100);
+        private boolean accessLog = false;
+        private String livenessPath = "";
+        private String readinessPath = "";
+        private Duration shutdownDelay = Duration.ZERO;
+        private boolean shutdownHook = true;
 
         Builder() {
         }
@@ -320,6 +375,11 @@ public final class ServerConfig {
             tracing = c.tracing;
             blockedThreadThreshold = c.blockedThreadThreshold;
             fakeAsyncThreshold = c.fakeAsyncThreshold;
+            accessLog = c.accessLog;
+            livenessPath = c.livenessPath;
+            readinessPath = c.readinessPath;
+            shutdownDelay = c.shutdownDelay;
+            shutdownHook = c.shutdownHook;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -349,6 +409,16 @@ public final class ServerConfig {
         public Builder tracing(Tracing v) { tracing = v; return this; }
         public Builder blockedThreadThreshold(Duration v) { blockedThreadThreshold = v; return this; }
         public Builder fakeAsyncThreshold(Duration v) { fakeAsyncThreshold = v; return this; }
+        /** One INFO line per request on the logger {@code dev.baton.access}; off by default. */
+        public Builder accessLog(boolean v) { accessLog = v; return this; }
+        /** The liveness probe's path, {@code /health/live} say; empty (the default) for none. */
+        public Builder livenessPath(String v) { livenessPath = v; return this; }
+        /** The readiness probe's path, {@code /health/ready} say; empty (the default) for none. */
+        public Builder readinessPath(String v) { readinessPath = v; return this; }
+        /** How long a graceful stop serves on with readiness at 503 before it stops accepting; zero (the default) for none. */
+        public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
+        /** Whether start() installs a JVM shutdown hook that stops the server gracefully; true by default. */
+        public Builder shutdownHook(boolean v) { shutdownHook = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(this);

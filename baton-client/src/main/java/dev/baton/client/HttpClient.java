@@ -16,10 +16,10 @@ import dev.baton.context.PendingWork;
 import dev.baton.context.RequestContext;
 import dev.baton.http.JsonDefaults;
 import dev.baton.internal.Futures;
+import dev.baton.internal.netty.NativeTransport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -72,7 +72,7 @@ public final class HttpClient implements AutoCloseable {
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
                 new DefaultThreadFactory("baton-client", true),
-                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()) : b.group;
+                NativeTransport.epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()) : b.group;
         group.forEach(loops::add);
         this.json = b.json != null ? b.json : JsonDefaults.mapper(); // the server's setup, one rule for both ends
         this.pools = new ConnectionPool(config, group, b.ssl != null ? b.ssl : defaultSsl(), metrics);

@@ -32,6 +32,7 @@ class InterceptorTest {
                 ctx.request().headers().forEach(e -> seen.put(e.getKey().toLowerCase(), e.getValue()));
                 return "ok";
             });
+            r.get("/trace", ctx -> ctx.traceParent().map(t -> t.toString()).orElse("none"));
             r.get("/twice-busy", ctx -> hits.incrementAndGet() < 3 ? Response.status(503).build() : Response.text("ok"));
         });
     }
@@ -128,5 +129,39 @@ class InterceptorTest {
         String fresh = seen.get("traceparent");
         assertThat(fresh).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
         assertThat(List.of(fresh.split("-")).get(1)).isNotEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    }
+
+    @Test
+    void aServerCalledInARequestWithATraceparentSeesTheSameTraceIdUnderANewParent() throws Exception {
+        HttpClient client = servers.client(b -> b.interceptor(Interceptor.traceContext()));
+        // the front reads the inbound traceparent as the server parsed it, and calls the second server in its context
+        Server front = servers.start(r -> r.get("/front", ctx -> client.get(url(backend, "/trace")).in(ctx).send(BodyReader.text())
+                .thenApply(seenDownstream -> ctx.traceParent().orElseThrow() + " " + seenDownstream)));
+        String inbound = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var jdk = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(URI.create(url(front, "/front")))
+                .header("traceparent", inbound).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        String[] frontAndBackend = r.body().split(" ");
+        assertThat(frontAndBackend[0]).isEqualTo(inbound);
+        assertThat(frontAndBackend[1]).matches("00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01")
+                .isNotEqualTo(inbound);
+    }
+
+    @Test
+    void aMalformedInboundTraceparentStartsANewTraceWithoutItsTracestate() throws Exception {
+        HttpClient client = servers.client(b -> b.interceptor(Interceptor.traceContext()));
+        Server front = servers.start(r -> r.get("/front", ctx -> client.get(url(backend, "/headers")).in(ctx).send(BodyReader.text())));
+        String malformed = "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01"; // upper case: not W3C
+        var jdk = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(URI.create(url(front, "/front")))
+                .header("traceparent", malformed).header("tracestate", "vendor=x").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok");
+        assertThat(seen.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+                .doesNotContain("0af7651916cd43dd8448eb211c80319c");
+        assertThat(seen).doesNotContainKey("tracestate");
     }
 }

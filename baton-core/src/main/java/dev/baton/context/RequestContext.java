@@ -2,7 +2,9 @@ package dev.baton.context;
 
 import dev.baton.http.Request;
 import dev.baton.routing.Route;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +37,16 @@ public interface RequestContext {
      * continuations. A stage completed here is written with no thread hop. Never block on it.
      */
     java.util.concurrent.ScheduledExecutorService scheduler();
+
+    /**
+     * The request's W3C {@code traceparent}, when it carried exactly one valid field; a malformed
+     * one is ignored, never refused. The outbound client's {@code traceContext()} interceptor
+     * continues it (same trace id, a new parent id) on calls made {@code .in(ctx)}.
+     */
+    default Optional<TraceParent> traceParent() {
+        List<String> values = request().headers().all(TraceParent.HEADER);
+        return values.size() == 1 ? TraceParent.parse(values.get(0).strip()) : Optional.empty();
+    }
 
     /** True once the response has been completed (written, timed out or abandoned). */
     boolean isCompleted();

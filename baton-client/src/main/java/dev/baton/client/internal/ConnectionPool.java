@@ -54,7 +54,8 @@ public final class ConnectionPool {
         this.config = config;
         this.metrics = metrics;
         this.safetyNet = new PoolSafetyNet(config.connectionWaitThreshold().toNanos(), metrics);
-        this.channelType = Epoll.isAvailable() && group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)
+        // an epoll group has loaded epoll already: asking first would load it for a NIO group too (JDK 24+ warns)
+        this.channelType = group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class) && Epoll.isAvailable()
                 ? EpollSocketChannel.class : NioSocketChannel.class;
         this.tls = new JdkSslContext(sslContext, true, ClientAuth.NONE);
     }

@@ -142,7 +142,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
                 return;
             }
             if (next instanceof RejectedRequest rejected) {
-                refuse(new Dispatch.Refused(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, rejected.head(), true));
+                // its method and target broke the grammar: the access log does not repeat them
+                refuse(new Dispatch.Refused(Problem.of(rejected.status(), rejected.detail()).toResponse(), false, rejected.head(), true,
+                        new Dispatch.Refused.Line(null, null, null, System.nanoTime())));
                 return;
             }
             FullHttpRequest req = (FullHttpRequest) next;
@@ -209,6 +211,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         if (ex != current || !ctx.channel().isActive()) {
             if (ex == current) {
                 account(ex, false);
+                ex.listener.sent(AccessLog.CLIENT_GONE, 0);
                 next();
             }
             return;
@@ -225,7 +228,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         }
         // account before the bytes leave, so that a client never sees its response before the numbers do
         account(ex, response.status() >= 500);
-        writer.write(ex, answer, close);
+        ex.listener.sent(response.status(), writer.write(ex, answer, close));
         if (close) {
             closing = true;
         }
@@ -268,7 +271,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     /** An answer that needs no handler (404, 405, OPTIONS, 503, a rejected request); on the event loop. */
     private void refuse(Dispatch.Refused refused) {
         boolean close = refused.forceClose() || !refused.keepAlive() || closing || server.shutdown().isDraining();
-        writer.writeOwn(refused.response(), refused.head(), close, refused.forceClose());
+        int bytes = writer.writeOwn(refused.response(), refused.head(), close, refused.forceClose());
+        Dispatch.Refused.Line line = refused.line();
+        if (line != null && server.accessLog() != null) {
+            server.accessLog().refused(line.method(), line.rawPath(), refused.response().status(), bytes, line.arrivalNanos(), line.traceId());
+        }
         if (close) {
             closing = true;
             pending.releaseAll();
@@ -285,6 +292,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         if (ex != null && ex.abandon(CancellationReason.CLIENT_DISCONNECT)) {
             metrics.clientDisconnects.increment();
             account(ex, false);
+            ex.listener.sent(AccessLog.CLIENT_GONE, 0);
             next();
         }
         if (stream != null) {
@@ -301,9 +309,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         if (ex != null && ex.abandon(CancellationReason.SHUTDOWN)) {
             server.shutdown().cancelled.increment();
             closing = true;
-            writer.writeOwn(server.renderer().unavailable("the server shut down before the request completed", ex.request.path()),
+            int bytes = writer.writeOwn(server.renderer().unavailable("the server shut down before the request completed", ex.request.path()),
                     ex.head, true, false);
             account(ex, true);
+            ex.listener.sent(503, bytes);
             next();
         } else if (stream != null) {
             server.shutdown().cancelled.increment();

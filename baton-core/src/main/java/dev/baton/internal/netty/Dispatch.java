@@ -13,6 +13,15 @@ sealed interface Dispatch permits Exchange, Dispatch.Refused {
      * Answered without a handler. {@code forceClose}: the connection cannot go on (a malformed
      * target, shutdown), so it closes after the answer whatever the client asked.
      */
-    record Refused(Response response, boolean keepAlive, boolean head, boolean forceClose) implements Dispatch {
+    record Refused(Response response, boolean keepAlive, boolean head, boolean forceClose, Line line) implements Dispatch {
+
+        /** A refusal the access log does not show. */
+        Refused(Response response, boolean keepAlive, boolean head, boolean forceClose) {
+            this(response, keepAlive, head, forceClose, null);
+        }
+
+        /** The request as the access log shows it ({@code null} parts: unknown), and when it arrived. */
+        record Line(String method, String rawPath, String traceId, long arrivalNanos) {
+        }
     }
 }

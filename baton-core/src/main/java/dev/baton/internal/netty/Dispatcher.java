@@ -2,6 +2,7 @@ package dev.baton.internal.netty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.ServerConfig;
+import dev.baton.context.TraceParent;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
@@ -52,10 +53,13 @@ final class Dispatcher implements RequestDispatcher {
     private final List<Middleware> unmatchedChain;
     /** Unmatched requests' numbers and executor: not a route of stats().routes(). */
     private final Binding unmatched;
+    /** The liveness and readiness probes; null when off. */
+    private final Health health;
 
     Dispatcher(ServerParts server, RouteTable routes, List<Route> routeList, List<Middleware> serverMiddleware,
-               ObjectMapper json, HandlerThreads threads) {
+               ObjectMapper json, HandlerThreads threads, Health health) {
         this.server = server;
+        this.health = health;
         this.config = server.config();
         this.routes = routes;
         this.json = json;
@@ -105,23 +109,29 @@ final class Dispatcher implements RequestDispatcher {
                     remote, json);
         } catch (IllegalArgumentException e) {
             return new Dispatch.Refused(Problem.of(400, "malformed request target: " + e.getMessage()).withInstance(null).toResponse(),
-                    false, head, true);
+                    false, head, true, line(method, null, null, arrivalNanos));
         } finally {
             req.release();
         }
+        if (health != null && health.isProbe(target.rawPath())) {
+            // before admission and the drain: a probe answers under overload and while stopping
+            return new Dispatch.Refused(health.answer(method, target.rawPath(), sink.eventLoop()), keepAlive, head, false);
+        }
         if (server.shutdown().isDraining()) {
             server.shutdown().refused.increment();
-            return new Dispatch.Refused(server.renderer().unavailable("the server is shutting down", target.path()), false, head, true);
+            return new Dispatch.Refused(server.renderer().unavailable("the server is shutting down", target.path()), false, head, true,
+                    line(method, target.rawPath(), request, arrivalNanos));
         }
         if (target.asterisk()) {
-            return new Dispatch.Refused(Response.status(204).header("Allow", allowedAnywhere).build(), keepAlive, head, false);
+            return new Dispatch.Refused(Response.status(204).header("Allow", allowedAnywhere).build(), keepAlive, head, false,
+                    line(method, target.rawPath(), request, arrivalNanos));
         }
         Route route = match.route();
         Binding binding = (Binding) match.attachment();
         if (route == null) {
             Response answer = unmatched(method, target.path(), match);
             if (unmatchedChain.isEmpty()) {
-                return new Dispatch.Refused(answer, keepAlive, head, false);
+                return new Dispatch.Refused(answer, keepAlive, head, false, line(method, target.rawPath(), request, arrivalNanos));
             }
             // through the server's middleware like any request, on the server's default model; one
             // pattern for all ("/**"), so that nothing keyed by route grows with the paths asked for
@@ -130,7 +140,8 @@ final class Dispatcher implements RequestDispatcher {
         }
         request.pathParams(match.pathParams());
         if (!admit()) {
-            return new Dispatch.Refused(server.renderer().unavailable("too many requests in flight", target.path()), keepAlive, head, false);
+            return new Dispatch.Refused(server.renderer().unavailable("too many requests in flight", target.path()), keepAlive, head, false,
+                    line(method, target.rawPath(), request, arrivalNanos));
         }
         RequestTrace trace = wantsTrace(request) ? new RequestTrace() : null;
         if (trace != null) {
@@ -162,6 +173,19 @@ final class Dispatcher implements RequestDispatcher {
             return new Dispatch.Refused(unmatched(method, target.path(), match), false, false, true);
         }
         return null;
+    }
+
+    /** How the access log shows a refused request; null when the log is off. */
+    private Dispatch.Refused.Line line(String method, String rawPath, NettyRequest request, long arrivalNanos) {
+        if (server.accessLog() == null) {
+            return null;
+        }
+        String trace = null;
+        if (request != null) {
+            List<String> values = request.headers().all(TraceParent.HEADER);
+            trace = values.size() == 1 ? TraceParent.parse(values.get(0).strip()).map(TraceParent::traceId).orElse(null) : null;
+        }
+        return new Dispatch.Refused.Line(method, rawPath, trace, arrivalNanos);
     }
 
     /** The in-flight cap: past it, 503 from the event loop without touching a worker. */

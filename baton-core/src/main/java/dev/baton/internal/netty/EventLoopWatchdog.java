@@ -16,12 +16,14 @@ import java.util.concurrent.locks.LockSupport;
  * through a burst, not blocked: that is said once, plainly, with its queue length, and not counted
  * as blocked. A loop still in the same handler, or with no progress and application code on its
  * stack, is blocked: its stack and route are reported. One daemon thread, polling at a quarter of
- * the threshold.
+ * the threshold. Time the JVM spent loading classes, and time the whole process stood still (its
+ * own wake-ups came late: a GC pause, CPU throttling, SIGSTOP), do not count as held.
  */
 final class EventLoopWatchdog {
     private final long thresholdNanos;
     private final SafetyNets nets;
     private final ClassLoadingActivity classLoading;
+    private final ProcessStalls stalls;
     private final List<Probe> probes = new ArrayList<>();
     /** Each loop's probe, found by the loop: built at start, read-only after. */
     private final Map<EventExecutor, Probe> byLoop = new java.util.IdentityHashMap<>();
@@ -32,6 +34,7 @@ final class EventLoopWatchdog {
         this.thresholdNanos = thresholdNanos;
         this.nets = nets;
         this.classLoading = classLoading;
+        this.stalls = nets.stalls();
     }
 
     void start(EventLoopGroup group) {
@@ -82,14 +85,25 @@ final class EventLoopWatchdog {
         return false;
     }
 
+    /** The watchdog's period: a quarter of the threshold, at least 5 ms. */
+    private long period() {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 4);
+    }
+
     private void watch() {
-        long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 4);
+        long pause = period();
+        // waking half a threshold late means the process stood still: a hold seen then is not the loop's
+        // (a shorter stall cannot make a quick loop look held; scheduling jitter is far below it)
+        stalls.watchedEvery(pause, thresholdNanos / 2);
+        long planned = System.nanoTime();
         while (!stopped) {
             long now = System.nanoTime();
+            stalls.tick(planned, now);
             classLoading.sample(now);
             for (Probe p : probes) {
                 p.check(now);
             }
+            planned = System.nanoTime() + pause;
             LockSupport.parkNanos(pause);
         }
     }
@@ -136,8 +150,10 @@ final class EventLoopWatchdog {
                 reported = false;
                 sentAt = now;
                 loop.execute(this);
-            } else if (!reported && thread != null && now - Math.max(sent, classLoading.lastChangeNanos()) > thresholdNanos) {
-                // held past the threshold with no class loaded meanwhile: class loading is warm-up, not a bug
+            } else if (!reported && thread != null
+                    && now - Math.max(sent, Math.max(classLoading.lastChangeNanos(), stalls.lastStallEndNanos(now))) > thresholdNanos) {
+                // held past the threshold with no class loaded and no stall of the process meanwhile:
+                // class loading is warm-up, a stall is the machine's, neither is a bug
                 StackTraceElement[] stack = thread.getStackTrace();
                 if (ClassLoadingActivity.isLoading(stack) || isWaitingForIo(stack)) {
                     // loading a class right now, or idle: the probe was only late to run (a loaded

@@ -48,7 +48,7 @@ public final class Exchange extends RequestScope implements Dispatch {
     Exchange(ResponseSink sink, ServerParts server, NettyRequest request, RequestTarget target, Route route,
              RouteExecutor executor, ServerMetrics.RouteMetrics routeMetrics, RequestTimeout.Budget budget,
              boolean keepAlive, boolean head, long arrivalNanos, RequestTrace trace) {
-        super(request, route, budget.deadline(), sink, routeMetrics, server.nets(), trace, arrivalNanos);
+        super(request, target.rawPath(), route, budget.deadline(), sink, routeMetrics, server.nets(), server.accessLog(), trace, arrivalNanos);
         this.sink = sink;
         this.server = server;
         this.request = request;

@@ -39,6 +39,13 @@ interface ExchangeListener {
     /** The request ended so; {@code abandoned}: the async work still pending then (cancelled). */
     void completed(Outcome how, List<String> abandoned);
 
+    /**
+     * The response is done: its last byte was handed to the connection (a stream's end, cut or
+     * not), or none will be ({@code status} 499: the client left first). {@code bytes}: what went
+     * to the connection, head included. Once per request, on the connection's event loop.
+     */
+    void sent(int status, long bytes);
+
     /** True if the request wants its stages timed apart (a traced request). */
     boolean tracing();
 

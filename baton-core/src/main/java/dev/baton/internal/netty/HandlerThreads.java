@@ -39,6 +39,11 @@ final class HandlerThreads implements AutoCloseable {
         return RouteExecutor.of(model(route), route, workers, virtualThreads, watchdog);
     }
 
+    /** The blocked-event-loop watchdog; null when disabled. */
+    EventLoopWatchdog watchdog() {
+        return watchdog;
+    }
+
     WorkerPool workers() {
         return workers;
     }

@@ -15,7 +15,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,18 +49,24 @@ public final class NettyServer {
     private ShutdownReport report;
 
     /** {@code middleware}: the whole server's, which also sees requests no route answers. */
+    /** {@code readinessChecks}: by name, in order; each must be cheap and never block (it runs on an event loop). */
     public NettyServer(ServerConfig config, List<Route> routes, List<dev.baton.routing.Middleware> middleware,
-                       Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json) {
+                       Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json,
+                       Map<String, BooleanSupplier> readinessChecks) {
         this.config = config;
+        Health.validate(config, readinessChecks.keySet(), routes); // before any thread is made
         ClassLoadingActivity classLoading = new ClassLoadingActivity();
         SafetyNets nets = new SafetyNets(config, metrics, classLoading);
         this.threads = new HandlerThreads(config, routes, nets, classLoading);
         // each route's numbers and executor ride on its route-table entry: no lookup, no switch per request
         RouteTable table = new RouteTable(routes, r -> Dispatcher.bind(r, metrics, threads));
         ServerParts parts = new ServerParts(config, new ErrorMapping(mappers, config.timeoutStatus()),
-                new ResponseRenderer(json, table, config.retryAfterSeconds()), metrics, threads.workers(), shutdown, nets);
-        this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads);
-        this.epoll = config.nativeTransport() && Epoll.isAvailable();
+                new ResponseRenderer(json, table, config.retryAfterSeconds()), metrics, threads.workers(), shutdown, nets,
+                config.accessLog() ? new AccessLog() : null);
+        List<Health.Check> checks = readinessChecks.entrySet().stream().map(e -> new Health.Check(e.getKey(), e.getValue())).toList();
+        Health health = Health.of(config, checks, shutdown, threads.watchdog());
+        this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads, health);
+        this.epoll = config.nativeTransport() && NativeTransport.epoll();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("baton-io", false) /* non-daemon: a started server keeps the JVM alive */, io);
@@ -89,8 +95,9 @@ public final class NettyServer {
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("Baton listening on {}:{} ({} transport, {} workers, queue {})", config.host(), port,
-                epoll ? "epoll" : "nio", config.workerThreads(), config.requestQueueCapacity());
+        log.info("Baton listening on {}:{} ({} transport, {} workers, queue {}{})", config.host(), port,
+                epoll ? "epoll" : "nio", config.workerThreads(), config.requestQueueCapacity(),
+                epoll || !config.nativeTransport() ? "" : "; " + NativeTransport.whyNot());
         return port;
     }
 
@@ -102,6 +109,11 @@ public final class NettyServer {
     public ServerStats stats() {
         WorkerPool w = threads.workers();
         return metrics.snapshot(w.queued(), w.busy(), w.peak(), w.threads());
+    }
+
+    /** A graceful stop begins: readiness answers 503 from now on, while the server still serves. */
+    public void stopping() {
+        shutdown.startStopping();
     }
 
     /**

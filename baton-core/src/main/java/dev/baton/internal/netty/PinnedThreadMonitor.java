@@ -15,6 +15,7 @@ final class PinnedThreadMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PinnedThreadMonitor.class);
     /** A virtual thread running a handler is named after its route: JFR events carry the name, so no map is needed. */
     private static final String PREFIX = "baton-vt ";
+    private static final Duration THRESHOLD = Duration.ofMillis(20);
 
     private final SafetyNets nets;
     private RecordingStream stream;
@@ -26,7 +27,7 @@ final class PinnedThreadMonitor implements AutoCloseable {
     void start() {
         try {
             stream = new RecordingStream();
-            stream.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ofMillis(20)).withStackTrace();
+            stream.enable("jdk.VirtualThreadPinned").withThreshold(THRESHOLD).withStackTrace();
             stream.onEvent("jdk.VirtualThreadPinned", this::pinned);
             stream.setMaxAge(Duration.ofSeconds(10));
             stream.startAsync();
@@ -46,6 +47,9 @@ final class PinnedThreadMonitor implements AutoCloseable {
         if (name == null || !name.startsWith(PREFIX)) {
             return; // not a request thread of ours
         }
+        if (pinnedNanos(e) < THRESHOLD.toNanos()) {
+            return; // pinned that long only because the whole process stood still meanwhile
+        }
         StringBuilder stack = new StringBuilder();
         if (e.getStackTrace() != null) {
             for (RecordedFrame f : e.getStackTrace().getFrames()) {
@@ -54,6 +58,14 @@ final class PinnedThreadMonitor implements AutoCloseable {
             }
         }
         nets.virtualThreadPinned(name.substring(PREFIX.length()), e.getDuration().toMillis(), stack.toString());
+    }
+
+    /** How long the event's thread was pinned, less the time the whole process stood still meanwhile. */
+    private long pinnedNanos(RecordedEvent e) {
+        long duration = e.getDuration().toNanos();
+        // the event's end on System.nanoTime's scale: it is delivered later, so date it back from now
+        long end = System.nanoTime() - Duration.between(e.getEndTime(), java.time.Instant.now()).toNanos();
+        return duration - nets.stalls().stalledWithin(end - duration, end);
     }
 
     @Override

@@ -8,9 +8,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The server's {@link ExchangeListener}: counts a request's thread-hold time into its route,
- * keeps the thread-name trace of a traced request, and runs the per-request safety nets (a
+ * keeps the thread-name trace of a traced request, runs the per-request safety nets (a
  * synchronous handler leaving async work behind, an async one holding its thread too long, a
- * request completing while its async work is pending).
+ * request completing while its async work is pending) and writes its access-log line.
  */
 final class RequestObserver implements ExchangeListener {
     private final Route route;
@@ -29,9 +29,12 @@ final class RequestObserver implements ExchangeListener {
     private volatile long awaitStartNanos;
     /** When the response was handed to the connection (traced requests only). */
     private volatile long sentNanos;
+    /** Null when the access log is off. */
+    private final AccessLog.Entry accessLog;
 
     RequestObserver(Route route, ServerMetrics.RouteMetrics routeMetrics, SafetyNets nets, PendingWorkTracker pendingWork,
-                    RequestTrace trace, long dispatchedNanos) {
+                    RequestTrace trace, long dispatchedNanos, AccessLog.Entry accessLog) {
+        this.accessLog = accessLog;
         this.route = route;
         this.routeMetrics = routeMetrics;
         this.nets = nets;
@@ -110,6 +113,13 @@ final class RequestObserver implements ExchangeListener {
     public void completed(Outcome how, List<String> abandoned) {
         if (!abandoned.isEmpty() && !syncStageReported && (how == Outcome.RESPONDED || how == Outcome.FAILED)) {
             nets.pendingAtCompletion(route, abandoned);
+        }
+    }
+
+    @Override
+    public void sent(int status, long bytes) {
+        if (accessLog != null) {
+            accessLog.write(status, bytes, holdNanos);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.baton.context.CancellationToken;
 import dev.baton.context.Deadline;
 import dev.baton.context.PendingWork;
 import dev.baton.context.RequestContext;
+import dev.baton.context.TraceParent;
 import dev.baton.http.Request;
 import dev.baton.internal.HandlerReturn;
 import dev.baton.internal.OnceCallbacks;
@@ -15,6 +16,7 @@ import dev.baton.internal.metrics.ServerMetrics;
 import dev.baton.routing.Route;
 import io.netty.channel.EventLoop;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,17 +41,20 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
     private volatile Outcome completedAs;
     final ExchangeListener listener;
     private volatile Map<String, Object> attributes;
+    /** Parsed on first use (null until then): most requests are never asked for it. */
+    private volatile Optional<TraceParent> traceParent;
     /** The deepest stage the request waits on (the action's, beneath filters and middleware): a timeout fails it. */
     private volatile CompletableFuture<?> deepestStage;
 
-    RequestScope(Request request, Route route, Deadline deadline, ResponseSink sink, ServerMetrics.RouteMetrics routeMetrics,
-                 SafetyNets nets, RequestTrace trace, long arrivalNanos) {
+    /** {@code rawPath}: the path as routed, for the access log ({@code accessLog} null when off). */
+    RequestScope(Request request, String rawPath, Route route, Deadline deadline, ResponseSink sink, ServerMetrics.RouteMetrics routeMetrics,
+                 SafetyNets nets, AccessLog accessLog, RequestTrace trace, long arrivalNanos) {
         this.request = request;
         this.route = route;
         this.deadline = deadline;
         this.sink = sink;
         this.listener = new RequestObserver(route, routeMetrics, nets, pendingWork, trace,
-                trace == null ? arrivalNanos : System.nanoTime());
+                trace == null ? arrivalNanos : System.nanoTime(), accessLog == null ? null : accessLog.entry(this, rawPath, arrivalNanos));
     }
 
     CompletableFuture<?> deepestStage() {
@@ -100,6 +105,16 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
     @Override
     public Route route() {
         return route;
+    }
+
+    @Override
+    public Optional<TraceParent> traceParent() {
+        Optional<TraceParent> t = traceParent;
+        if (t == null) {
+            t = RequestContext.super.traceParent(); // the same on every thread: a race parses twice, harmlessly
+            traceParent = t;
+        }
+        return t;
     }
 
     @Override

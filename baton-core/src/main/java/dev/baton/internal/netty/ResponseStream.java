@@ -31,6 +31,9 @@ final class ResponseStream {
     private boolean recorded;
     /** Why the stream was cut short, if it was: what its token fires with. */
     private CancellationReason cut;
+    /** The status that went out (an error's, when the producer failed before the head) and that answer's bytes. */
+    private int status;
+    private long errorBytes;
 
     ResponseStream(ChannelHandlerContext ctx, ResponseWriter writer, Exchange ex, Response response, boolean close, Ended onEnded) {
         this.ctx = ctx;
@@ -45,6 +48,7 @@ final class ResponseStream {
     void start() {
         ByteBuf head = writer.streamHead(response, closeDelimited, ex.listener.serverTiming());
         boolean serverError = response.status() >= 500;
+        status = response.status();
         StreamSink s = new StreamSink(ctx, !writer.http10(), head, this::answerFailed, () -> record(serverError), this::ended);
         sink = s;
         if (!ex.executeProducer(() -> s.start(response, ex))) {
@@ -76,8 +80,11 @@ final class ResponseStream {
     private void answerFailed(Throwable error, Runnable end) {
         ResponseRenderer.Rendered r = ex.errorAnswer(error);
         record(r.response().status() >= 500);
+        status = r.response().status();
         // (while the stream was in progress no later request started: the writer's version is still its own)
-        ctx.writeAndFlush(writer.encode(r.response(), r.json(), ex.head, closeDelimited, null)).addListener(f -> end.run());
+        ByteBuf answer = writer.encode(r.response(), r.json(), ex.head, closeDelimited, null);
+        errorBytes = answer.readableBytes();
+        ctx.writeAndFlush(answer).addListener(f -> end.run());
     }
 
     /** The route's latency, once. */
@@ -93,6 +100,8 @@ final class ResponseStream {
         if (cut != null) {
             ex.cancelToken(cut); // a body that ended as it should fires nothing
         }
+        long bytes = sink.bytesSent() + errorBytes;
+        ex.listener.sent(bytes == 0 && cut == CancellationReason.CLIENT_DISCONNECT ? AccessLog.CLIENT_GONE : status, bytes);
         onEnded.ended(this, closeDelimited);
     }
 }

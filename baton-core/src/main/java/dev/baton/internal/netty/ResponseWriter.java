@@ -59,36 +59,41 @@ final class ResponseWriter {
         return head || status == 205 || ResponseEncoder.hasNoLengthFields(status);
     }
 
-    /** An exchange's full response (a streamed one that ends with its head included), then closes if {@code close}. */
-    void write(Exchange ex, ResponseRenderer.Rendered answer, boolean close) {
+    /** An exchange's full response (a streamed one that ends with its head included), then closes if {@code close}; its bytes. */
+    int write(Exchange ex, ResponseRenderer.Rendered answer, boolean close) {
         Response response = answer.response();
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         String timing = ex.listener.serverTiming();
         // a streamed response to HEAD, or with a status that allows no content, is its head alone:
         // the producer never runs and the connection goes on to the next request
         ByteBuf msg = streamed ? streamHead(response, close, timing) : encode(response, answer.json(), ex.head, close, timing);
+        int bytes = msg.readableBytes();
         if (close) {
             ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.write(msg, ctx.voidPromise()); // a failure reaches exceptionCaught, which closes: no promise per response
         }
         flushSoon();
+        return bytes;
     }
 
     /**
      * The server's own answer (no handler made it). Closing, it is flushed at once and the
      * connection closed after it; {@code linger}: after reading what the client still sends, so
      * that a refused request's unread bytes do not reset the connection before the answer lands.
+     * Returns its bytes.
      */
-    void writeOwn(Response response, boolean head, boolean close, boolean linger) {
+    int writeOwn(Response response, boolean head, boolean close, boolean linger) {
         ResponseRenderer.Rendered own = renderer.own(response);
         ByteBuf msg = encode(own.response(), own.json(), head, close, null);
+        int bytes = msg.readableBytes();
         if (close) {
             ctx.writeAndFlush(msg).addListener(linger ? LingeringClose.INSTANCE : ChannelFutureListener.CLOSE);
-            return;
+            return bytes;
         }
         ctx.write(msg, ctx.voidPromise());
         flushSoon();
+        return bytes;
     }
 
     /** A full response as one buffer; a response that cannot be encoded becomes a 500. */

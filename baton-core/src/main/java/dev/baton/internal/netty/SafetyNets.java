@@ -20,11 +20,17 @@ final class SafetyNets {
     private final long fakeAsyncNanos;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final ClassLoadingActivity classLoading;
+    private final ProcessStalls stalls = new ProcessStalls();
 
     SafetyNets(ServerConfig config, ServerMetrics metrics, ClassLoadingActivity classLoading) {
         this.metrics = metrics;
         this.fakeAsyncNanos = config.fakeAsyncThreshold().toNanos();
         this.classLoading = classLoading;
+    }
+
+    /** When the process was last frozen: the watchdog feeds it, the fake-async check reads it. */
+    ProcessStalls stalls() {
+        return stalls;
     }
 
     private boolean first(String kind, Object route) {
@@ -53,20 +59,23 @@ final class SafetyNets {
     static final int WARM_UP_REQUESTS = 3;
 
     /**
-     * True when {@code heldNanos} before returning a pending stage is past the threshold. During a
-     * route's warm-up only the time since the JVM last loaded a class counts: a first request
-     * loading its libraries is not fake async, the same hold in steady state is.
+     * True when {@code heldNanos} before returning a pending stage is past the threshold. Time the
+     * whole process stood still (a GC pause, CPU throttling) is nobody's hold: only the time since
+     * the last stall counts. During a route's warm-up only the time since the JVM last loaded a
+     * class counts too: a first request loading its libraries is not fake async, the same hold in
+     * steady state is.
      */
     boolean isFakeAsync(long heldNanos, boolean warmingUp) {
         if (fakeAsyncNanos <= 0 || heldNanos <= fakeAsyncNanos) {
             return false;
         }
-        if (!warmingUp) {
-            return true;
-        }
         long now = System.nanoTime();
-        classLoading.sample(now);
-        return now - Math.max(now - heldNanos, classLoading.lastChangeNanos()) > fakeAsyncNanos;
+        long from = Math.max(now - heldNanos, stalls.lastStallEndNanos(now));
+        if (warmingUp) {
+            classLoading.sample(now);
+            from = Math.max(from, classLoading.lastChangeNanos());
+        }
+        return now - from > fakeAsyncNanos;
     }
 
     void fakeAsync(Route route, long heldNanos) {

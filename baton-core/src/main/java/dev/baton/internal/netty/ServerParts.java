@@ -6,8 +6,8 @@ import dev.baton.internal.metrics.ServerMetrics;
 /**
  * The server-wide parts a request and its connection use, made once by the server: its
  * configuration, how errors become responses, how responses are rendered, its numbers, its
- * worker pool, its shutdown state and its safety nets.
+ * worker pool, its shutdown state, its safety nets and its access log (null when off).
  */
 record ServerParts(ServerConfig config, ErrorMapping errors, ResponseRenderer renderer, ServerMetrics metrics,
-                   WorkerPool workers, ShutdownState shutdown, SafetyNets nets) {
+                   WorkerPool workers, ShutdownState shutdown, SafetyNets nets, AccessLog accessLog) {
 }

@@ -46,6 +46,8 @@ final class StreamSink implements BodySink {
     private final OnceCallbacks<Boolean> closeCallbacks = new OnceCallbacks<>("a stream's close");
     /** Event loop only: the body's end was written, so nothing more may be. */
     private boolean lastWritten;
+    /** Event loop only: bytes handed to the connection, head and framing included. */
+    private long bytesSent;
 
     /**
      * @param head             the response head, sent with the first chunk or once the producer returns,
@@ -61,6 +63,11 @@ final class StreamSink implements BodySink {
         this.failedBeforeHead = failedBeforeHead;
         this.headSent = headSent;
         this.onEnd = onEnd;
+    }
+
+    /** Bytes handed to the connection so far, head and framing included (event loop only). */
+    long bytesSent() {
+        return bytesSent;
     }
 
     /** Runs the producer: the body stream or the event source. */
@@ -94,6 +101,7 @@ final class StreamSink implements BodySink {
         }
         head = null;
         headSent.run();
+        bytesSent += h.readableBytes();
         ctx.write(h).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         return true;
     }
@@ -135,7 +143,9 @@ final class StreamSink implements BodySink {
                     ended();
                 }
             });
-            ctx.writeAndFlush(frame(chunk), promise);
+            ByteBuf framed = frame(chunk);
+            bytesSent += framed.readableBytes();
+            ctx.writeAndFlush(framed, promise);
         }, done);
         return done;
     }
@@ -186,6 +196,7 @@ final class StreamSink implements BodySink {
             onLoop(() -> {
                 lastWritten = true;
                 sendHead();
+                bytesSent += chunked ? LAST_CHUNK.length : 0;
                 ctx.writeAndFlush(chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER).addListener(f -> ended());
             }, new CompletableFuture<>());
         }

@@ -40,7 +40,7 @@ class ConnectionHandlerTest {
             new ClassLoadingActivity());
     private final ServerParts parts = new ServerParts(CONFIG, new ErrorMapping(Map.of(), CONFIG.timeoutStatus()),
             new ResponseRenderer(new ObjectMapper(), new RouteTable(List.of()), CONFIG.retryAfterSeconds()), metrics,
-            threads.workers(), new ShutdownState(), new SafetyNets(CONFIG, metrics, new ClassLoadingActivity()));
+            threads.workers(), new ShutdownState(), new SafetyNets(CONFIG, metrics, new ClassLoadingActivity()), null);
 
     @AfterEach
     void stopThreads() {

@@ -1,0 +1,61 @@
+package dev.baton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Every setting has its builder setter, and equals, hashCode, toString and toBuilder all carry it. */
+class ServerConfigTest {
+
+    /** A valid value of the field's type, other than {@code current}. */
+    private static Object another(Field f, Object current) {
+        Class<?> type = f.getType();
+        if (type == int.class) {
+            return (Integer) current + 1;
+        } else if (type == long.class) {
+            return (Long) current + 1;
+        } else if (type == boolean.class) {
+            return !(Boolean) current;
+        } else if (type == Duration.class) {
+            return ((Duration) current).plusSeconds(1);
+        } else if (type.isEnum()) {
+            Object[] values = type.getEnumConstants();
+            return values[(((Enum<?>) current).ordinal() + 1) % values.length];
+        } else if (type == String.class) {
+            return switch (f.getName()) {
+                case "host" -> "127.0.0.1";
+                case "livenessPath", "readinessPath" -> "/" + f.getName();
+                default -> current + "x";
+            };
+        }
+        throw new AssertionError("no other value known for " + f.getName() + " of " + type + ": add one here");
+    }
+
+    @Test
+    void everySettingHasASetterAndCountsInEqualsHashCodeToStringAndToBuilder() throws Exception {
+        ServerConfig base = ServerConfig.builder().build();
+        int settings = 0;
+        for (Field f : ServerConfig.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            settings++;
+            f.setAccessible(true);
+            Object other = another(f, f.get(base));
+            Method setter = ServerConfig.Builder.class.getMethod(f.getName(), f.getType());
+            ServerConfig.Builder b = base.toBuilder();
+            setter.invoke(b, other);
+            ServerConfig changed = b.build();
+            assertThat(f.get(changed)).as(f.getName()).isEqualTo(other);
+            assertThat(changed).as(f.getName() + " in equals").isNotEqualTo(base);
+            assertThat(changed.hashCode()).as(f.getName() + " in hashCode").isNotEqualTo(base.hashCode());
+            assertThat(changed.toString()).as(f.getName() + " in toString").contains(f.getName() + "=" + other);
+            assertThat(changed.toBuilder().build()).as(f.getName() + " in toBuilder").isEqualTo(changed);
+        }
+        assertThat(settings).isGreaterThanOrEqualTo(30);
+    }
+}
