@@ -3,7 +3,7 @@ package dev.baton;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.support.Await;
+import dev.baton.testing.await.Await;
 import dev.baton.support.ChildJvm;
 import java.io.IOException;
 import java.net.URI;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.ExecutionModel;
 import dev.baton.Server;
+import dev.baton.testing.await.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,8 +186,8 @@ class ConnectionPoolTest {
         String host = "127.0.0.1:" + backend.port();
         assertThat(client.stats().hosts().get(host).open()).isEqualTo(1);
 
-        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> client.stats().hosts().get(host).open() == 0)).isTrue();
-        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> backend.stats().openConnections() == 0)).isTrue();
+        Await.until("the client's connection closed", Duration.ofSeconds(5), () -> client.stats().hosts().get(host).open() == 0);
+        Await.until("the backend saw it close", Duration.ofSeconds(5), () -> backend.stats().openConnections() == 0);
         client.get(url(backend, "/work")).send(BodyReader.text()).get(5, TimeUnit.SECONDS);
         assertThat(remotePorts).hasSize(2);
         assertThat(client.stats().connectionsOpened()).isEqualTo(2);
@@ -241,7 +242,7 @@ class ConnectionPoolTest {
 
         gate.complete("released");
         assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo("released");
-        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> client.stats().hosts().get(host).idle() == 1)).isTrue();
+        Await.until("the connection back in the pool", Duration.ofSeconds(5), () -> client.stats().hosts().get(host).idle() == 1);
         assertThat(client.stats().hosts().get(host).busy()).isZero();
 
         try (RawBackend flaky = RawBackend.firstAnswer("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")) {
@@ -263,7 +264,7 @@ class ConnectionPoolTest {
         CompletableFuture<String> first = holdTheOnlyConnection(client);
         CompletableFuture<String> waiting = client.get(url(backend, "/work")).send(BodyReader.text());
         CompletableFuture<String> givesUp = client.get(url(backend, "/work")).timeout(Duration.ofMillis(100)).send(BodyReader.text());
-        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> client.stats().hosts().get(host).queued() == 2)).isTrue();
+        Await.until("two calls queued", Duration.ofSeconds(5), () -> client.stats().hosts().get(host).queued() == 2);
 
         assertThatThrownBy(() -> givesUp.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(PoolExhaustedException.class);
         later(150, "released").thenAccept(gate::complete); // the connection comes free 150 ms later

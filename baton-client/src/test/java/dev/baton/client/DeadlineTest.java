@@ -9,6 +9,7 @@ import dev.baton.ExecutionModel;
 import dev.baton.Server;
 import dev.baton.context.CancellationReason;
 import dev.baton.context.Deadline;
+import dev.baton.testing.await.Await;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -60,7 +61,7 @@ class DeadlineTest {
 
         assertThat(call(front, "/front").statusCode()).isEqualTo(504);
         assertThat(backendCancelled.get(5, TimeUnit.SECONDS)).isEqualTo(CancellationReason.CLIENT_DISCONNECT);
-        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> client.stats().cancelled() == 1)).isTrue();
+        Await.until("the call counted as cancelled", Duration.ofSeconds(5), () -> client.stats().cancelled() == 1);
         assertThat(client.stats().hosts().get("127.0.0.1:" + backend.port()).open()).isZero();
     }
 

@@ -3,6 +3,7 @@ package dev.baton.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.testing.await.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class MalformedResponseTest {
     private static void assertTheBrokenConnectionWasClosed(HttpClient client, RawBackend raw) throws Exception {
         assertThat(client.get(raw.url("/next")).send(BodyReader.text()).get(5, TimeUnit.SECONDS)).isEqualTo("ok");
         assertThat(raw.accepted()).as("the next call opened a new connection").isEqualTo(2);
-        assertThat(Servers.eventually(Duration.ofSeconds(5), () -> raw.closedByClient() >= 1)).isTrue();
+        Await.until("the broken connection closed by the client", Duration.ofSeconds(5), () -> raw.closedByClient() >= 1);
         assertThat(client.stats().connectionsReused()).isZero();
     }
 

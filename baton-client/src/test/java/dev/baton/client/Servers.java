@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /** Real Baton servers on port 0 for the client's tests, stopped together. */
@@ -50,18 +49,6 @@ final class Servers implements AutoCloseable {
     /** A value after {@code millis}, without holding a thread. */
     static <T> CompletableFuture<T> later(long millis, T value) {
         return CompletableFuture.supplyAsync(() -> value, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
-    }
-
-    /** Polls {@code condition} until it holds or {@code timeout} passes; false on timeout. */
-    static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(10); // polling interval, not a wait for the condition itself
-        }
-        return condition.getAsBoolean();
     }
 
     @Override

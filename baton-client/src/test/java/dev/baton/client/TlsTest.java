@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.baton.testing.await.Await;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,8 +121,7 @@ class TlsTest {
             String host = "localhost:" + server.getAddress().getPort();
             // each failure freed its place exactly once. Freed twice (the failure, then the close),
             // open went below zero as each closed channel was seen, and the limit let more through
-            assertThat(Servers.eventually(java.time.Duration.ofMillis(500),
-                    () -> client.stats().hosts().get(host).open() != 0)).as("open left 0").isFalse();
+            Await.during("open stays 0", java.time.Duration.ofMillis(500), () -> client.stats().hosts().get(host).open() == 0);
         }
     }
 
@@ -179,8 +179,8 @@ class TlsTest {
             gate.complete(null); // the handshake completes after the call was aborted
 
             clientClosed.get(5, TimeUnit.SECONDS);
-            assertThat(Servers.eventually(java.time.Duration.ofSeconds(5), () -> client.stats().hosts().get(host).open() == 0))
-                    .isTrue();
+            Await.until("the aborted connection closed", java.time.Duration.ofSeconds(5),
+                    () -> client.stats().hosts().get(host).open() == 0);
             ClientStats.HostStats pool = client.stats().hosts().get(host);
             assertThat(pool.idle()).isZero();
             assertThat(pool.connecting()).isZero();

@@ -2,9 +2,9 @@ package dev.baton.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.support.Await;
 import dev.baton.support.RawHttp;
 import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

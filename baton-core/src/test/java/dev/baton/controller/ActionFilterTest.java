@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.http.HttpException;
 import dev.baton.http.Response;
+import dev.baton.testing.await.Await;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -110,7 +111,7 @@ class ActionFilterTest {
             // completes once the pipeline awaits it: done sooner (a slow machine), the filters after it
             // would rightly go on on the worker, and none would run on another thread
             elsewhere.execute(() -> {
-                dev.baton.support.Await.until("the pipeline awaits the async filter", java.time.Duration.ofSeconds(5),
+                Await.until("the pipeline awaits the async filter", java.time.Duration.ofSeconds(5),
                         () -> done.getNumberOfDependents() > 0);
                 trace(a).add("async:before on " + Thread.currentThread().getName());
                 done.complete(null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.context.RequestContext;
 import dev.baton.http.HttpException;
+import dev.baton.testing.await.Await;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -174,7 +175,7 @@ class ReturnStylesTest {
         var pending = server.getAsync("/styles/stage");
         // /stage must have run before its stage is released: completed first, the stage would be
         // done when the action returns, and done stages are (rightly) finished with no hop
-        dev.baton.support.Await.until("the stage action ran", java.time.Duration.ofSeconds(5),
+        Await.until("the stage action ran", java.time.Duration.ofSeconds(5),
                 () -> styles.stageAction.get() != null);
         // the only worker is free while the stage is pending, so another request gets through
         assertThat(server.get("/styles/value").body()).isEqualTo("inline");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.ExecutionModel;
 import dev.baton.http.Response;
-import dev.baton.support.Await;
+import dev.baton.testing.await.Await;
 import dev.baton.support.LogCapture;
 import dev.baton.support.RawHttp;
 import dev.baton.support.TestServer;

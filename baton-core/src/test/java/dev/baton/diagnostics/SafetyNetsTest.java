@@ -3,8 +3,8 @@ package dev.baton.diagnostics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.ExecutionModel;
-import dev.baton.support.Await;
 import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.http.Response;
 import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -152,7 +153,7 @@ class MiddlewareTest {
                     .execution(dev.baton.ExecutionModel.EVENT_LOOP);
         })) {
             assertThat(s.get("/slow").statusCode()).isEqualTo(504);
-            dev.baton.support.Await.until("inner stage cancelled", java.time.Duration.ofSeconds(5), inner::isCancelled);
+            Await.until("inner stage cancelled", java.time.Duration.ofSeconds(5), inner::isCancelled);
         }
     }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.http.Response;
-import dev.baton.support.Await;
 import dev.baton.support.RawHttp;
 import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -285,7 +285,7 @@ class ConnectionTest {
             r.post("/echo", ctx -> ctx.request().bodyText());
         }); RawHttp holder = new RawHttp(s.port()); RawHttp raw = new RawHttp(s.port())) {
             holder.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
-            dev.baton.support.Await.until("the held request is in flight", java.time.Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 1);
+            dev.baton.testing.await.Await.until("the held request is in flight", java.time.Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 1);
             raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
             RawHttp.Result r = raw.readUntilClosed();
             assertThat(r.text()).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after:").doesNotContain("100 Continue");

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.ShutdownReport;
 import dev.baton.context.CancellationReason;
-import dev.baton.support.Await;
 import dev.baton.support.RawHttp;
 import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.Server;
 import dev.baton.ServerConfig;
 import dev.baton.ShutdownReport;
-import dev.baton.support.Await;
+import dev.baton.testing.await.Await;
 import dev.baton.support.LogCapture;
 import dev.baton.support.RawHttp;
 import dev.baton.support.TestServer;

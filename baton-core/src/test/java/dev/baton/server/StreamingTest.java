@@ -7,6 +7,7 @@ import dev.baton.http.Response;
 import dev.baton.http.SseEvent;
 import dev.baton.support.RawHttp;
 import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
@@ -172,7 +173,7 @@ class StreamingTest {
             try (RawHttp raw = new RawHttp(s.port())) {
                 raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
                         + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
-                dev.baton.support.Await.until("the slow request in flight", Duration.ofSeconds(5),
+                Await.until("the slow request in flight", Duration.ofSeconds(5),
                         () -> s.server.stats().inFlight() == 1);
                 slow.complete("slow done");
                 assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("slow done");
@@ -192,7 +193,7 @@ class StreamingTest {
                 raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
                         + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabc"
                         + "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-                dev.baton.support.Await.until("the slow request in flight", Duration.ofSeconds(5),
+                Await.until("the slow request in flight", Duration.ofSeconds(5),
                         () -> s.server.stats().inFlight() == 1);
                 slow.complete("slow done");
                 RawHttp.Result all = raw.readUntilClosed();
@@ -251,7 +252,7 @@ class StreamingTest {
                 opened.get(5, TimeUnit.SECONDS);
             }
             closed.get(5, TimeUnit.SECONDS);
-            dev.baton.support.Await.until("stream finished", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 0);
+            Await.until("stream finished", Duration.ofSeconds(5), () -> s.server.stats().inFlight() == 0);
         }
     }
 
@@ -271,7 +272,7 @@ class StreamingTest {
             });
         })) {
             assertThat(s.get("/short").body()).contains("data: only");
-            dev.baton.support.Await.until("short stream finished", Duration.ofSeconds(5),
+            Await.until("short stream finished", Duration.ofSeconds(5),
                     () -> s.server.stats().inFlight() == 0);
             assertThat(endedReason).isNotDone();
 
@@ -281,7 +282,7 @@ class StreamingTest {
             raw.socket().setSoLinger(true, 0); // close with a TCP RST, not a FIN
             raw.close();
             assertThat(cutReason.get(5, TimeUnit.SECONDS)).isEqualTo(dev.baton.context.CancellationReason.CLIENT_DISCONNECT);
-            dev.baton.support.Await.until("reset counted", Duration.ofSeconds(5),
+            Await.until("reset counted", Duration.ofSeconds(5),
                     () -> s.server.stats().clientDisconnects() == 1);
             assertThat(endedReason).isNotDone();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.ExecutionModel;
 import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +41,7 @@ class ThreadHopTest {
         }))) {
             var call = s.getAsync("/async");
             // complete only once the worker has returned the stage and gone back to its pool
-            dev.baton.support.Await.until("worker released", java.time.Duration.ofSeconds(5),
+            Await.until("worker released", java.time.Duration.ofSeconds(5),
                     () -> ran.get() != null && ran.get().getState() == Thread.State.WAITING);
             completer.execute(() -> stage.complete("later"));
             assertThat(call.get(5, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("later");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.ExecutionModel;
 import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ class TwoPoolModelTest {
         })) {
             try {
                 CompletableFuture<HttpResponse<String>> hold = s.getAsync("/hold");
-                dev.baton.support.Await.until("the only worker taken", Duration.ofSeconds(5),
+                Await.until("the only worker taken", Duration.ofSeconds(5),
                         () -> s.server.stats().workersBusy() == 1);
                 for (int i = 0; i < 3; i++) { // each one times out in the queue, and the next still gets in
                     HttpResponse<String> queued = s.get("/quick");
@@ -91,10 +92,10 @@ class TwoPoolModelTest {
                 }
                 try (dev.baton.support.RawHttp raw = new dev.baton.support.RawHttp(s.port())) {
                     raw.send("GET /patient HTTP/1.1\r\nHost: x\r\n\r\n");
-                    dev.baton.support.Await.until("hang-up's request queued", Duration.ofSeconds(5),
+                    Await.until("hang-up's request queued", Duration.ofSeconds(5),
                             () -> s.server.stats().queued() == 1);
                 }
-                dev.baton.support.Await.until("hang-up's place given back", Duration.ofSeconds(5),
+                Await.until("hang-up's place given back", Duration.ofSeconds(5),
                         () -> s.server.stats().queued() == 0);
                 assertThat(s.get("/quick").statusCode()).isEqualTo(504);
                 assertThat(s.server.stats().rejected()).isZero();
@@ -112,7 +113,7 @@ class TwoPoolModelTest {
         CompletableFuture<String> never = new CompletableFuture<>();
         try (TestServer s = TestServer.start(c -> c.maxInFlight(1), r -> r.get("/hang", ctx -> never))) {
             CompletableFuture<HttpResponse<String>> first = s.getAsync("/hang");
-            dev.baton.support.Await.until("first request admitted", Duration.ofSeconds(5),
+            Await.until("first request admitted", Duration.ofSeconds(5),
                     () -> s.server.stats().inFlight() == 1);
             HttpResponse<String> second = s.get("/hang");
             assertThat(second.statusCode()).isEqualTo(503);
@@ -157,7 +158,7 @@ class TwoPoolModelTest {
             for (int i = 0; i < 500; i++) {
                 assertThat(calls.get(i).join().body()).isEqualTo(String.valueOf(i));
             }
-            dev.baton.support.Await.until("the pool is idle", Duration.ofSeconds(5),
+            Await.until("the pool is idle", Duration.ofSeconds(5),
                     () -> s.server.stats().queued() == 0 && s.server.stats().workersBusy() == 0);
             assertThat(s.server.stats().rejected()).isZero();
         }

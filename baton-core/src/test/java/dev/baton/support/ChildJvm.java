@@ -1,5 +1,6 @@
 package dev.baton.support;
 
+import dev.baton.testing.await.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package dev.baton.support;
 
+import dev.baton.testing.await.Await;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.Server;
 import dev.baton.demo.backend.BackendService;
 import dev.baton.demo.catalog.Delay;
+import dev.baton.testing.await.Await;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -107,12 +108,12 @@ class BackendServiceTest {
             OutputStream out = socket.getOutputStream();
             out.write("GET /api/gizmos?delay=5000 HTTP/1.1\r\nHost: backend\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertThat(Web.eventually(Duration.ofSeconds(5), () -> stats().get("inFlight").asLong() > before.get("inFlight").asLong()))
-                    .as("the call arrived").isTrue();
+            Await.until("the call arrived", Duration.ofSeconds(5),
+                    () -> stats().get("inFlight").asLong() > before.get("inFlight").asLong());
         }
 
-        assertThat(Web.eventually(Duration.ofSeconds(5), () -> stats().get("cancelled").asLong() == before.get("cancelled").asLong() + 1))
-                .isTrue();
+        Await.until("one more call cancelled", Duration.ofSeconds(5),
+                () -> stats().get("cancelled").asLong() == before.get("cancelled").asLong() + 1);
         JsonNode after = stats();
         assertThat(after.at("/cancelledBy/CLIENT_DISCONNECT").asLong()).isEqualTo(before.at("/cancelledBy/CLIENT_DISCONNECT").asLong() + 1);
         assertThat(after.at("/resources/gizmos/cancelled").asLong()).isEqualTo(before.at("/resources/gizmos/cancelled").asLong() + 1);
@@ -128,8 +129,8 @@ class BackendServiceTest {
 
         assertThat(res.status()).isEqualTo(504);
         assertThat(res.elapsed()).isLessThan(Duration.ofMillis(2500));
-        assertThat(Web.eventually(Duration.ofSeconds(5),
-                () -> stats().at("/cancelledBy/TIMEOUT").asLong() == before.at("/cancelledBy/TIMEOUT").asLong() + 1)).isTrue();
+        Await.until("one more call cancelled by TIMEOUT", Duration.ofSeconds(5),
+                () -> stats().at("/cancelledBy/TIMEOUT").asLong() == before.at("/cancelledBy/TIMEOUT").asLong() + 1);
     }
 
     @Test
@@ -137,7 +138,7 @@ class BackendServiceTest {
         Web.get(base, "/api/widgets?delay=0");
         Web.get(base, "/api/widgets?delay=0&failRate=1");
 
-        assertThat(Web.eventually(Duration.ofSeconds(5), () -> stats().get("inFlight").asLong() == 0)).isTrue();
+        Await.until("nothing in flight", Duration.ofSeconds(5), () -> stats().get("inFlight").asLong() == 0);
         JsonNode s = stats();
         assertThat(s.get("calls").asLong())
                 .isEqualTo(s.get("completed").asLong() + s.get("failed").asLong() + s.get("cancelled").asLong());

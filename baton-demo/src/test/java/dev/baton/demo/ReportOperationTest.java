@@ -3,6 +3,7 @@ package dev.baton.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.testing.await.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,8 +102,8 @@ class ReportOperationTest {
         assertThat(deleteStatus[0]).isEqualTo(202);
         assertThat(events.getLast().name()).isEqualTo("canceled");
         assertThat(events.getLast().op().get("percentComplete").asInt()).isBetween(1, 99);
-        assertThat(Web.eventually(Duration.ofSeconds(5), () -> Web.json(demo.backendUri(), "/api/stats").get("cancelled").asLong()
-                == before.get("cancelled").asLong() + 1)).as("the section being read was cancelled at the backend").isTrue();
+        Await.until("the section being read was cancelled at the backend", Duration.ofSeconds(5),
+                () -> Web.json(demo.backendUri(), "/api/stats").get("cancelled").asLong() == before.get("cancelled").asLong() + 1);
     }
 
     @Test

@@ -9,8 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /** The tests' own client: the JDK's, so that the demo is checked from the outside, over HTTP. */
 final class Web {
@@ -78,17 +76,5 @@ final class Web {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Polls {@code condition} until it holds or {@code timeout} passes; true if it held. */
-    static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(10); // polling interval, not a wait for the condition itself
-        }
-        return condition.getAsBoolean();
     }
 }

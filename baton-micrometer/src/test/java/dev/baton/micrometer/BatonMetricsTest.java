@@ -3,6 +3,8 @@ package dev.baton.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.Server;
+import dev.baton.testing.BatonExtension;
+import dev.baton.testing.await.Await;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -15,19 +17,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BatonMetricsTest {
     static final HttpClient http = HttpClient.newHttpClient();
-    static PrometheusMeterRegistry registry;
-    static Server server;
+    static final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    @BeforeAll
-    static void start() {
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        server = Server.builder()
+    /** Built here, bound to the registry, then started by the extension: the meters are there from the start. */
+    @RegisterExtension
+    static final BatonExtension app = BatonExtension.ofServer(() -> {
+        Server server = Server.builder()
                 .config(c -> c.host("127.0.0.1").port(0).workerThreads(1).requestQueueCapacity(1))
                 .routing(r -> {
                     r.get("/hello", ctx -> "hello");
@@ -46,16 +46,11 @@ class BatonMetricsTest {
                 })
                 .build();
         BatonMetrics.of(server).bindTo(registry); // kept by nobody but the registry
-        server.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop(Duration.ofSeconds(1));
-    }
+        return server;
+    }).stopGrace(Duration.ofSeconds(1));
 
     static HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUri() + path));
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -70,16 +65,8 @@ class BatonMetricsTest {
     }
 
     /** Scrapes until {@code read} gives {@code expected}: a request's numbers are counted just after its answer goes out. */
-    static void eventually(double expected, ScrapeReader read) throws Exception {
-        double last = Double.NaN;
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < until) {
-            last = read.read(scrape());
-            if (last == expected) {
-                return;
-            }
-        }
-        assertThat(last).isEqualTo(expected);
+    static void eventually(double expected, ScrapeReader read) {
+        Await.until("a scrape reading " + expected, Duration.ofSeconds(5), () -> read.read(scrape()), v -> v == expected);
     }
 
     interface ScrapeReader {
@@ -151,7 +138,7 @@ class BatonMetricsTest {
         // one worker and one queue place: of six blocking requests at once, some are refused
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/blocking")).build(),
+            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(app.baseUri() + "/blocking")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         long refused = calls.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 503).count();

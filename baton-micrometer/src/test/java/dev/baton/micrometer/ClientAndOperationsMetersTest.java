@@ -7,6 +7,7 @@ import dev.baton.Server;
 import dev.baton.client.HttpClient;
 import dev.baton.operations.OperationType;
 import dev.baton.operations.Operations;
+import dev.baton.testing.await.Await;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,17 +58,11 @@ class ClientAndOperationsMetersTest {
         return "http://127.0.0.1:" + server.port() + path;
     }
 
-    static void eventually(double expected, ToDoubleFunction<Scrape> read) throws Exception {
-        double last = Double.NaN;
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < until) {
-            Thread.sleep(BatonMetrics.SNAPSHOT_MAX_AGE_MILLIS + 20);
-            last = read.applyAsDouble(new Scrape(client.get(url("/metrics")).send(text()).get(5, TimeUnit.SECONDS)));
-            if (last == expected) {
-                return;
-            }
-        }
-        assertThat(last).isEqualTo(expected);
+    static void eventually(double expected, ToDoubleFunction<Scrape> read) {
+        Await.until("a scrape reading " + expected, Duration.ofSeconds(5), () -> {
+            Thread.sleep(BatonMetrics.SNAPSHOT_MAX_AGE_MILLIS + 20); // past the last scrape's snapshot
+            return read.applyAsDouble(new Scrape(client.get(url("/metrics")).send(text()).get(5, TimeUnit.SECONDS)));
+        }, v -> v == expected);
     }
 
     @Test

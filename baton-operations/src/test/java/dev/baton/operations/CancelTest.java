@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.context.CancellationReason;
 import dev.baton.operations.support.Gates;
 import dev.baton.operations.support.OpsServer;
+import dev.baton.testing.await.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,7 @@ class CancelTest {
         assertThat(server.operations.stats().uncooperative()).isEqualTo(1);
         assertThat(server.operations.stats().running()).isZero();
         gates.open("stubborn");
-        dev.baton.operations.support.Poll.until("late result counted", Duration.ofSeconds(10),
+        Await.until("late result counted", Duration.ofSeconds(10),
                 () -> server.operations.stats().lateResults() == 1);
         assertThat(server.get("/operations/" + id).json().path("status").asText()).isEqualTo("canceled");
     }

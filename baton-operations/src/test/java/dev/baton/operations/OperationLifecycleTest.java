@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.http.HttpException;
 import dev.baton.operations.support.Gates;
 import dev.baton.operations.support.OpsServer;
+import dev.baton.testing.await.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -229,12 +230,12 @@ class OperationLifecycleTest {
     }
 
     private void awaitStatus(String id, String status) {
-        dev.baton.operations.support.Poll.until("status " + status, Duration.ofSeconds(10),
+        Await.until("status " + status, Duration.ofSeconds(10),
                 () -> server.get("/operations/" + id).json().path("status").asText().equals(status));
     }
 
     private void awaitPercent(String id, int percent) {
-        dev.baton.operations.support.Poll.until("percent " + percent, Duration.ofSeconds(10),
+        Await.until("percent " + percent, Duration.ofSeconds(10),
                 () -> server.get("/operations/" + id).json().path("percentComplete").asInt() == percent);
     }
 }

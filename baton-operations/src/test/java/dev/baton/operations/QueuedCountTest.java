@@ -9,7 +9,7 @@ import dev.baton.operations.store.OperationQuery;
 import dev.baton.operations.store.OperationRecord;
 import dev.baton.operations.store.OperationStore;
 import dev.baton.operations.support.OpsServer;
-import dev.baton.operations.support.Poll;
+import dev.baton.testing.await.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +56,7 @@ class QueuedCountTest {
                         server.sendAsync(server.request("/operations/noop").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build()));
                 replies.forEach(r -> assertThat(r.join().status()).isEqualTo(202));
                 int done = 3 * (round + 1);
-                Poll.until("all ran", Duration.ofSeconds(10), () -> server.operations.stats().succeeded() == done);
+                Await.until("all ran", Duration.ofSeconds(10), () -> server.operations.stats().succeeded() == done);
                 assertThat(server.operations.stats().queued()).isZero();
             }
         }

@@ -13,6 +13,7 @@ import dev.baton.controller.RespondAsync;
 import dev.baton.http.Response;
 import dev.baton.operations.support.Gates;
 import dev.baton.operations.support.OpsServer;
+import dev.baton.testing.await.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -94,7 +95,7 @@ class RespondAsyncTest {
     void preferWaitAnswersTheHandlersOwnResponseWhenItFinishesInTime() throws Exception {
         CompletableFuture<OpsServer.Reply> reply = server.sendAsync(OpsServer.with(server.request("/reports?name=fast"),
                 "Prefer", "respond-async, wait=10").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
-        dev.baton.operations.support.Poll.until("running", Duration.ofSeconds(10), () -> runs.get() == 1);
+        Await.until("running", Duration.ofSeconds(10), () -> runs.get() == 1);
         gates.open("report");
         OpsServer.Reply r = reply.get(10, TimeUnit.SECONDS);
         assertThat(r.status()).isEqualTo(201);
@@ -144,7 +145,7 @@ class RespondAsyncTest {
     void aWaitingClientWhoseOperationIsCanceledGetsThe202WithTheCanceledResource() throws Exception {
         CompletableFuture<OpsServer.Reply> waiting = server.sendAsync(OpsServer.with(server.request("/forever"),
                 "Prefer", "wait=20").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
-        dev.baton.operations.support.Poll.until("the operation runs", Duration.ofSeconds(10),
+        Await.until("the operation runs", Duration.ofSeconds(10),
                 () -> server.operations.stats().running() == 1);
         String id = server.get("/operations?status=running").json().path("value").get(0).path("id").asText();
         server.delete("/operations/" + id);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.context.CancellationReason;
 import dev.baton.http.HttpException;
 import dev.baton.operations.support.OpsServer;
+import dev.baton.testing.await.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ class RetryAndShutdownTest {
                 .build())) {
             String id = server.post("/operations/flaky", "").json().path("id").asText();
             server.awaitStatus(id, "notStarted");
-            dev.baton.operations.support.Poll.until("first attempt failed", Duration.ofSeconds(10), () -> attempts.get() >= 1);
+            Await.until("first attempt failed", Duration.ofSeconds(10), () -> attempts.get() >= 1);
             assertThat(server.delete("/operations/" + id).status()).isEqualTo(202);
             JsonNode done = server.awaitTerminal(id, Duration.ofSeconds(10));
             assertThat(done.path("status").asText()).isEqualTo("canceled");
@@ -88,7 +89,7 @@ class RetryAndShutdownTest {
         server.awaitStatus(longId, "running");
         server.awaitStatus(shortId, "running");
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> server.server.stop(Duration.ofSeconds(1)));
-        dev.baton.operations.support.Poll.until("stop began", Duration.ofSeconds(5), () -> !stopped.isDone());
+        Await.until("stop began", Duration.ofSeconds(5), () -> !stopped.isDone());
         release.complete(null);
         stopped.get(20, TimeUnit.SECONDS);
         assertThat(why.get(5, TimeUnit.SECONDS)).isEqualTo(CancellationReason.SHUTDOWN);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.Server;
 import dev.baton.operations.OperationType;
 import dev.baton.operations.Operations;
+import dev.baton.testing.await.Await;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -311,10 +312,8 @@ class DashboardTest {
         for (int i = 0; i < 2; i++) {
             stuck.add(http.sendAsync(HttpRequest.newBuilder(uri("/stuck")).build(), HttpResponse.BodyHandlers.ofString()));
         }
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while ((server.stats().workersBusy() < 1 || server.stats().queued() < 1) && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        Await.until("the worker and the queue's place taken", Duration.ofSeconds(5),
+                () -> server.stats().workersBusy() >= 1 && server.stats().queued() >= 1);
         try {
             assertThat(get("/hello").statusCode()).isEqualTo(503);
             assertThat(get("/dashboard").statusCode()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package dev.baton.operations.postgres;
 
+import static dev.baton.operations.postgres.TestPostgres.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -161,7 +162,7 @@ class ChaosTest {
         }, PAUSE_AT.toMillis(), TimeUnit.MILLISECONDS);
 
         // every creation acknowledged (retried with its Idempotency-Key until one is), then the chaos stops
-        Poll.until("all " + OPERATIONS + " creations scheduled", Duration.ofSeconds(30), () -> created.size() == OPERATIONS);
+        POLL.until("all " + OPERATIONS + " creations scheduled", Duration.ofSeconds(30), () -> created.size() == OPERATIONS);
         creating.cancel(false);
         Set<String> ids = ConcurrentHashMap.newKeySet();
         for (CompletableFuture<String> f : created.values()) {
@@ -169,7 +170,7 @@ class ChaosTest {
         }
         Duration downFor = databaseRestart.get(30, TimeUnit.SECONDS);
         long[] pausedFor = pause.get(30, TimeUnit.SECONDS);
-        Poll.until("the chaos schedule ended", Duration.ofSeconds(30), () -> System.nanoTime() - t0 > CHAOS_ENDS.toNanos());
+        POLL.until("the chaos schedule ended", Duration.ofSeconds(30), () -> System.nanoTime() - t0 > CHAOS_ENDS.toNanos());
         killing.cancel(false);
         for (CompletableFuture<NodeProcess> r : restarts) {
             r.get(70, TimeUnit.SECONDS);
@@ -178,7 +179,7 @@ class ChaosTest {
 
         // all of them end: the database says so
         try (Connection db = DriverManager.getConnection(pg.url())) {
-            Poll.until("every operation terminal", Duration.ofSeconds(40), () -> count(db,
+            POLL.until("every operation terminal", Duration.ofSeconds(40), () -> count(db,
                     "SELECT count(*) FROM chaos.operations WHERE status NOT IN ('succeeded', 'failed', 'canceled')") == 0);
             long finished = System.nanoTime();
             Map<String, Long> byStatus = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.baton.operations.postgres;
 
+import static dev.baton.operations.postgres.TestPostgres.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +54,7 @@ class CrossNodeTest {
                 assertThat(onB.path("status").asText()).isEqualTo("running");
                 assertThat(onB.path("attempts").asInt()).isEqualTo(2);
                 try (NodeProcess c = NodeProcess.start(pg.url(), schema, "c")) {
-                    Poll.until("b checkpointed", Duration.ofSeconds(10), () -> percent(c, id) > percentAt(onB));
+                    POLL.until("b checkpointed", Duration.ofSeconds(10), () -> percent(c, id) > percentAt(onB));
                     b.kill9();
                     long killedB = System.nanoTime();
                     JsonNode done = awaitTerminal(c, id, NodeMain.LEASE.plusSeconds(10));
@@ -133,17 +134,17 @@ class CrossNodeTest {
     }
 
     static JsonNode awaitTerminal(NodeProcess node, String id, Duration within) {
-        JsonNode[] last = new JsonNode[1];
-        Poll.until(id + " terminal on " + node.name, within, () -> {
+        return POLL.until(id + " terminal on " + node.name, within, () -> {
             try {
-                last[0] = node.get("/operations/" + id);
+                return node.get("/operations/" + id);
             } catch (Exception e) {
-                return false;
+                return null; // not this time: polled again
             }
-            String s = last[0].path("status").asText();
-            return s.equals("succeeded") || s.equals("failed") || s.equals("canceled");
-        });
-        return last[0];
+        }, op -> op != null && isTerminal(op.path("status").asText()));
+    }
+
+    static boolean isTerminal(String status) {
+        return status.equals("succeeded") || status.equals("failed") || status.equals("canceled");
     }
 
     private static int percentAt(JsonNode op) {

@@ -1,5 +1,6 @@
 package dev.baton.operations.postgres;
 
+import static dev.baton.operations.postgres.TestPostgres.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +56,7 @@ class DatabaseOutageTest {
     @Test
     void whileTheDatabaseIsDownRequestsGet503WithRetryAfterAndTheRunningOperationFinishesWhenItReturns() throws Exception {
         String id = create("{\"steps\":20,\"stepMillis\":100}");
-        Poll.until("running", Duration.ofSeconds(10), () -> status(id).equals("running"));
+        POLL.until("running", Duration.ofSeconds(10), () -> status(id).equals("running"));
         pg.stopImmediately();
         long asked = System.nanoTime();
         HttpResponse<String> down = get("/operations/" + id);
@@ -66,7 +67,7 @@ class DatabaseOutageTest {
         assertThat(down.body()).doesNotContain("PSQL").doesNotContain("org.postgresql");
         assertThat(took).isLessThan(Duration.ofSeconds(3));
         pg.startAgain();
-        Poll.until("succeeded after the database returned", Duration.ofSeconds(30), () -> status(id).equals("succeeded"));
+        POLL.until("succeeded after the database returned", Duration.ofSeconds(30), () -> status(id).equals("succeeded"));
         JsonNode done = JSON.readTree(get("/operations/" + id).body());
         assertThat(done.path("result").path("resumedFrom").asInt()).isZero(); // the same attempt went on: nothing was lost
     }
@@ -79,10 +80,10 @@ class DatabaseOutageTest {
         }
         String watched = ids.getFirst();
         CompletableFuture<List<Long>> eventIds = CompletableFuture.supplyAsync(() -> follow(watched, 0));
-        Poll.until("running", Duration.ofSeconds(10), () -> status(watched).equals("running"));
+        POLL.until("running", Duration.ofSeconds(10), () -> status(watched).equals("running"));
         pg.restartImmediately();
         for (String id : ids) {
-            Poll.until(id + " succeeded", Duration.ofSeconds(40), () -> status(id).equals("succeeded"));
+            POLL.until(id + " succeeded", Duration.ofSeconds(40), () -> status(id).equals("succeeded"));
         }
         List<Long> seen = new ArrayList<>(eventIds.get(30, java.util.concurrent.TimeUnit.SECONDS));
         // a stream cut by the restart is resumed by the client with Last-Event-ID, as an EventSource does

@@ -1,5 +1,6 @@
 package dev.baton.operations.postgres;
 
+import static dev.baton.operations.postgres.TestPostgres.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,19 +35,9 @@ class MultiNodeTest {
         return "cluster_" + SCHEMAS.incrementAndGet();
     }
 
-    private static JsonNode awaitTerminal(NodeProcess node, String id, Duration within) throws Exception {
-        long end = System.nanoTime() + within.toNanos();
-        while (true) {
-            JsonNode r = node.get("/operations/" + id);
-            String s = r.path("status").asText();
-            if (s.equals("succeeded") || s.equals("failed") || s.equals("canceled")) {
-                return r;
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError(id + " not terminal within " + within + ": " + r);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-        }
+    private static JsonNode awaitTerminal(NodeProcess node, String id, Duration within) {
+        return POLL.until(id + " terminal", within, () -> node.get("/operations/" + id),
+                op -> CrossNodeTest.isTerminal(op.path("status").asText()));
     }
 
     @Test
@@ -84,11 +75,11 @@ class MultiNodeTest {
         String schema = schema();
         try (NodeProcess a = NodeProcess.start(pg.url(), schema, "a")) {
             String id = a.post("/operations/steps", "{\"steps\":40,\"stepMillis\":150}").path("id").asText();
-            Poll.until("a reached 10 %", Duration.ofSeconds(20), () -> percent(a, id) >= 10);
+            POLL.until("a reached 10 %", Duration.ofSeconds(20), () -> percent(a, id) >= 10);
             try (NodeProcess b = NodeProcess.start(pg.url(), schema, "b")) {
                 a.kill9();
                 long killed = System.nanoTime();
-                Poll.until("b took over", Duration.ofSeconds(10), () -> attempts(b, id) >= 2);
+                POLL.until("b took over", Duration.ofSeconds(10), () -> attempts(b, id) >= 2);
                 Duration toRescue = Duration.ofNanos(System.nanoTime() - killed);
                 JsonNode done = awaitTerminal(b, id, Duration.ofSeconds(30));
                 System.out.println("rescued after a kill -9 in " + toRescue.toMillis() + " ms (lease " + NodeMain.LEASE.toMillis() + " ms)");
@@ -106,12 +97,12 @@ class MultiNodeTest {
         String schema = schema();
         try (NodeProcess a = NodeProcess.start(pg.url(), schema, "a")) {
             String id = a.post("/operations/steps", "{\"steps\":40,\"stepMillis\":100}").path("id").asText();
-            Poll.until("a reached 10 %", Duration.ofSeconds(20), () -> percent(a, id) >= 10);
+            POLL.until("a reached 10 %", Duration.ofSeconds(20), () -> percent(a, id) >= 10);
             a.pause(); // before b boots: a must not finish meanwhile
             try (NodeProcess b = NodeProcess.start(pg.url(), schema, "b")) {
                 JsonNode done = awaitTerminal(b, id, Duration.ofSeconds(30));
                 a.resume();
-                Poll.until("a's late writes refused", Duration.ofSeconds(10),
+                POLL.until("a's late writes refused", Duration.ofSeconds(10),
                         () -> stat(a, "fencedWrites") > 0);
                 JsonNode stored = b.get("/operations/" + id);
                 assertThat(done.path("result").path("node").asText()).isEqualTo("b");

@@ -1,5 +1,7 @@
 package dev.baton.operations.postgres;
 
+import static dev.baton.operations.postgres.TestPostgres.POLL;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -105,7 +107,7 @@ final class NodeProcess implements AutoCloseable {
     /** The first mark starting with {@code prefix}, waiting for it up to {@code within}. */
     Mark awaitMark(String prefix, Duration within) {
         Mark[] found = new Mark[1];
-        Poll.until(name + " printed MARK " + prefix, within, () -> (found[0] = mark(prefix)) != null);
+        POLL.until(name + " printed MARK " + prefix, within, () -> (found[0] = mark(prefix)) != null);
         return found[0];
     }
 

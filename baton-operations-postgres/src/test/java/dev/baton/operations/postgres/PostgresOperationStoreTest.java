@@ -1,5 +1,6 @@
 package dev.baton.operations.postgres;
 
+import static dev.baton.operations.postgres.TestPostgres.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -178,7 +179,7 @@ class PostgresOperationStoreTest {
             for (int i = 1; i <= 20; i++) {
                 cur = join(store.update(cur.toBuilder().percentComplete(i).build(), OperationEvent.PROGRESS)).orElseThrow();
             }
-            Poll.until("21 events heard", Duration.ofSeconds(10), () -> heard.size() >= 21);
+            POLL.until("21 events heard", Duration.ofSeconds(10), () -> heard.size() >= 21);
         }
         List<Long> expected = new ArrayList<>();
         for (long i = 1; i <= 21; i++) {
@@ -200,7 +201,7 @@ class PostgresOperationStoreTest {
                 cur = join(store.update(cur.toBuilder().percentComplete(i).message(message).build(), OperationEvent.PROGRESS))
                         .orElseThrow();
             }
-            Poll.until("21 events heard", Duration.ofSeconds(10), () -> heard.size() >= 21);
+            POLL.until("21 events heard", Duration.ofSeconds(10), () -> heard.size() >= 21);
         }
         assertThat(heard).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(join(store.events(r.id(), 0)));
     }

@@ -1,10 +1,12 @@
 package dev.baton.operations.postgres;
 
+import dev.baton.testing.await.Await;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -19,6 +21,12 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code try (TestPostgres pg = TestPostgres.start()) { store = builder().url(pg.url()).build(); }}</pre>
  */
 final class TestPostgres implements AutoCloseable {
+    /**
+     * How this module's tests wait: every 20 ms, not Await's 10, since most conditions here query
+     * the database or a node process, beside nodes whose timings the tests measure.
+     */
+    static final Await.Polling POLL = Await.every(Duration.ofMillis(20));
+
     private final Path bin;
     private final Path dir;
     private final int port;

@@ -9,6 +9,7 @@ import dev.baton.client.HttpClient;
 import dev.baton.http.EventStream;
 import dev.baton.http.Response;
 import dev.baton.http.SseEvent;
+import dev.baton.testing.await.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,12 +172,12 @@ class EventStreamReconnectTest {
             }
         });
         Thread thread = follower.get(10, TimeUnit.SECONDS);
-        Eventually.until("the stream is open", Duration.ofSeconds(5), () -> openStreams.get() == 1);
+        Await.until("the stream is open", Duration.ofSeconds(5), () -> openStreams.get() == 1);
 
         report.orTimeout(1, TimeUnit.MILLISECONDS);
 
         assertThatThrownBy(() -> report.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
-        Eventually.until("the server saw the stream close", Duration.ofSeconds(5), () -> openStreams.get() == 0);
+        Await.until("the server saw the stream close", Duration.ofSeconds(5), () -> openStreams.get() == 0);
         assertThat(thread.join(Duration.ofSeconds(5))).as("the follow's thread ended").isTrue();
         assertThat(thread.isVirtual()).isTrue();
         assertThat(deletes).as("a timeout is no cancel").hasValue(0);
@@ -198,8 +199,8 @@ class EventStreamReconnectTest {
         report.cancel(true);
 
         assertThatThrownBy(() -> report.get(1, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
-        Eventually.until("the DELETE arrived", Duration.ofSeconds(5), () -> deletes.get() == 1);
-        Eventually.until("the server saw the stream close", Duration.ofSeconds(5), () -> openStreams.get() == 0);
+        Await.until("the DELETE arrived", Duration.ofSeconds(5), () -> deletes.get() == 1);
+        Await.until("the server saw the stream close", Duration.ofSeconds(5), () -> openStreams.get() == 0);
         assertThat(deletes).hasValue(1);
     }
 }

@@ -13,6 +13,7 @@ import dev.baton.http.HttpException;
 import dev.baton.http.Problem;
 import dev.baton.operations.OperationType;
 import dev.baton.operations.Operations;
+import dev.baton.testing.await.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -165,7 +166,7 @@ class OperationsClientTest {
         assertThat(endless.cancel(true)).isTrue();
 
         assertThat(tokenFired.get(10, TimeUnit.SECONDS)).isEqualTo(CancellationReason.CANCEL_REQUESTED);
-        Eventually.until("the server shows the operation canceled", Duration.ofSeconds(10),
+        Await.until("the server shows the operation canceled", Duration.ofSeconds(10),
                 () -> status(id).equals("canceled"));
         assertThatThrownBy(endless::join).isInstanceOf(CancellationException.class);
     }
@@ -183,13 +184,13 @@ class OperationsClientTest {
             OperationsClient client = OperationsClient.builder(slow, ops.base()).header("X-Owner", "alice").build();
             CompletableFuture<Void> endless = client.submit("endless", null, Void.class);
             answerHeld.get(10, TimeUnit.SECONDS); // the operation exists; its 202 has not reached the follow
-            Eventually.until("the handler runs", Duration.ofSeconds(10), () -> operations.stats().running() == 1);
+            Await.until("the handler runs", Duration.ofSeconds(10), () -> operations.stats().running() == 1);
 
             endless.cancel(true);
             releaseAnswer.complete(null);
 
             assertThat(tokenFired.get(10, TimeUnit.SECONDS)).isEqualTo(CancellationReason.CANCEL_REQUESTED);
-            Eventually.until("the operation is canceled", Duration.ofSeconds(10), () -> operations.stats().canceled() == 1);
+            Await.until("the operation is canceled", Duration.ofSeconds(10), () -> operations.stats().canceled() == 1);
         }
     }
 
@@ -347,7 +348,7 @@ class OperationsClientTest {
 
         assertThatThrownBy(() -> endless.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(TimeoutException.class);
         assertThat(follower.get().join(Duration.ofSeconds(5))).as("the follow's thread ended").isTrue();
-        Eventually.until("no connection of the client is busy", Duration.ofSeconds(5),
+        Await.until("no connection of the client is busy", Duration.ofSeconds(5),
                 () -> http.stats().hosts().values().stream().allMatch(h -> h.open() == h.idle()));
         assertThat(status(id)).as("a timeout is no cancel").isEqualTo("running");
         assertThat(tokenFired).isNotDone();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.Server;
 import dev.baton.operations.Operations;
 import dev.baton.routing.Routing;
+import dev.baton.testing.await.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,28 +91,19 @@ public final class OpsServer implements AutoCloseable {
 
     /** Polls an operation until it is terminal (or fails the test after {@code within}). */
     public JsonNode awaitTerminal(String id, Duration within, String... headers) {
-        long end = System.nanoTime() + within.toNanos();
-        while (true) {
-            Reply r = get("/operations/" + id, headers);
-            if (r.status() == 200 && isTerminal(r.json().path("status").asText())) {
-                return r.json();
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("operation " + id + " not terminal within " + within + ": " + r.body());
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
-        }
+        return Await.until("operation " + id + " terminal", within, () -> get("/operations/" + id, headers),
+                r -> r.status() == 200 && isTerminal(r.json().path("status").asText())).json();
     }
 
     /** Polls until the operation reports at least {@code percent}. */
     public void awaitPercent(String id, int percent) {
-        Poll.until(id + " at " + percent + " %", Duration.ofSeconds(10),
+        Await.until(id + " at " + percent + " %", Duration.ofSeconds(10),
                 () -> get("/operations/" + id).json().path("percentComplete").asInt() >= percent);
     }
 
     /** Polls until the operation has {@code status}. */
     public void awaitStatus(String id, String status, String... headers) {
-        Poll.until(id + " " + status, Duration.ofSeconds(10),
+        Await.until(id + " " + status, Duration.ofSeconds(10),
                 () -> get("/operations/" + id, headers).json().path("status").asText().equals(status));
     }
 
