@@ -97,9 +97,12 @@ slow() { # name slowhttptest-args...: the attack for SLOW_S seconds, the control
   sleep 4
   r=$(control "$CONTROL_S")
   held=$(stat "['openConnections']" 2> /dev/null || echo "?")
+  # the server's own count near the attack's end (slowhttptest notices a close only on its next send)
+  sleep $(( SLOW_S - 4 - CONTROL_S - 2 > 0 ? SLOW_S - 4 - CONTROL_S - 2 : 0 ))
+  late=$(stat "['openConnections']" 2> /dev/null || echo "?")
   wait "$attack" 2> /dev/null
   c=$(sed 's/\x1b\[[0-9;]*m//g' "$logs/slowhttptest-$name.log" | grep -aE 'closed:' | tail -1 | tr -s ' ')
-  row "part=$name control_p50_ms=$(field p50_ms "$r") control_p99_ms=$(field p99_ms "$r") control_rps=$(field ok_rps "$r") control_errors=$(field non2xx "$r") open_connections_mid=$held slowhttptest_last=\"${c:-?}\""
+  row "part=$name control_p50_ms=$(field p50_ms "$r") control_p99_ms=$(field p99_ms "$r") control_rps=$(field ok_rps "$r") control_errors=$(field non2xx "$r") open_connections_mid=$held open_connections_near_end=$late slowhttptest_last=\"${c:-?}\""
   sleep 2
 }
 slow slowloris -H -c 1000 -r 200 -i 10 -x 24 -p 3 -u "$BASE/plaintext"
