@@ -154,23 +154,27 @@ final class Dispatcher implements RequestDispatcher {
     @Override
     public Dispatch.Refused refuseBeforeBody(HttpRequest head) {
         String method = head.method().name();
+        long arrivalNanos = System.nanoTime();
         RequestTarget target;
         try {
             target = RequestTarget.parse(method, head.uri());
         } catch (IllegalArgumentException e) {
             return new Dispatch.Refused(Problem.of(400, "malformed request target: " + e.getMessage()).withInstance(null).toResponse(),
-                    false, false, true);
+                    false, false, true, line(method, null, null, arrivalNanos));
         }
         if (server.shutdown().isDraining()) {
-            return new Dispatch.Refused(server.renderer().unavailable("the server is shutting down", target.path()), false, false, true);
+            return new Dispatch.Refused(server.renderer().unavailable("the server is shutting down", target.path()), false, false, true,
+                    line(method, target.rawPath(), null, arrivalNanos));
         }
         if (server.metrics().inFlight.get() >= config.maxInFlight()) {
-            return new Dispatch.Refused(server.renderer().unavailable("too many requests in flight", target.path()), false, false, true);
+            return new Dispatch.Refused(server.renderer().unavailable("too many requests in flight", target.path()), false, false, true,
+                    line(method, target.rawPath(), null, arrivalNanos));
         }
         RouteTable.Match match = routes.find(method, target.rawPath());
         if (match.route() == null && !target.asterisk() && unmatchedChain.isEmpty()) {
             // only when nothing could answer otherwise: the server's middleware sees unmatched requests
-            return new Dispatch.Refused(unmatched(method, target.path(), match), false, false, true);
+            return new Dispatch.Refused(unmatched(method, target.path(), match), false, false, true,
+                    line(method, target.rawPath(), null, arrivalNanos));
         }
         return null;
     }
