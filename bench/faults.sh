@@ -16,8 +16,10 @@
 #   flood        2000 connections against maxConnections 1000: how many the server closes at once,
 #                the control client's p99 meanwhile
 #   sigterm      500 requests in flight on /slow?ms=1000, then SIGTERM: how many still got their 200
+#   proxies      the hostile request corpus (baton-core's HostileRequests, exported by CorpusExport)
+#                replayed through haproxy and nginx in front of Baton: every request Baton answered
+#                (its access log) reached a client as a response (its Server header): none smuggled
 # Every part is bounded in time; only 127.0.0.1 is used. Raw rows: bench/results/faults-<time>.txt.
-# Not measured here (yet): the parser corpus replayed through haproxy and nginx.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -39,10 +41,12 @@ say() { echo "faults: $*" >&2; }
 die() { say "$*"; exit 1; }
 command -v wrk > /dev/null || die "wrk is missing: apt-get install -y wrk"
 command -v slowhttptest > /dev/null || die "slowhttptest is missing: apt-get install -y slowhttptest"
+command -v haproxy > /dev/null || die "haproxy is missing: apt-get install -y haproxy"
+command -v nginx > /dev/null || die "nginx is missing: apt-get install -y nginx-light"
 pinned() { [ "$(nproc)" -gt 1 ] && command -v taskset > /dev/null && echo "taskset -c $1"; }
 if [ "$BUILD" = 1 ]; then
   say "building the bench server"
-  (cd "$root" && mvn -B -q package -DskipTests -pl bench -am) > /dev/null || die "build failed"
+  (cd "$root" && mvn -B -q package -DskipTests -pl bench -am && mvn -B -q test-compile -pl baton-core) > /dev/null || die "build failed"
 fi
 [ -f "$jar" ] || die "no $jar: build first"
 ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
@@ -53,7 +57,11 @@ raw="$here/results/faults-$stamp.txt"
 logs="$here/results/logs-faults-$stamp"
 mkdir -p "$logs"
 PID=""; PORT=""; BASE=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2> /dev/null; jobs -p | xargs -r kill 2> /dev/null; }
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2> /dev/null
+  [ -f "$logs/nginx/nginx.pid" ] && kill "$(cat "$logs/nginx/nginx.pid")" 2> /dev/null
+  jobs -p | xargs -r kill 2> /dev/null
+}
 trap cleanup EXIT
 
 start_server() { # label extra-args...
@@ -83,6 +91,7 @@ row() { echo "FAULT $*" | tee -a "$raw"; }
   echo "# server: WORKER, 16 workers, queue 1000, maxConnections 10000 (1000 for the flood), cpu $SERVER_CPUS; clients on cpu $WRK_CPUS; slow parts ${SLOW_S}s, control ${CONTROL_S}s"
 } | tee "$raw"
 
+if [ "${FAULTS_ONLY:-}" != proxies ]; then # FAULTS_ONLY=proxies: the proxy replay alone
 start_server main
 say "baseline: the control client alone"
 control 3 > /dev/null # warm-up
@@ -225,6 +234,97 @@ PY
 )
 row "part=sigterm $out"
 wait "$PID" 2> /dev/null; PID=""
+
+
+fi
+
+say "proxies: the hostile corpus through haproxy and nginx in front of Baton"
+corpus="$logs/corpus"
+"$java" -cp "$root/baton-core/target/test-classes" dev.baton.parsing.CorpusExport "$corpus" > /dev/null || die "no corpus (build baton-core's tests)"
+start_server proxied --access-log true
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+hport=$(free_port); nport=$(free_port)
+cat > "$logs/haproxy.cfg" << CFG
+global
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 5s
+  timeout server 5s
+frontend front
+  bind 127.0.0.1:$hport
+  default_backend baton
+backend baton
+  server s1 127.0.0.1:$PORT
+CFG
+haproxy -f "$logs/haproxy.cfg" > "$logs/haproxy.log" 2>&1 &
+hpid=$!
+mkdir -p "$logs/nginx"
+cat > "$logs/nginx/nginx.conf" << CFG
+worker_processes 1;
+daemon off;
+pid $logs/nginx/nginx.pid;
+error_log $logs/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $logs/nginx/body;
+  proxy_temp_path $logs/nginx/proxy;
+  upstream baton { server 127.0.0.1:$PORT; keepalive 16; }
+  server {
+    listen 127.0.0.1:$nport;
+    location / { proxy_pass http://baton; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass_header Server; }
+  }
+}
+CFG
+nginx -p "$logs/nginx" -c "$logs/nginx/nginx.conf" -e "$logs/nginx/error.log" > "$logs/nginx.log" 2>&1 &
+npid=$!
+for _ in $(seq 1 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$hport/plaintext" && curl -s -o /dev/null "http://127.0.0.1:$nport/plaintext" && break
+  sleep 0.1
+done
+for proxy in haproxy:$hport nginx:$nport; do
+  out=$(python3 - "${proxy#*:}" "$corpus" "$logs/server-proxied.log" << 'PY'
+import os, re, socket, sys, time
+port, corpus, log = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cases = [line.split("\t") for line in open(os.path.join(corpus, "index.tsv")).read().splitlines()]
+def answered():  # requests Baton has answered so far: its access log's lines
+    return sum(1 for line in open(log, errors="replace") if "dev.baton.access" in line)
+def replay(case):
+    data = open(os.path.join(corpus, case[0]), "rb").read()
+    got = b""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(data)
+            s.settimeout(1.0)
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+    except OSError:
+        pass
+    # every response, and those Baton wrote (its Server header); a proxy's own answers carry its name
+    return len(re.findall(rb"HTTP/1\.[01] [1-5][0-9][0-9] ", got)), len(re.findall(rb"(?i)\r\nserver: baton\r\n", got))
+total = []; mismatched = []; from_baton = 0; by_baton = 0
+for case in cases:
+    before = answered()
+    n, b = replay(case)
+    time.sleep(0.1)
+    after = answered()
+    total.append(n); from_baton += b; by_baton += after - before
+    if after - before != b:  # Baton answered a request whose answer no client got (or the reverse)
+        mismatched.append(f"{case[0]}:{case[2][:40].replace(' ', '_')}:baton={after - before}:client={b}")
+print(f"cases={len(cases)} one_response={total.count(1)} no_response={total.count(0)} several_responses={sum(1 for c in total if c > 1)}"
+      f" requests_answered_by_baton={by_baton} their_responses_at_clients={from_baton} mismatched_cases={len(mismatched)}"
+      + (" mismatched=" + ",".join(mismatched) if mismatched else ""))
+PY
+)
+  row "part=proxy-${proxy%%:*} $out"
+done
+kill "$hpid" "$npid" 2> /dev/null; wait "$hpid" "$npid" 2> /dev/null
+stop_server
 
 echo
 echo "| part | figures |"

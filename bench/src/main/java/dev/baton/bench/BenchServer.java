@@ -90,7 +90,7 @@ public final class BenchServer {
         if (o.maxConnections > 0) {
             config.maxConnections(o.maxConnections);
         }
-        config.shutdownGrace(Duration.ofMillis(o.shutdownGraceMs));
+        config.shutdownGrace(Duration.ofMillis(o.shutdownGraceMs)).accessLog(o.accessLog);
         java.util.concurrent.atomic.AtomicReference<Server> self = new java.util.concurrent.atomic.AtomicReference<>();
         Server server = Server.builder().config(config.build()).routing(r -> {
             r.get("/plaintext", ctx -> HELLO);
@@ -128,10 +128,10 @@ public final class BenchServer {
 
     /** Command-line options. */
     public record Options(String host, int port, ExecutionModel model, Timer timer, int workers, int queue,
-                          int requestTimeoutMs, int headTimeoutMs, int idleTimeoutMs, int maxConnections, int shutdownGraceMs) {
+                          int requestTimeoutMs, int headTimeoutMs, int idleTimeoutMs, int maxConnections, int shutdownGraceMs, boolean accessLog) {
         static final String USAGE = "usage: BenchServer [--port N] [--host H] [--model WORKER|EVENT_LOOP|VIRTUAL] "
                 + "[--timer LOOP|JDK] [--workers N] [--queue N] [--request-timeout MS] [--head-timeout MS] "
-                + "[--idle-timeout MS] [--max-connections N] [--shutdown-grace-ms MS, 500]   (a timeout of 0 means none; unset ones keep the server defaults)";
+                + "[--idle-timeout MS] [--max-connections N] [--shutdown-grace-ms MS, 500] [--access-log true|false]   (a timeout of 0 means none; unset ones keep the server defaults)";
 
         static Options parse(String... args) {
             String host = "127.0.0.1";
@@ -145,6 +145,7 @@ public final class BenchServer {
             int idleTimeout = -1;
             int maxConnections = -1;
             int shutdownGrace = 500;
+            boolean accessLog = false;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("-h") || name.equals("--help")) {
@@ -166,10 +167,11 @@ public final class BenchServer {
                     case "--idle-timeout" -> idleTimeout = number(name, v);
                     case "--max-connections" -> maxConnections = number(name, v);
                     case "--shutdown-grace-ms" -> shutdownGrace = number(name, v);
+                    case "--access-log" -> accessLog = Boolean.parseBoolean(v);
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             }
-            return new Options(host, port, model, timer, workers, queue, requestTimeout, headTimeout, idleTimeout, maxConnections, shutdownGrace);
+            return new Options(host, port, model, timer, workers, queue, requestTimeout, headTimeout, idleTimeout, maxConnections, shutdownGrace, accessLog);
         }
 
         private static int number(String name, String v) {
