@@ -33,6 +33,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private final ServerParts server;
     private final ServerMetrics metrics;
     private final ResponseWriter writer;
+    private final RequestAccounting accounting;
     private ChannelHandlerContext ctx;
     private PipelinedRequests pending;
     private Exchange current;
@@ -50,6 +51,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         this.server = dispatcher.server();
         this.metrics = server.metrics();
         this.writer = new ResponseWriter(server);
+        this.accounting = new RequestAccounting(server);
         this.idleTimer = new IdleTimer(server.config().idleTimeout().toNanos(), this::lastActivityNanos,
                 this::isQuiet, this::closeIdle);
     }
@@ -238,10 +240,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     /** A streamed body ended (event loop): the connection goes on, or closes if the body's end was its close. */
     private void streamEnded(ResponseStream ended, boolean closeDelimited) {
         stream = null;
-        lastAnswerNanos = System.nanoTime();
-        metrics.completed.increment();
-        metrics.inFlight.decrementAndGet();
-        server.shutdown().signal(metrics);
+        lastAnswerNanos = accounting.streamEnded();
         if (closeDelimited || closing || !ctx.channel().isActive()) { // closing: nothing more is served here
             closing = true;
             ctx.close();
@@ -251,31 +250,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void account(Exchange ex, boolean error) {
-        var how = ex.outcome();
-        if (how == dev.baton.context.RequestContext.Outcome.RESPONDED || how == dev.baton.context.RequestContext.Outcome.FAILED
-                || how == dev.baton.context.RequestContext.Outcome.TIMED_OUT) {
-            metrics.completed.increment();
-        }
-        long now = System.nanoTime();
-        lastAnswerNanos = now;
-        ex.routeMetrics.record(now - ex.arrivalNanos, ex.listener.holdNanos(), error);
-        metrics.inFlight.decrementAndGet();
+        lastAnswerNanos = accounting.answered(ex, error);
     }
 
     private void next() {
         current = null;
-        server.shutdown().signal(metrics);
+        accounting.idle();
         startNext();
     }
 
     /** An answer that needs no handler (404, 405, OPTIONS, 503, a rejected request); on the event loop. */
     private void refuse(Dispatch.Refused refused) {
         boolean close = refused.forceClose() || !refused.keepAlive() || closing || server.shutdown().isDraining();
-        int bytes = writer.writeOwn(refused.response(), refused.head(), close, refused.forceClose());
-        Dispatch.Refused.Line line = refused.line();
-        if (line != null && server.accessLog() != null) {
-            server.accessLog().refused(line.method(), line.rawPath(), refused.response().status(), bytes, line.arrivalNanos(), line.traceId());
-        }
+        accounting.refused(refused, writer.writeOwn(refused.response(), refused.head(), close, refused.forceClose()));
         if (close) {
             closing = true;
             pending.releaseAll();
