@@ -108,8 +108,7 @@ final class Dispatcher implements RequestDispatcher {
             request = new NettyRequest(method, target.uri(), target.path(), req.protocolVersion().text(), req.headers(), body,
                     remote, json);
         } catch (IllegalArgumentException e) {
-            return new Dispatch.Refused(Problem.of(400, "malformed request target: " + e.getMessage()).withInstance(null).toResponse(),
-                    false, head, true, line(method, null, null, arrivalNanos));
+            return malformedTarget(e, method, head, arrivalNanos);
         } finally {
             req.release();
         }
@@ -118,9 +117,7 @@ final class Dispatcher implements RequestDispatcher {
             return new Dispatch.Refused(health.answer(method, target.rawPath(), sink.eventLoop()), keepAlive, head, false);
         }
         if (server.shutdown().isDraining()) {
-            server.shutdown().refused.increment();
-            return new Dispatch.Refused(server.renderer().unavailable("the server is shutting down", target.path()), false, head, true,
-                    line(method, target.rawPath(), request, arrivalNanos));
+            return shuttingDown(method, target, request, head, arrivalNanos);
         }
         if (target.asterisk()) {
             return new Dispatch.Refused(Response.status(204).header("Allow", allowedAnywhere).build(), keepAlive, head, false,
@@ -140,8 +137,7 @@ final class Dispatcher implements RequestDispatcher {
         }
         request.pathParams(match.pathParams());
         if (!admit()) {
-            return new Dispatch.Refused(server.renderer().unavailable("too many requests in flight", target.path()), keepAlive, head, false,
-                    line(method, target.rawPath(), request, arrivalNanos));
+            return overloaded(method, target, request, keepAlive, head, false, arrivalNanos);
         }
         RequestTrace trace = wantsTrace(request) ? new RequestTrace() : null;
         if (trace != null) {
@@ -159,16 +155,15 @@ final class Dispatcher implements RequestDispatcher {
         try {
             target = RequestTarget.parse(method, head.uri());
         } catch (IllegalArgumentException e) {
-            return new Dispatch.Refused(Problem.of(400, "malformed request target: " + e.getMessage()).withInstance(null).toResponse(),
-                    false, false, true, line(method, null, null, arrivalNanos));
+            return malformedTarget(e, method, false, arrivalNanos);
         }
         if (server.shutdown().isDraining()) {
-            return new Dispatch.Refused(server.renderer().unavailable("the server is shutting down", target.path()), false, false, true,
-                    line(method, target.rawPath(), null, arrivalNanos));
+            return shuttingDown(method, target, null, false, arrivalNanos);
         }
         if (server.metrics().inFlight.get() >= config.maxInFlight()) {
-            return new Dispatch.Refused(server.renderer().unavailable("too many requests in flight", target.path()), false, false, true,
-                    line(method, target.rawPath(), null, arrivalNanos));
+            // the connection closes after it: its body is not read
+            server.metrics().rejected.increment();
+            return overloaded(method, target, null, false, false, true, arrivalNanos);
         }
         RouteTable.Match match = routes.find(method, target.rawPath());
         if (match.route() == null && !target.asterisk() && unmatchedChain.isEmpty()) {
@@ -177,6 +172,26 @@ final class Dispatcher implements RequestDispatcher {
                     line(method, target.rawPath(), null, arrivalNanos));
         }
         return null;
+    }
+
+    /** 400 for a target that does not parse; the connection closes after it. */
+    private Dispatch.Refused malformedTarget(IllegalArgumentException e, String method, boolean head, long arrivalNanos) {
+        return new Dispatch.Refused(Problem.of(400, "malformed request target: " + e.getMessage()).withInstance(null).toResponse(),
+                false, head, true, line(method, null, null, arrivalNanos));
+    }
+
+    /** 503 while the server drains, counted as refused; the connection closes after it. */
+    private Dispatch.Refused shuttingDown(String method, RequestTarget target, NettyRequest request, boolean head, long arrivalNanos) {
+        server.shutdown().refused.increment();
+        return new Dispatch.Refused(server.renderer().unavailable("the server is shutting down", target.path()), false, head, true,
+                line(method, target.rawPath(), request, arrivalNanos));
+    }
+
+    /** 503 past the in-flight cap (the caller counts the rejection where it admits). */
+    private Dispatch.Refused overloaded(String method, RequestTarget target, NettyRequest request, boolean keepAlive, boolean head,
+                                        boolean close, long arrivalNanos) {
+        return new Dispatch.Refused(server.renderer().unavailable("too many requests in flight", target.path()), keepAlive, head, close,
+                line(method, target.rawPath(), request, arrivalNanos));
     }
 
     /** How the access log shows a refused request; null when the log is off. */
