@@ -22,11 +22,6 @@ final class HttpSyntax {
         return FieldSyntax.isFieldValueChar(b & 0xFF);
     }
 
-    /** Visible US-ASCII, as a request-target allows. */
-    static boolean isTargetByte(byte b) {
-        return b > 0x20 && b < 0x7F;
-    }
-
     /** A byte that may appear somewhere in a request line: visible US-ASCII or SP. */
     static boolean isRequestLineByte(byte b) {
         return b >= 0x20 && b < 0x7F;

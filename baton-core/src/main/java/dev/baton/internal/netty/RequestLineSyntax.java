@@ -54,10 +54,7 @@ final class RequestLineSyntax {
         // whose IP literal is checked with its authority below
         boolean lenient = targetStart < to && buf[targetStart] != '/';
         while (i < to && buf[i] != ' ') {
-            byte b = buf[i];
-            if (!HttpSyntax.isTargetByte(b)) {
-                throw new RejectedRequest.Violation(400, "the request target holds a control, space or non-ASCII byte");
-            }
+            byte b = buf[i]; // visible ASCII already: the whole line's bytes were checked first
             if (b == '#') {
                 throw new RejectedRequest.Violation(400, "the request target cannot hold a fragment ('#')");
             }
