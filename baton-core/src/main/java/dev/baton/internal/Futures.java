@@ -1,7 +1,11 @@
 package dev.baton.internal;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * What a failed future failed with: the one rule every Baton module uses to see through the
@@ -21,5 +25,22 @@ public final class Futures {
             t = t.getCause();
         }
         return t;
+    }
+
+    /**
+     * {@code stage} mapped by {@code fn}, where cancelling the result cancels {@code stage} too:
+     * a timeout or a disconnect that cancels what the server waits on must reach the handler's
+     * own work beneath it.
+     */
+    public static <T, R> CompletableFuture<R> map(CompletionStage<T> stage, Function<? super T, ? extends R> fn) {
+        CompletableFuture<R> derived = stage.<R>thenApply(fn).toCompletableFuture();
+        if (stage instanceof CompletableFuture<?> source) {
+            derived.whenComplete((v, e) -> {
+                if (e instanceof CancellationException) {
+                    source.cancel(false);
+                }
+            });
+        }
+        return derived;
     }
 }

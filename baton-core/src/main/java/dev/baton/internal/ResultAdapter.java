@@ -34,16 +34,7 @@ public final class ResultAdapter {
     /** A stage of the response: already complete for a plain value, so a sync handler costs no hop. */
     public static CompletionStage<Response> toResponseStage(Object value) {
         if (value instanceof CompletionStage<?> stage) {
-            CompletableFuture<Response> derived = stage.thenApply(ResultAdapter::toResponse).toCompletableFuture();
-            if (stage instanceof CompletableFuture<?> source) {
-                // cancelling the response (timeout, disconnect) must reach the handler's own stage
-                derived.whenComplete((v, e) -> {
-                    if (e instanceof java.util.concurrent.CancellationException) {
-                        source.cancel(false);
-                    }
-                });
-            }
-            return derived;
+            return Futures.map(stage, ResultAdapter::toResponse);
         }
         return CompletableFuture.completedFuture(toResponse(value));
     }

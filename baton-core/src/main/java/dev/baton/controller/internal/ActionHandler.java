@@ -1,8 +1,16 @@
 package dev.baton.controller.internal;
 
 import dev.baton.context.RequestContext;
+import dev.baton.controller.ActionFilter;
+import dev.baton.internal.Futures;
 import dev.baton.routing.Handler;
+import dev.baton.routing.Middleware;
 import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The {@link Handler} one controller action compiles to: binds the arguments, runs the filters
@@ -28,31 +36,32 @@ final class ActionHandler implements Handler {
     private final String name;
     private final Style style;
     private final MethodInvoker invoker;
-    private final FilterPipeline filters;
+    /** The action beneath its filters, one middleware chain; null when no filter applies. */
+    private final Handler filtered;
     private final OperationsTracker.Completion completion;
 
-    private ActionHandler(Object controller, Method method, Style style, MethodInvoker invoker, FilterPipeline filters,
+    private ActionHandler(Object controller, Method method, Style style, MethodInvoker invoker, List<ActionFilter> filters,
                           OperationsTracker.Completion completion) {
         this.controller = controller;
         this.method = method;
         this.name = invoker.toString();
         this.style = style;
         this.invoker = invoker;
-        this.filters = filters;
         this.completion = completion;
+        this.filtered = filters.isEmpty() ? null : Middleware.chain(FilterMiddleware.of(filters), this::action);
     }
 
     /**
      * The handler of an action: the invoker itself for a value without filters (the hot path:
      * bind and call, nothing else), else an ActionHandler around it.
      *
-     * @param filters    null when no filter applies
+     * @param filters    outermost first
      * @param completion the completion method, for {@link Style#OPERATIONS} only
      */
-    static Handler of(Object controller, Method method, Style style, ArgumentBinder[] binders, FilterPipeline filters,
+    static Handler of(Object controller, Method method, Style style, ArgumentBinder[] binders, List<ActionFilter> filters,
                       OperationsTracker.Completion completion) {
         MethodInvoker invoker = MethodInvoker.of(controller, method, binders);
-        if (style == Style.VALUE && filters == null) {
+        if (style == Style.VALUE && filters.isEmpty()) {
             return invoker;
         }
         return new ActionHandler(controller, method, style, invoker, filters, completion);
@@ -66,18 +75,39 @@ final class ActionHandler implements Handler {
             case VALUE, STAGE -> null;
         };
         Object[] args = invoker.bind(ctx, async);
-        if (filters == null) {
+        if (filtered == null) {
             return invoke(args, async);
         }
-        return filters.run(new ActionCall(ctx, this, args), () -> {
-            Object result = invoke(args, async);
-            // the action's own stage, beneath its filters: a timeout fails it, so onException sees the timeout
-            if (result instanceof java.util.concurrent.CompletionStage<?> stage
-                    && ctx instanceof dev.baton.internal.HandlerReturn observer) {
-                observer.awaiting(stage);
+        Object answered = filtered.handle(new ActionCall(ctx, this, args, async));
+        // a chain that finished on this thread is a value (or a throw), as the action alone would be: no hop
+        if (answered instanceof CompletableFuture<?> done && done.isDone()) {
+            try {
+                return done.join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = Futures.unwrap(e);
+                if (cause instanceof Exception ex) {
+                    throw ex;
+                }
+                throw (Error) cause;
             }
-            return result;
-        });
+        }
+        return answered;
+    }
+
+    /** The innermost link of the filter chain: the action, its result recorded for the filters' {@code after}. */
+    private Object action(RequestContext ctx) throws Exception {
+        ActionCall call = (ActionCall) ctx;
+        Object result = invoke(call.args(), call.async());
+        if (result instanceof CompletionStage<?> stage) {
+            // the action's own stage is the deepest the request waits on: a timeout fails it, so onException sees the timeout
+            call.awaiting(stage);
+            return Futures.map(stage, v -> {
+                call.result(v);
+                return v;
+            });
+        }
+        call.result(result);
+        return result;
     }
 
     private Object invoke(Object[] args, Object async) throws Exception {

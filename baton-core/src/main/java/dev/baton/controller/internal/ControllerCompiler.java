@@ -167,8 +167,7 @@ public final class ControllerCompiler {
             style = ActionHandler.Style.VALUE;
         }
         List<ActionFilter> applied = filters.around(controller.getClass(), m, globalFilters);
-        Handler handler = ActionHandler.of(controller, m, style, args, applied.isEmpty() ? null : new FilterPipeline(applied),
-                completion);
+        Handler handler = ActionHandler.of(controller, m, style, args, applied, completion);
         return new Action(handler, RouteDescription.builder().action(m).body(bound.body()).returns(result)
                 .parameters(bound.parameters()).build());
     }
