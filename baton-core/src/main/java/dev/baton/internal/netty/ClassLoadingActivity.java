@@ -31,12 +31,16 @@ final class ClassLoadingActivity {
     /** True if the stack is loading or linking a class right now (its count changes only once it is defined). */
     static boolean isLoading(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
-            String c = e.getClassName();
-            if (c.equals("java.lang.ClassLoader") || c.startsWith("jdk.internal.loader.")
-                    || c.equals("java.security.SecureClassLoader") || e.getMethodName().equals("<clinit>")) {
+            if (isLoaderFrame(e.getClassName()) || e.getMethodName().equals("<clinit>")) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** True for a frame of a class loader's: the thread is reading or defining a class. */
+    static boolean isLoaderFrame(String className) {
+        return className.equals("java.lang.ClassLoader") || className.startsWith("jdk.internal.loader.")
+                || className.equals("java.security.SecureClassLoader");
     }
 }

@@ -50,6 +50,9 @@ final class PinnedThreadMonitor implements AutoCloseable {
         if (pinnedNanos(e) < THRESHOLD.toNanos()) {
             return; // pinned that long only because the whole process stood still meanwhile
         }
+        if (loadingAClass(e)) {
+            return; // pinned while a class loader reads and defines a class: warm-up, over once it is loaded
+        }
         StringBuilder stack = new StringBuilder();
         if (e.getStackTrace() != null) {
             for (RecordedFrame f : e.getStackTrace().getFrames()) {
@@ -58,6 +61,26 @@ final class PinnedThreadMonitor implements AutoCloseable {
             }
         }
         nets.virtualThreadPinned(name.substring(PREFIX.length()), e.getDuration().toMillis(), stack.toString());
+    }
+
+    /**
+     * True when the innermost frames, up to the first class initializer, are a class loader's. A
+     * class initializer that blocks is the application's own pin and is reported; the loading of
+     * the class it runs in, or of any class, is not.
+     */
+    private static boolean loadingAClass(RecordedEvent e) {
+        if (e.getStackTrace() == null) {
+            return false;
+        }
+        for (RecordedFrame f : e.getStackTrace().getFrames()) {
+            if (f.getMethod().getName().equals("<clinit>")) {
+                return false;
+            }
+            if (ClassLoadingActivity.isLoaderFrame(f.getMethod().getType().getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How long the event's thread was pinned, less the time the whole process stood still meanwhile. */
