@@ -42,7 +42,19 @@ public interface Request {
      */
     Map<String, List<String>> queryParams();
 
-    /** The body bytes; empty when there is none. */
+    /**
+     * The body as it arrives, for a route declared with {@code streamBody(limit)}; on any other
+     * route, the aggregated body as one buffer. One reader per request.
+     */
+    default RequestBody bodyStream() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no body stream");
+    }
+
+    /**
+     * The body bytes; empty when there is none.
+     *
+     * @throws IllegalStateException on a route that streams its body: read {@link #bodyStream()}
+     */
     byte[] body();
 
     /** The body decoded as UTF-8 (or the charset the Content-Type names). */

@@ -127,6 +127,7 @@ public final class Routing {
         private ExecutionModel execution;
         private Duration timeout;
         private boolean respondAsync;
+        private long streamedBodyLimit;
         private RouteDescription description = RouteDescription.NONE;
 
         RouteSpec(String method, String pattern, Handler handler, Routing scope) {
@@ -153,6 +154,23 @@ public final class Routing {
 
         public RouteSpec execution(ExecutionModel model) {
             this.execution = model;
+            return this;
+        }
+
+        /**
+         * Streams this route's request body to the handler as it arrives instead of aggregating it:
+         * the handler runs as soon as the head is in and reads {@code ctx.request().bodyStream()}
+         * (with backpressure), while {@code body()} and {@code bodyAs()} are refused. A body over
+         * {@code maxBodySize} bytes, which may be far above the server's aggregate limit, is a 413.
+         *
+         * <pre>{@code r.post("/uploads", ctx -> ctx.request().bodyStream().transferTo(file).thenApply(n -> n + " bytes"))
+         *        .streamBody(10L << 30);}</pre>
+         */
+        public RouteSpec streamBody(long maxBodySize) {
+            if (maxBodySize <= 0) {
+                throw new IllegalArgumentException("a streamed body's limit must be positive: " + maxBodySize);
+            }
+            this.streamedBodyLimit = maxBodySize;
             return this;
         }
 
@@ -206,7 +224,7 @@ public final class Routing {
                 h = responder.wrap(method, pattern, handler);
             }
             return new Route(method, pattern, MiddlewareChain.compose(scope.chain(), h), execution, timeout,
-                    description.withRespondAsync(respondAsync));
+                    description.withRespondAsync(respondAsync), streamedBodyLimit);
         }
     }
 }

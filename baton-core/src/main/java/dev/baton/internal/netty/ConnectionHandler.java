@@ -87,7 +87,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     /** Nothing in flight, queued or half-received (a slow head is the head timeout's business). */
     private boolean isQuiet() {
-        return !busy() && pending.isEmpty() && (scanner == null || !scanner.isMidHead());
+        // a handler waiting for a streamed body the client stopped sending is the client's stall too
+        boolean waiting = !busy() || current != null && current.request.awaitsBody();
+        return waiting && pending.isEmpty() && (scanner == null || !scanner.isMidHead());
     }
 
     private void closeIdle() {
@@ -158,7 +160,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             if (decision instanceof Exchange admitted) {
                 begin(admitted);
             } else {
-                refuse((Dispatch.Refused) decision);
+                refuse(StreamedRequest.settle(next, (Dispatch.Refused) decision));
             }
         }
         ByteBuf interim;
@@ -219,8 +221,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             return;
         }
         Response response = answer.response();
+        boolean bodyUnread = !ex.request.settleBody(); // a streamed body too long to drain: close after the answer
         // while draining, a request pipelined behind this one is answered 503 + close rather than dropped
-        boolean close = !ex.keepAlive || closing || (server.shutdown().isDraining() && pending.isEmpty());
+        boolean close = bodyUnread || !ex.keepAlive || closing || (server.shutdown().isDraining() && pending.isEmpty());
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         if (streamed && !ResponseWriter.endsWithHead(ex.head, response.status())) {
             current = null;
@@ -230,7 +233,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         }
         // account before the bytes leave, so that a client never sees its response before the numbers do
         account(ex, response.status() >= 500);
-        ex.listener.sent(response.status(), writer.write(ex, answer, close));
+        ex.listener.sent(response.status(), writer.write(ex, answer, close, bodyUnread));
         if (close) {
             closing = true;
         }

@@ -55,6 +55,7 @@ final class Dispatcher implements RequestDispatcher {
     private final Binding unmatched;
     /** The liveness and readiness probes; null when off. */
     private final Health health;
+    private final StreamedRoutes streamedRoutes;
 
     Dispatcher(ServerParts server, RouteTable routes, List<Route> routeList, List<Middleware> serverMiddleware,
                ObjectMapper json, HandlerThreads threads, Health health) {
@@ -63,6 +64,7 @@ final class Dispatcher implements RequestDispatcher {
         this.config = server.config();
         this.routes = routes;
         this.json = json;
+        this.streamedRoutes = StreamedRoutes.of(routes, routeList);
         this.unmatchedChain = List.copyOf(serverMiddleware);
         this.unmatched = new Binding(new ServerMetrics.RouteMetrics(),
                 threads.forRoute(new Route("*", UNMATCHED_PATTERN, ctx -> null, null, null)));
@@ -89,6 +91,11 @@ final class Dispatcher implements RequestDispatcher {
         return server;
     }
 
+    /** The routes that stream their request bodies, for the connections' decoding. */
+    StreamedRoutes streamedRoutes() {
+        return streamedRoutes;
+    }
+
     @Override
     public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink) {
         String method = req.method().name();
@@ -107,6 +114,9 @@ final class Dispatcher implements RequestDispatcher {
             byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;
             request = new NettyRequest(method, target.uri(), target.path(), req.protocolVersion().text(), req.headers(), body,
                     remote, json);
+            if (req instanceof StreamedRequest streamed) {
+                request.streamedBody(streamed.body, match.route());
+            }
         } catch (IllegalArgumentException e) {
             return malformedTarget(e, method, head, arrivalNanos);
         } finally {

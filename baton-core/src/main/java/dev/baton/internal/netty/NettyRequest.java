@@ -7,6 +7,10 @@ import dev.baton.http.HttpException;
 import dev.baton.internal.json.JsonBodyProblems;
 import dev.baton.http.Param;
 import dev.baton.http.Request;
+import dev.baton.http.RequestBody;
+import dev.baton.internal.body.RequestBodyStream;
+import dev.baton.routing.Route;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
@@ -32,6 +36,9 @@ final class NettyRequest implements Request {
     private final InetSocketAddress remote;
     private final ObjectMapper json;
     private Map<String, String> pathParams = Map.of();
+    /** The body as it arrives, on a route that streams it; else null, and {@link #bodyStream} wraps the aggregated bytes. */
+    private RequestBodyStream stream;
+    private Route streamingRoute;
     private Map<String, List<String>> query;
 
     NettyRequest(String method, String uri, String path, String protocol, HttpHeaders headers, byte[] body,
@@ -49,6 +56,40 @@ final class NettyRequest implements Request {
 
     void pathParams(Map<String, String> params) {
         this.pathParams = params;
+    }
+
+    void streamedBody(RequestBodyStream body, Route route) {
+        this.stream = body;
+        this.streamingRoute = route;
+    }
+
+    /**
+     * The answer is going out: a streamed body not read to its end is dropped. True if the
+     * connection can go on after the answer, false if it must close.
+     */
+    boolean settleBody() {
+        return streamingRoute == null || stream.abandon();
+    }
+
+    /** True while the handler waits for body bytes the client has not sent. */
+    boolean awaitsBody() {
+        return streamingRoute != null && stream.awaitsClient();
+    }
+
+    @Override
+    public RequestBody bodyStream() {
+        if (stream == null) {
+            stream = RequestBodyStream.of(body, ImmediateEventExecutor.INSTANCE);
+        }
+        return stream;
+    }
+
+    private byte[] aggregated() {
+        if (streamingRoute != null) {
+            throw new IllegalStateException(streamingRoute + " streams its request body (streamBody): read it with "
+                    + "request.bodyStream(), or drop streamBody() to have it aggregated for body() and bodyAs()");
+        }
+        return body;
     }
 
     @Override
@@ -108,16 +149,17 @@ final class NettyRequest implements Request {
 
     @Override
     public byte[] body() {
-        return body.clone();
+        return aggregated().clone();
     }
 
     @Override
     public String bodyText() {
-        return new String(body, charset());
+        return new String(aggregated(), charset());
     }
 
     @Override
     public <T> T bodyAs(Class<T> type) {
+        byte[] body = aggregated();
         String contentType = rawHeaders.get(HttpHeaderNames.CONTENT_TYPE);
         if (contentType != null && !isJson(contentType)) {
             throw new HttpException(415, "expected a JSON body (application/json), got " + contentType);

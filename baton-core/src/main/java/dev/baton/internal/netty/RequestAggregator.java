@@ -27,6 +27,9 @@ import java.nio.charset.StandardCharsets;
 final class RequestAggregator extends ChannelInboundHandlerAdapter {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private final long maxBodySize;
+    private final StreamedRoutes streamed;
+    /** The body of the request being read, when its route streams it; else null. */
+    private ChannelBodySource streaming;
     private HttpRequest head;
     private ByteBuf body;
     private boolean skipping;
@@ -34,15 +37,26 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
     private boolean continueOwed;
 
     RequestAggregator(long maxBodySize) {
+        this(maxBodySize, StreamedRoutes.NONE);
+    }
+
+    RequestAggregator(long maxBodySize, StreamedRoutes streamed) {
         this.maxBodySize = maxBodySize;
+        this.streamed = streamed;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest req) {
+        if (streaming != null && (msg instanceof HttpContent || msg instanceof RejectedRequest)) {
+            stream(msg);
+        } else if (msg instanceof HttpRequest req) {
             start(ctx, req);
-            if (msg instanceof HttpContent content) {
-                content(ctx, content); // a decoder that emits full messages at once
+            if (msg instanceof HttpContent content) { // a decoder that emits full messages at once
+                if (streaming != null) {
+                    stream(content);
+                } else {
+                    content(ctx, content);
+                }
             }
         } else if (msg instanceof HttpContent content) {
             content(ctx, content);
@@ -64,11 +78,32 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(failed);
             return;
         }
-        head = req;
+        boolean continueWanted = false;
         if (expectsContinue(req)) {
             req.headers().remove(HttpHeaderNames.EXPECT);
             // RFC 9110 10.1.1: no 100 when the framing says there is no content, nor once it is arriving
-            continueOwed = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+            continueWanted = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        }
+        long streamLimit = streamed.streamLimit(req.method().name(), req.uri());
+        if (streamLimit > 0) {
+            // the head goes on now; the body follows it as it arrives, and its 100 when the handler asks
+            streaming = new ChannelBodySource(ctx, req, streamLimit, continueWanted);
+            ctx.fireChannelRead(new StreamedRequest(req, streaming.body));
+            return;
+        }
+        head = req;
+        continueOwed = continueWanted;
+    }
+
+    /** A streamed body's next piece, or the scanner's refusal of its rest. */
+    private void stream(Object msg) {
+        if (msg instanceof RejectedRequest rejected) {
+            // the handler has the request: it answers with the status its body stream fails with
+            streaming.rejected(rejected);
+            streaming = null;
+            skipping = true;
+        } else if (streaming.content((HttpContent) msg)) {
+            streaming = null;
         }
     }
 
@@ -177,11 +212,21 @@ final class RequestAggregator extends ChannelInboundHandlerAdapter {
         continueOwed = false;
         releaseBody();
         head = null;
+        ChannelBodySource cut = streaming;
+        streaming = null;
+        // the request in flight hears of the disconnect (its token fires) before its body fails
         ctx.fireChannelInactive();
+        if (cut != null) {
+            cut.closed();
+        }
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releaseBody();
+        if (streaming != null) {
+            streaming.closed();
+            streaming = null;
+        }
     }
 }

@@ -61,6 +61,11 @@ final class ResponseWriter {
 
     /** An exchange's full response (a streamed one that ends with its head included), then closes if {@code close}; its bytes. */
     int write(Exchange ex, ResponseRenderer.Rendered answer, boolean close) {
+        return write(ex, answer, close, false);
+    }
+
+    /** The same; {@code linger}: closing while the client may still send (an unread body), see {@link LingeringClose}. */
+    int write(Exchange ex, ResponseRenderer.Rendered answer, boolean close, boolean linger) {
         Response response = answer.response();
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         String timing = ex.listener.serverTiming();
@@ -69,7 +74,7 @@ final class ResponseWriter {
         ByteBuf msg = streamed ? streamHead(response, close, timing) : encode(response, answer.json(), ex.head, close, timing);
         int bytes = msg.readableBytes();
         if (close) {
-            ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
+            ctx.write(msg).addListener(linger ? LingeringClose.INSTANCE : ChannelFutureListener.CLOSE);
         } else {
             ctx.write(msg, ctx.voidPromise()); // a failure reaches exceptionCaught, which closes: no promise per response
         }

@@ -32,12 +32,17 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
-        addRequestDecoding(p, config);
+        addRequestDecoding(p, config, dispatcher.streamedRoutes());
         p.addLast(new ConnectionHandler(dispatcher));
     }
 
     /** Strict scanner, Netty's request decoder, request aggregator: bytes in, FullHttpRequest or RejectedRequest out. Tests build the same. */
     static void addRequestDecoding(ChannelPipeline p, ServerConfig config) {
+        addRequestDecoding(p, config, StreamedRoutes.NONE);
+    }
+
+    /** The same, with the routes that stream their bodies: their heads go on at once, their bodies follow. */
+    static void addRequestDecoding(ChannelPipeline p, ServerConfig config, StreamedRoutes streamed) {
         // the scanner enforces the documented limits; Netty's own are a little wider so that
         // they only ever act as a second line of defence
         HttpDecoderConfig decoder = new HttpDecoderConfig()
@@ -49,8 +54,8 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                 .setStrictLineParsing(true)
                 // the scanner has checked every name (a token) and value (no CTL) already
                 .setValidateHeaders(false);
-        p.addLast(new StrictRequestScanner(config));
+        p.addLast(new StrictRequestScanner(config, streamed));
         p.addLast(new HttpRequestDecoder(decoder));
-        p.addLast(new RequestAggregator(config.maxBodySize()));
+        p.addLast(new RequestAggregator(config.maxBodySize(), streamed));
     }
 }

@@ -31,6 +31,9 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private enum State { HEAD, BODY_FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, REJECTED }
 
     private final ServerConfig config;
+    private final StreamedRoutes streamed;
+    /** The body limit of the request being scanned: the server's, or its streaming route's. */
+    private long maxBodySize;
     private final RequestFraming framing = new RequestFraming();
     private ByteBuf cumulation;
     /** The cumulation's backing array, and the array index of its reader index, while scanning. */
@@ -62,7 +65,13 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
     private int fieldCount;
 
     StrictRequestScanner(ServerConfig config) {
+        this(config, StreamedRoutes.NONE);
+    }
+
+    StrictRequestScanner(ServerConfig config, StreamedRoutes streamed) {
         this.config = config;
+        this.streamed = streamed;
+        this.maxBodySize = config.maxBodySize();
         this.bodyRate = new BodyRate(config.minRequestBodyRate(), config.bodyRateGrace().toNanos());
     }
 
@@ -159,10 +168,10 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     int end = crBefore(lf, "chunk size line");
-                    long size = HttpSyntax.chunkSize(bytes, base + lineStart, base + end, config.maxBodySize());
+                    long size = HttpSyntax.chunkSize(bytes, base + lineStart, base + end, maxBodySize);
                     bodyBytes += size;
-                    if (bodyBytes > config.maxBodySize()) {
-                        throw new RejectedRequest.Violation(413, "the body is larger than " + config.maxBodySize() + " bytes");
+                    if (bodyBytes > maxBodySize) {
+                        throw new RejectedRequest.Violation(413, "the body is larger than " + maxBodySize + " bytes");
                     }
                     validated = lineStart = scanned = lf + 1;
                     if (size == 0) {
@@ -279,6 +288,16 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
             throw new RejectedRequest.Violation(414, "the request line is longer than " + config.maxRequestLineLength() + " bytes");
         }
         framing.reset(RequestLineSyntax.check(bytes, base + start, base + end) == HttpVersion.HTTP_1_0);
+        maxBodySize = streamed.any() ? streamedLimit(start, end) : config.maxBodySize();
+    }
+
+    /** The body limit of a request line the syntax check has passed: METHOD SP target SP version. */
+    private long streamedLimit(int start, int end) {
+        String line = cumulation.toString(index(start), end - start, StandardCharsets.ISO_8859_1);
+        int sp = line.indexOf(' ');
+        int sp2 = line.lastIndexOf(' ');
+        return sp > 0 && sp2 > sp ? streamed.maxBodySize(line.substring(0, sp), line.substring(sp + 1, sp2), config.maxBodySize())
+                : config.maxBodySize();
     }
 
     private void fieldLine(int start, int end, boolean trailer) {
@@ -301,7 +320,7 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
 
     private void endOfHead() {
         headTimeout.stop();
-        long length = framing.bodyLength(config.maxBodySize());
+        long length = framing.bodyLength(maxBodySize);
         sawRequestLine = false;
         sectionBytes = 0;
         fieldCount = 0;
@@ -374,9 +393,11 @@ final class StrictRequestScanner extends ChannelInboundHandlerAdapter {
         return lastReadNanos;
     }
 
-    /** The connection stopped reading for {@code nanos} (too many pipelined requests): not the client's slowness. */
+    /** The connection stopped reading for {@code nanos} (too many pipelined requests, a slow body reader): not the client's slowness. */
     void readingWasPaused(long nanos) {
         bodyRate.paused(nanos);
+        // nor is the silence it caused: the idle clock starts again when reading does
+        lastReadNanos = Math.max(lastReadNanos, System.nanoTime());
     }
 
     /** True while a request's body has started arriving but is not complete. */

@@ -1,0 +1,402 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.ExecutionModel;
+import dev.baton.context.CancellationReason;
+import dev.baton.http.HttpException;
+import dev.baton.http.RequestBody;
+import dev.baton.http.Response;
+import dev.baton.internal.body.RequestBodyStream;
+import dev.baton.support.RawHttp;
+import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StreamedRequestBodyTest {
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+    /** What a streamed body may hold for its reader: the high-water mark plus what one socket read brings. */
+    private static final long HELD_BOUND = RequestBodyStream.HIGH_WATER + 64 * 1024;
+
+    @Test
+    void aTwoHundredMegabyteUploadGoesToAFileThroughBoundedMemory(@TempDir Path dir) throws Exception {
+        long size = 200L << 20;
+        Path file = dir.resolve("upload.bin");
+        AtomicReference<RequestBodyStream> seen = new AtomicReference<>();
+        // the server's aggregate limit is 1 MB: only streaming lets 200 MB through
+        try (TestServer s = TestServer.start(c -> c.maxBodySize(1 << 20), r -> r.post("/upload", ctx -> {
+            RequestBodyStream body = (RequestBodyStream) ctx.request().bodyStream();
+            seen.set(body);
+            return body.transferTo(file).thenApply(n -> n + " " + body.contentLength());
+        }).streamBody(1L << 30))) {
+            HttpRequest req = s.request("/upload").version(HttpClient.Version.HTTP_1_1)
+                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new Pattern(size)), size))
+                    .build();
+            HttpResponse<String> res = s.send(req);
+
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).isEqualTo(size + " " + size);
+            assertThat(Files.size(file)).isEqualTo(size);
+            assertThat(crcOf(Files.newInputStream(file))).isEqualTo(crcOf(new Pattern(size)));
+            assertThat(seen.get().peakHeldBytes()).isPositive().isLessThanOrEqualTo(HELD_BOUND);
+        }
+    }
+
+    @Test
+    void aReaderThatAsksForNothingStopsTheClientUntilItReads() throws Exception {
+        long size = 64L << 20;
+        AtomicReference<RequestBodyStream> seen = new AtomicReference<>();
+        CompletableFuture<Void> readNow = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.post("/slow", ctx -> {
+            RequestBodyStream body = (RequestBodyStream) ctx.request().bodyStream();
+            seen.set(body);
+            return readNow.thenCompose(v -> crc(body));
+        }).streamBody(size)); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
+            AtomicLong sent = new AtomicLong();
+            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = raw.socket().getOutputStream();
+                    out.write(("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    InputStream pattern = new Pattern(size);
+                    byte[] piece = new byte[64 * 1024];
+                    int n;
+                    while ((n = pattern.read(piece)) > 0) {
+                        out.write(piece, 0, n);
+                        sent.addAndGet(n);
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+
+            Await.until("the server stops reading", WITHIN, () -> seen.get() != null && seen.get().isPaused());
+            // the server holds a bounded amount and the client cannot finish: its writes are stalled
+            Await.during("the client stays stalled", Duration.ofMillis(300), () -> !upload.isDone());
+            assertThat(sent.get()).isLessThan(size);
+            assertThat(seen.get().peakHeldBytes()).isLessThanOrEqualTo(HELD_BOUND);
+
+            readNow.complete(null);
+            Await.result(upload, WITHIN);
+            String response = raw.readResponse();
+            assertThat(response).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new Pattern(size)));
+            assertThat(seen.get().peakHeldBytes()).isLessThanOrEqualTo(HELD_BOUND);
+        }
+    }
+
+    @Test
+    void aClientLeavingMidUploadFailsTheStreamAndFiresTheToken() throws Exception {
+        CompletableFuture<CancellationReason> cancelled = new CompletableFuture<>();
+        CompletableFuture<Throwable> bodyFailure = new CompletableFuture<>();
+        CompletableFuture<Void> reading = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> {
+            ctx.cancellation().onCancel(cancelled::complete);
+            CompletionStage<String> read = crc(ctx.request().bodyStream());
+            read.whenComplete((n, e) -> bodyFailure.complete(e));
+            reading.complete(null);
+            // a stage of its own: the one returned is cancelled when the client leaves
+            return read.thenApply(crc -> crc);
+        }).streamBody(100L << 20))) {
+            RawHttp raw = new RawHttp(s.port());
+            raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n").send(new byte[100_000]);
+            Await.result(reading, WITHIN);
+            raw.close();
+
+            assertThat(Await.result(cancelled, WITHIN)).isEqualTo(CancellationReason.CLIENT_DISCONNECT);
+            assertThat(Await.result(bodyFailure, WITHIN)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("closed the connection before the request body ended");
+        }
+    }
+
+    @Test
+    void aDeclaredLengthOverTheRoutesLimitIs413BeforeTheHandlerRuns() throws Exception {
+        AtomicLong runs = new AtomicLong();
+        try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> {
+            runs.incrementAndGet();
+            return ctx.request().bodyStream().discard();
+        }).streamBody(1000)); RawHttp raw = new RawHttp(s.port())) {
+            var result = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n").readUntilClosed();
+
+            assertThat(result.status()).isEqualTo(413);
+            assertThat(result.text()).contains("application/problem+json").contains("larger than 1000 bytes");
+            assertThat(result.closed()).isTrue();
+            assertThat(runs.get()).isZero();
+        }
+    }
+
+    @Test
+    void aChunkedBodyGrowingPastTheRoutesLimitFailsTheStreamWith413AndCloses() throws Exception {
+        CompletableFuture<Throwable> bodyFailure = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> ctx.request().bodyStream().readAll(1 << 20)
+                .whenComplete((b, e) -> bodyFailure.complete(e))).streamBody(1000)); RawHttp raw = new RawHttp(s.port())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "258\r\n" + "a".repeat(600) + "\r\n" + "258\r\n" + "b".repeat(600) + "\r\n0\r\n\r\n");
+            var result = raw.readUntilClosed();
+
+            assertThat(result.status()).isEqualTo(413);
+            assertThat(result.text()).contains("application/problem+json").contains("larger than 1000 bytes");
+            assertThat(result.closed()).isTrue();
+            assertThat(Await.result(bodyFailure, WITHIN)).isInstanceOf(CompletionException.class).cause()
+                    .isInstanceOf(HttpException.class).hasMessageContaining("larger than 1000 bytes");
+        }
+    }
+
+    @Test
+    void aChunkedUploadArrivesWholeAndTheNextPipelinedRequestIsAnsweredAfterIt() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.post("/upload", ctx -> crc(ctx.request().bodyStream())).streamBody(10L << 20);
+            r.get("/hello", ctx -> "hello");
+        }); RawHttp raw = new RawHttp(s.port())) {
+            byte[] data = new Pattern(300_000).readAllBytes();
+            StringBuilder chunked = new StringBuilder("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int off = 0; off < data.length; off += 70_000) {
+                int n = Math.min(70_000, data.length - off);
+                chunked.append(Integer.toHexString(n)).append("\r\n")
+                        .append(new String(data, off, n, StandardCharsets.ISO_8859_1)).append("\r\n");
+            }
+            chunked.append("0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            raw.send(chunked.toString());
+
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(data.length + " " + crcOf(new Pattern(data.length)));
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("hello");
+        }
+    }
+
+    @Test
+    void aHandlerThatIgnoresASmallBodyKeepsTheConnectionAndThePipelinedRequestAfterIt() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.post("/ignore", ctx -> "ignored").streamBody(10L << 20);
+            r.get("/hello", ctx -> "hello");
+        }); RawHttp raw = new RawHttp(s.port())) {
+            raw.send("POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+                    .send(new byte[100_000]).send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            String first = raw.readResponse();
+            assertThat(first).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close").endsWith("ignored");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("hello");
+        }
+    }
+
+    @Test
+    void aHandlerThatIgnoresALargeBodyAnswersAndClosesTheConnection() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.post("/ignore", ctx -> "ignored").streamBody(1L << 30));
+             RawHttp raw = new RawHttp(s.port())) {
+            raw.send("POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n").send(new byte[100_000]);
+            var result = raw.readUntilClosed();
+
+            assertThat(result.status()).isEqualTo(200);
+            assertThat(result.text()).containsIgnoringCase("connection: close").endsWith("ignored");
+            assertThat(result.closed()).isTrue();
+        }
+    }
+
+    @Test
+    void aVirtualThreadReadsTheBodyAsAnInputStream() throws Exception {
+        long size = 20L << 20;
+        try (TestServer s = TestServer.start(r -> r.put("/blocking", ctx -> {
+            try (InputStream in = ctx.request().bodyStream().asInputStream()) {
+                return size(in) + " " + Thread.currentThread().isVirtual();
+            }
+        }).streamBody(size).execution(ExecutionModel.VIRTUAL))) {
+            // no length: the JDK client sends it chunked
+            HttpRequest req = s.request("/blocking").version(HttpClient.Version.HTTP_1_1)
+                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new Pattern(size))).build();
+            HttpResponse<String> res = s.send(req);
+
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).isEqualTo(size + " true");
+        }
+    }
+
+    @Test
+    void readingTheBodyAsAnInputStreamOnTheEventLoopIsRefused() throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        try (TestServer s = TestServer.start(r -> r.post("/loop", ctx -> {
+            try {
+                return ctx.request().bodyStream().asInputStream().read();
+            } catch (RuntimeException e) {
+                thrown.set(e);
+                throw e;
+            }
+        }).streamBody(1000).execution(ExecutionModel.EVENT_LOOP))) {
+            var res = s.send(s.request("/loop").POST(HttpRequest.BodyPublishers.ofString("data")).build());
+
+            assertThat(res.statusCode()).isEqualTo(500);
+            assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("event loop thread");
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredWhenTheHandlerFirstAsksForTheBody() throws Exception {
+        CompletableFuture<Void> readNow = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> readNow.thenCompose(v -> ctx.request().bodyStream().readAll(100))
+                .thenApply(b -> new String(b, StandardCharsets.UTF_8))).streamBody(1000)); RawHttp raw = new RawHttp(s.port())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(raw.socket().getInputStream().available()).isZero();
+            readNow.complete(null);
+
+            assertThat(raw.readResponse()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            raw.send("hello");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("hello");
+        }
+    }
+
+    @Test
+    void aHandlerThatAnswersAnExpectContinueWithoutReadingSendsNo100AndCloses() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> Response.status(401).text("who are you?")).streamBody(1000));
+             RawHttp raw = new RawHttp(s.port())) {
+            var result = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n").readUntilClosed();
+
+            assertThat(result.text()).startsWith("HTTP/1.1 401").doesNotContain("100 Continue").endsWith("who are you?");
+            assertThat(result.closed()).isTrue();
+        }
+    }
+
+    @Test
+    void aBodyThatStopsArrivingIs408() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.idleTimeout(Duration.ofMillis(500)),
+                r -> r.post("/upload", ctx -> ctx.request().bodyStream().readAll(1000)).streamBody(1000));
+             RawHttp raw = new RawHttp(s.port(), WITHIN)) {
+            var result = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789").readUntilClosed();
+
+            assertThat(result.status()).isEqualTo(408);
+            assertThat(result.text()).contains("stopped arriving");
+            assertThat(result.closed()).isTrue();
+        }
+    }
+
+    @Test
+    void theAggregatedBodyOfAStreamingRouteIsAClearErrorAndOtherRoutesCanStreamTheirs() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.post("/streamed", ctx -> ctx.request().bodyText()).streamBody(1000);
+            r.post("/aggregated", ctx -> ctx.request().bodyStream().readAll(100).thenApply(b -> b.length + " bytes"));
+        })) {
+            var streamed = s.send(s.request("/streamed").POST(HttpRequest.BodyPublishers.ofString("data")).build());
+            var aggregated = s.send(s.request("/aggregated").POST(HttpRequest.BodyPublishers.ofString("data")).build());
+
+            assertThat(streamed.statusCode()).isEqualTo(500);
+            assertThat(aggregated.statusCode()).isEqualTo(200);
+            assertThat(aggregated.body()).isEqualTo("4 bytes");
+        }
+    }
+
+    @Test
+    void aBodyHasOneReader() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.post("/twice", ctx -> {
+            RequestBody body = ctx.request().bodyStream();
+            body.discard();
+            return body.discard().handle((n, e) -> e.getMessage());
+        }).streamBody(1000))) {
+            var res = s.send(s.request("/twice").POST(HttpRequest.BodyPublishers.ofString("data")).build());
+
+            assertThat(res.body()).contains("one reader");
+        }
+    }
+
+    /** The body's size and CRC-32, read one buffer at a time. */
+    private static CompletionStage<String> crc(RequestBody body) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        body.subscribe(new Flow.Subscriber<>() {
+            private final CRC32 crc = new CRC32();
+            private long size;
+            private Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(ByteBuffer bytes) {
+                size += bytes.remaining();
+                crc.update(bytes);
+                subscription.request(1);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                result.completeExceptionally(error);
+            }
+
+            @Override
+            public void onComplete() {
+                result.complete(size + " " + crc.getValue());
+            }
+        });
+        return result;
+    }
+
+    private static long crcOf(InputStream in) throws IOException {
+        try (in) {
+            CRC32 crc = new CRC32();
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                crc.update(buf, 0, n);
+            }
+            return crc.getValue();
+        }
+    }
+
+    private static long size(InputStream in) throws IOException {
+        long total = 0;
+        byte[] buf = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** {@code size} bytes of a fixed, non-repeating-looking pattern, made as they are read. */
+    private static final class Pattern extends InputStream {
+        private final long size;
+        private long at;
+
+        Pattern(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            return at < size ? next() : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (at >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(len, size - at);
+            for (int i = 0; i < n; i++) {
+                b[off + i] = (byte) next();
+            }
+            return n;
+        }
+
+        private int next() {
+            long i = at++;
+            return (int) ((i * 31 + (i >>> 9) + (i >>> 17)) & 0xff);
+        }
+    }
+}
