@@ -12,7 +12,7 @@ import java.util.concurrent.Flow;
  * connection, so a slow reader holds a bounded amount of memory whatever the body's size. Each
  * buffer handed over is the reader's own (a copy, never reused by the server).
  *
- * <pre>{@code r.post("/uploads/{name}", ctx -> ctx.request().bodyStream().transferTo(dir.resolve(name))
+ * <pre>{@code r.post("/uploads", ctx -> ctx.request().bodyStream().transferTo(dir.resolve(UUID.randomUUID() + ".bin"))
  *         .thenApply(bytes -> Response.status(201).text(bytes + " bytes")))
  *  .streamBody(4L << 30);}</pre>
  *

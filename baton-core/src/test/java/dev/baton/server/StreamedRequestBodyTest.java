@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -34,8 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StreamedRequestBodyTest {
     private static final Duration WITHIN = Duration.ofSeconds(30);
-    /** What a streamed body may hold for its reader: the high-water mark plus what one socket read brings. */
-    private static final long HELD_BOUND = RequestBodyStream.HIGH_WATER + 64 * 1024;
+    /**
+     * What a streamed body may hold for its reader: the high-water mark, plus the read that crossed
+     * it and one more when something else on the connection turned reading on (64 KiB reads).
+     */
+    private static final long HELD_BOUND = RequestBodyStream.HIGH_WATER + 2 * 64 * 1024;
 
     @Test
     void aTwoHundredMegabyteUploadGoesToAFileThroughBoundedMemory(@TempDir Path dir) throws Exception {
@@ -100,6 +104,88 @@ class StreamedRequestBodyTest {
             String response = raw.readResponse();
             assertThat(response).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new Pattern(size)));
             assertThat(seen.get().peakHeldBytes()).isLessThanOrEqualTo(HELD_BOUND);
+        }
+    }
+
+    @Test
+    void aStreamedUploadQueuedBehindASlowRequestStillHoldsABoundedAmount() throws Exception {
+        long size = 16L << 20;
+        AtomicReference<RequestBodyStream> seen = new AtomicReference<>();
+        CompletableFuture<String> slow = new CompletableFuture<>();
+        CompletableFuture<Void> readNow = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/slow", ctx -> slow);
+            r.post("/upload", ctx -> {
+                RequestBodyStream body = (RequestBodyStream) ctx.request().bodyStream();
+                seen.set(body);
+                return readNow.thenCompose(v -> crc(body));
+            }).streamBody(size);
+        }); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
+            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+                try {
+                    raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n");
+                    raw.send(new Pattern(size).readAllBytes());
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            slow.complete("slow");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("slow");
+            // starting the upload takes it off the pipelined queue, which turns reading back on
+            Await.until("the server stops reading", WITHIN, () -> seen.get() != null && seen.get().isPaused());
+            Await.during("the client stays stalled", Duration.ofMillis(300), () -> !upload.isDone());
+            assertThat(seen.get().peakHeldBytes()).isLessThanOrEqualTo(HELD_BOUND);
+
+            readNow.complete(null);
+            Await.result(upload, WITHIN);
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new Pattern(size)));
+        }
+    }
+
+    @Test
+    void theRequestTimeoutStillAppliesToAStreamingRoute() throws Exception {
+        CompletableFuture<Throwable> bodyFailure = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> {
+            CompletionStage<String> read = crc(ctx.request().bodyStream());
+            read.whenComplete((n, e) -> bodyFailure.complete(e));
+            return read.thenApply(crc -> crc);
+        }).streamBody(100L << 20).timeout(Duration.ofMillis(300))); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
+            var result = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")
+                    .send(new byte[1000]).readUntilClosed();
+
+            assertThat(result.status()).isEqualTo(504);
+            assertThat(result.text()).containsIgnoringCase("connection: close");
+            assertThat(result.closed()).isTrue();
+            assertThat(Await.result(bodyFailure, WITHIN)).isInstanceOf(CancellationException.class);
+        }
+    }
+
+    @Test
+    void timeTheReaderHoldsTheConnectionStillIsNotTheClientsSlowness() throws Exception {
+        long size = 4L << 20;
+        AtomicReference<RequestBodyStream> seen = new AtomicReference<>();
+        CompletableFuture<Void> readNow = new CompletableFuture<>();
+        // a client must average 1 MB/s after 100 ms; this one is held back by the reader for longer
+        try (TestServer s = TestServer.start(c -> c.minRequestBodyRate(1_000_000).bodyRateGrace(Duration.ofMillis(100)),
+                r -> r.post("/held", ctx -> {
+                    RequestBodyStream body = (RequestBodyStream) ctx.request().bodyStream();
+                    seen.set(body);
+                    return readNow.thenCompose(v -> crc(body));
+                }).streamBody(size)); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
+            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+                try {
+                    raw.send("POST /held HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n");
+                    raw.send(new Pattern(size).readAllBytes());
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Await.until("the server stops reading", WITHIN, () -> seen.get() != null && seen.get().isPaused());
+            Await.during("the reader holds on", Duration.ofMillis(500), () -> !upload.isDone());
+
+            readNow.complete(null);
+            Await.result(upload, WITHIN);
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new Pattern(size)));
         }
     }
 

@@ -299,16 +299,19 @@ public final class RequestBodyStream implements RequestBody {
         }
     }
 
-    /** Stops the source while too much waits for the reader; reading goes on once the body ended or is dropped. */
+    /**
+     * Stops the source while too much waits for the reader; reading goes on once the body ended or
+     * is dropped. The pause is repeated with each offer past the mark: something else on the
+     * connection (its pipelining limit) may have turned reading back on.
+     */
     private void flow() {
         boolean pause = !ended && failure == null && !cancelled && heldBytes >= HIGH_WATER;
-        if (pause != paused) {
-            paused = pause;
-            if (pause) {
-                source.pause();
-            } else {
-                source.resume();
-            }
+        if (pause) {
+            paused = true;
+            source.pause();
+        } else if (paused) {
+            paused = false;
+            source.resume();
         }
     }
 
