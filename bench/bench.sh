@@ -8,6 +8,9 @@
 #   ./baton bench cost [options]            CPU time, allocated bytes and context switches per request
 #                                           (fixed young generation, COST_OPTS), per model and scenario
 #   ./baton bench jmh [regex] [jmh args]    JMH micro-benchmarks (defaults -f1 -wi 3 -w 1s -i 5 -r 1s)
+#   ./baton bench upload [--streamed-mb N] [--aggregated-mb N] [--rounds N]
+#                                           upload MB/s and heap peak: a streamed body (dropped, to a
+#                                           file) against the aggregated path at its limit
 #   ./baton bench table FILE                the table again, from raw rows (ours or the peers' bench.sh)
 #   ./baton bench operations [--quick] [--no-build]
 #                                           long-running operations: creates/s beside the same server's
@@ -875,6 +878,11 @@ case "${1:-}" in
     table "$out"
     rm -f "$out"
     exit 0 ;;
+  upload)
+    shift
+    build
+    # shellcheck disable=SC2086
+    exec "$java" $JAVA_OPTS -cp "$jar" dev.baton.bench.UploadBench "$@" ;;
   cost)
     shift; MODE=cost ;;
   faults)
@@ -900,7 +908,7 @@ while [ $# -gt 0 ]; do
     --timer) TIMER=$2; shift ;;
     --no-build) BUILD=0 ;;
     --store) STORE=$2; shift ;;
-    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (try --help)" ;;
   esac
   shift
