@@ -296,6 +296,32 @@ class StreamedRequestBodyTest {
     }
 
     @Test
+    void aStreamedAnswerCanBeMadeOfTheBodyAsItArrives() throws Exception {
+        long size = 8L << 20;
+        try (TestServer s = TestServer.start(r -> {
+            r.post("/echo", ctx -> Response.ok().stream("application/octet-stream", sink -> {
+                try (InputStream in = ctx.request().bodyStream().asInputStream()) {
+                    byte[] buf = new byte[32 * 1024];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        sink.write(java.util.Arrays.copyOf(buf, n)).toCompletableFuture().join();
+                    }
+                }
+                sink.close();
+            })).streamBody(size);
+            r.get("/hello", ctx -> "hello");
+        })) {
+            HttpRequest req = s.request("/echo").version(HttpClient.Version.HTTP_1_1)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Pattern(size))).build();
+            HttpResponse<InputStream> res = s.client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(crcOf(res.body())).isEqualTo(crcOf(new Pattern(size)));
+            assertThat(s.get("/hello").body()).as("the connection goes on").isEqualTo("hello");
+        }
+    }
+
+    @Test
     void aVirtualThreadReadsTheBodyAsAnInputStream() throws Exception {
         long size = 20L << 20;
         try (TestServer s = TestServer.start(r -> r.put("/blocking", ctx -> {

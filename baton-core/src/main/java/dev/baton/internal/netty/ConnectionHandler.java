@@ -221,11 +221,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             return;
         }
         Response response = answer.response();
-        boolean bodyUnread = !ex.request.settleBody(); // a streamed body too long to drain: close after the answer
+        boolean streamed = (response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS)
+                && !ResponseWriter.endsWithHead(ex.head, response.status());
+        // a request body still streaming in is settled when the answer ends: a streamed answer may be made of it
+        boolean bodyUnread = !streamed && !ex.request.settleBody(); // too long to drain: close after the answer
         // while draining, a request pipelined behind this one is answered 503 + close rather than dropped
         boolean close = bodyUnread || !ex.keepAlive || closing || (server.shutdown().isDraining() && pending.isEmpty());
-        boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
-        if (streamed && !ResponseWriter.endsWithHead(ex.head, response.status())) {
+        if (streamed) {
             current = null;
             stream = new ResponseStream(ctx, writer, ex, response, close, this::streamEnded);
             stream.start();
@@ -244,6 +246,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private void streamEnded(ResponseStream ended, boolean closeDelimited) {
         stream = null;
         lastAnswerNanos = accounting.streamEnded();
+        if (!closeDelimited && ctx.channel().isActive() && !ended.request().settleBody()) {
+            closing = true; // the request's body is still coming and too long to drain
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(LingeringClose.INSTANCE);
+            return;
+        }
         if (closeDelimited || closing || !ctx.channel().isActive()) { // closing: nothing more is served here
             closing = true;
             ctx.close();

@@ -45,6 +45,11 @@ final class ResponseStream {
         this.eventStream = response.bodyKind() == Response.BodyKind.EVENTS;
     }
 
+    /** The request this stream answers. */
+    NettyRequest request() {
+        return ex.request;
+    }
+
     void start() {
         ByteBuf head = writer.streamHead(response, closeDelimited, ex.listener.serverTiming());
         boolean serverError = response.status() >= 500;
