@@ -310,14 +310,66 @@ class StreamedRequestBodyTest {
                 sink.close();
             })).streamBody(size);
             r.get("/hello", ctx -> "hello");
-        })) {
-            HttpRequest req = s.request("/echo").version(HttpClient.Version.HTTP_1_1)
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Pattern(size))).build();
-            HttpResponse<InputStream> res = s.client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        }); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
+            // the client reads while it sends: more than the sockets buffer goes both ways at once
+            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+                try {
+                    raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n");
+                    raw.send(new Pattern(size).readAllBytes());
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked");
+            CRC32 crc = new CRC32();
+            long echoed = 0;
+            String chunk;
+            while (!(chunk = raw.readChunk()).isEmpty()) {
+                byte[] bytes = chunk.getBytes(StandardCharsets.ISO_8859_1);
+                crc.update(bytes);
+                echoed += bytes.length;
+            }
+            Await.result(upload, WITHIN);
 
-            assertThat(res.statusCode()).isEqualTo(200);
-            assertThat(crcOf(res.body())).isEqualTo(crcOf(new Pattern(size)));
-            assertThat(s.get("/hello").body()).as("the connection goes on").isEqualTo("hello");
+            assertThat(echoed).isEqualTo(size);
+            assertThat(crc.getValue()).isEqualTo(crcOf(new Pattern(size)));
+            raw.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(raw.readResponse()).as("the connection goes on").startsWith("HTTP/1.1 200").endsWith("hello");
+        }
+    }
+
+    @Test
+    void anIgnoredChunkedBodyIsDrainedOnlyUpToItsBoundThenTheConnectionCloses() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.post("/ignore", ctx -> "ignored").streamBody(1L << 30));
+             RawHttp raw = new RawHttp(s.port(), WITHIN)) {
+            raw.send("POST /ignore HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("ignored");
+            // a chunked remainder has no known length: it is read until the drain bound (256 KiB), then
+            // the server hangs up; 2 MB more, never ended, would keep a draining connection open
+            String chunk = "10000\r\n" + "x".repeat(0x10000) + "\r\n";
+            try {
+                for (int i = 0; i < 32; i++) {
+                    raw.send(chunk);
+                }
+            } catch (IOException closed) {
+                // the server closed while the client was sending: what this test expects
+            }
+            var rest = raw.readUntilClosed();
+            assertThat(rest.closed()).isTrue();
+            assertThat(rest.text()).as("nothing more is answered").isEmpty();
+        }
+    }
+
+    @Test
+    void aMalformedChunkFailsTheStreamWith400() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> ctx.request().bodyStream().readAll(1000)).streamBody(1000));
+             RawHttp raw = new RawHttp(s.port())) {
+            var result = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n")
+                    .readUntilClosed();
+
+            assertThat(result.status()).isEqualTo(400);
+            assertThat(result.text()).contains("application/problem+json").contains("chunk");
+            assertThat(result.closed()).isTrue();
         }
     }
 

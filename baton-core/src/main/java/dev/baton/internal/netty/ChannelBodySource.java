@@ -87,8 +87,9 @@ final class ChannelBodySource implements BodySource {
         body.fail(new IOException("the client closed the connection before the request body ended"));
     }
 
+    /** After what is written: the client may still be sending, so the close lingers (see {@link LingeringClose}). */
     private void closeAfterAnswer() {
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(LingeringClose.INSTANCE);
     }
 
     @Override
