@@ -1,12 +1,13 @@
 package dev.baton.internal.body;
 
+import io.netty.util.internal.ThreadExecutorMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
-import io.netty.util.internal.ThreadExecutorMap;
 
 /**
  * A body as a blocking stream: the reading thread waits for buffers the event loop hands over,
@@ -52,7 +53,7 @@ final class BodyInputStream extends InputStream implements Flow.Subscriber<ByteB
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             return 0;
         }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -201,7 +202,7 @@ public final class RequestBodyStream implements RequestBody {
     @Override
     public CompletionStage<byte[]> readAll(int maxBytes) {
         if (length > maxBytes) {
-            return java.util.concurrent.CompletableFuture.failedFuture(
+            return CompletableFuture.failedFuture(
                     new HttpException(413, "the body is larger than " + maxBytes + " bytes"));
         }
         BodyCollector collector = BodyCollector.keeping(maxBytes);

@@ -5,6 +5,7 @@ import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -248,7 +249,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         lastAnswerNanos = accounting.streamEnded();
         if (!closeDelimited && ctx.channel().isActive() && !ended.request().settleBody()) {
             closing = true; // the request's body is still coming and too long to drain
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(LingeringClose.INSTANCE);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(LingeringClose.INSTANCE);
             return;
         }
         if (closeDelimited || closing || !ctx.channel().isActive()) { // closing: nothing more is served here
