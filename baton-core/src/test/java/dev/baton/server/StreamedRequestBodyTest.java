@@ -76,22 +76,7 @@ class StreamedRequestBodyTest {
             return readNow.thenCompose(v -> crc(body));
         }).streamBody(size)); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
             AtomicLong sent = new AtomicLong();
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-                try {
-                    OutputStream out = raw.socket().getOutputStream();
-                    out.write(("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    InputStream pattern = new Pattern(size);
-                    byte[] piece = new byte[64 * 1024];
-                    int n;
-                    while ((n = pattern.read(piece)) > 0) {
-                        out.write(piece, 0, n);
-                        sent.addAndGet(n);
-                    }
-                    out.flush();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Void> upload = upload(raw, post("/slow", size), size, sent);
 
             Await.until("the server stops reading", WITHIN, () -> seen.get() != null && seen.get().isPaused());
             // the server holds a bounded amount and the client cannot finish: its writes are stalled
@@ -109,7 +94,7 @@ class StreamedRequestBodyTest {
 
     @Test
     void aStreamedUploadQueuedBehindASlowRequestStillHoldsABoundedAmount() throws Exception {
-        long size = 16L << 20;
+        long size = 32L << 20; // more than the sockets' buffers hold
         AtomicReference<RequestBodyStream> seen = new AtomicReference<>();
         CompletableFuture<String> slow = new CompletableFuture<>();
         CompletableFuture<Void> readNow = new CompletableFuture<>();
@@ -121,14 +106,8 @@ class StreamedRequestBodyTest {
                 return readNow.thenCompose(v -> crc(body));
             }).streamBody(size);
         }); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-                try {
-                    raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n");
-                    raw.send(new Pattern(size).readAllBytes());
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Void> upload = upload(raw, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + post("/upload", size), size, new AtomicLong());
             slow.complete("slow");
             assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("slow");
             // starting the upload takes it off the pipelined queue, which turns reading back on
@@ -162,7 +141,7 @@ class StreamedRequestBodyTest {
 
     @Test
     void timeTheReaderHoldsTheConnectionStillIsNotTheClientsSlowness() throws Exception {
-        long size = 4L << 20;
+        long size = 32L << 20; // more than the sockets' buffers hold
         AtomicReference<RequestBodyStream> seen = new AtomicReference<>();
         CompletableFuture<Void> readNow = new CompletableFuture<>();
         // a client must average 1 MB/s after 100 ms; this one is held back by the reader for longer
@@ -172,14 +151,7 @@ class StreamedRequestBodyTest {
                     seen.set(body);
                     return readNow.thenCompose(v -> crc(body));
                 }).streamBody(size)); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-                try {
-                    raw.send("POST /held HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n");
-                    raw.send(new Pattern(size).readAllBytes());
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Void> upload = upload(raw, post("/held", size), size, new AtomicLong());
             Await.until("the server stops reading", WITHIN, () -> seen.get() != null && seen.get().isPaused());
             Await.during("the reader holds on", Duration.ofMillis(500), () -> !upload.isDone());
 
@@ -312,14 +284,7 @@ class StreamedRequestBodyTest {
             r.get("/hello", ctx -> "hello");
         }); RawHttp raw = new RawHttp(s.port(), WITHIN)) {
             // the client reads while it sends: more than the sockets buffer goes both ways at once
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-                try {
-                    raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n");
-                    raw.send(new Pattern(size).readAllBytes());
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Void> upload = upload(raw, post("/echo", size), size, new AtomicLong());
             assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked");
             CRC32 crc = new CRC32();
             long echoed = 0;
@@ -474,6 +439,31 @@ class StreamedRequestBodyTest {
 
             assertThat(res.body()).contains("one reader");
         }
+    }
+
+    /** The head of a POST with a body of {@code length} bytes. */
+    private static String post(String path, long length) {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n";
+    }
+
+    /** Sends {@code head} and {@code size} pattern bytes on a thread of its own, counting what the socket took. */
+    private static CompletableFuture<Void> upload(RawHttp raw, String head, long size, AtomicLong sent) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                OutputStream out = raw.socket().getOutputStream();
+                out.write(head.getBytes(StandardCharsets.US_ASCII));
+                InputStream pattern = new Pattern(size);
+                byte[] piece = new byte[64 * 1024];
+                int n;
+                while ((n = pattern.read(piece)) > 0) {
+                    out.write(piece, 0, n);
+                    sent.addAndGet(n);
+                }
+                out.flush();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
     }
 
     /** The body's size and CRC-32, read one buffer at a time. */
