@@ -16,6 +16,7 @@ module dev.baton.core {
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.common;
+    requires io.netty.handler;
     requires io.netty.transport.classes.epoll;
     requires java.management;
     requires jdk.jfr;
