@@ -2,14 +2,9 @@ package dev.baton.internal.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.ExecutionModel;
 import dev.baton.ServerConfig;
 import dev.baton.http.FileBody;
 import dev.baton.http.Response;
-import dev.baton.internal.metrics.ServerMetrics;
-import dev.baton.internal.routing.RouteTable;
-import dev.baton.routing.Route;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -33,7 +28,6 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -50,24 +44,19 @@ import org.junit.jupiter.api.io.TempDir;
  * Netty's SslHandler itself, on a real socket, with a certificate made by the JDK's keytool.
  */
 class FileOverTlsTest {
-    private static final ServerConfig CONFIG = ServerConfig.builder().build();
+    private static final ServerConfig CONFIG = ServerPartsFixture.CONFIG;
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     @TempDir
     Path dir;
 
-    private final ServerMetrics metrics = new ServerMetrics();
-    private final HandlerThreads threads = new HandlerThreads(CONFIG, List.of(), new SafetyNets(CONFIG, metrics, new ClassLoadingActivity()),
-            new ClassLoadingActivity());
-    private final ServerParts parts = new ServerParts(CONFIG, new ErrorMapping(Map.of(), CONFIG.timeoutStatus()),
-            new ResponseRenderer(new ObjectMapper(), new RouteTable(List.of()), CONFIG.retryAfterSeconds()), metrics,
-            threads.workers(), new ShutdownState(), new SafetyNets(CONFIG, metrics, new ClassLoadingActivity()), null);
+    private final ServerPartsFixture fixture = new ServerPartsFixture();
     private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 
     @AfterEach
     void stop() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        threads.close();
+        fixture.close();
     }
 
     /** Answers every request with {@code file}: the whole of it, or the 10 bytes from 1000 for /part. */
@@ -84,13 +73,7 @@ class FileOverTlsTest {
                 RequestTarget target = RequestTarget.parse(req.method().name(), req.uri());
                 long size = Files.size(file);
                 FileBody body = target.path().equals("/part") ? new FileBody(file, 1000, 10) : new FileBody(file, 0, size);
-                Route route = new Route("GET", target.path(), ctx -> Response.ok().file(body, "application/octet-stream"),
-                        ExecutionModel.EVENT_LOOP, null);
-                metrics.inFlight.incrementAndGet();
-                NettyRequest request = new NettyRequest("GET", target.uri(), target.path(), "HTTP/1.1", req.headers(), null, remote,
-                        new ObjectMapper());
-                return new Exchange(sink, parts, request, target, route, threads.forRoute(route), new ServerMetrics.RouteMetrics(),
-                        RequestTimeout.budget(CONFIG, route, request, arrivalNanos), true, false, arrivalNanos, null);
+                return fixture.admit(req, target, ctx -> Response.ok().file(body, "application/octet-stream"), arrivalNanos, remote, sink);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } finally {
@@ -100,7 +83,7 @@ class FileOverTlsTest {
 
         @Override
         public ServerParts server() {
-            return parts;
+            return fixture.parts;
         }
     }
 
