@@ -16,6 +16,10 @@
 #                                           long-running operations: creates/s beside the same server's
 #                                           plaintext, progress latency over 1000 event streams, heap per
 #                                           queued operation (env OPS_*, see ops_settings below)
+#   ./baton bench compression [--quick] [--no-build]
+#                                           what gzip costs: req/s, server CPU ms per request and bytes
+#                                           per response with and without Accept-Encoding: gzip (JSON,
+#                                           a static file by sendfile or gzip stream)
 #   ./baton bench faults [--quick] [--no-build]
 #                                           fault figures with outside tools (slowhttptest, wrk, raw
 #                                           sockets): slowloris, slow body and read, overload, a
@@ -888,6 +892,9 @@ case "${1:-}" in
   faults)
     shift
     exec "$here/faults.sh" "$@" ;;
+  compression)
+    shift
+    exec "$here/compression.sh" "$@" ;;
   table)
     [ $# -eq 2 ] || die "usage: bench table RAW-FILE   (rows of this script or of the peers' bench.sh)"
     if grep -q '^# baton bench operations --store postgres' "$2"; then ops_settings; ops_pg_settings; ops_pg_table "$2"

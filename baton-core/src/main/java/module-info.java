@@ -16,6 +16,7 @@ module dev.baton.core {
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.common;
+    requires io.netty.handler;
     requires io.netty.transport.classes.epoll;
     requires java.management;
     requires jdk.jfr;
@@ -26,6 +27,7 @@ module dev.baton.core {
     exports dev.baton.controller;
     exports dev.baton.http;
     exports dev.baton.routing;
+    exports dev.baton.staticfiles;
 
     // shared plumbing of Baton's own modules, not API
     exports dev.baton.internal to dev.baton.client, dev.baton.operations, dev.baton.micrometer, dev.baton.openapi,

@@ -44,6 +44,10 @@ public final class ServerConfig {
     private final String readinessPath;
     private final Duration shutdownDelay;
     private final boolean shutdownHook;
+    private final boolean compression;
+    private final int compressionLevel;
+    private final int compressionThreshold;
+    private final String compressionTypes;
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
@@ -80,6 +84,10 @@ public final class ServerConfig {
         this.readinessPath = b.readinessPath == null ? "" : b.readinessPath;
         this.shutdownDelay = b.shutdownDelay;
         this.shutdownHook = b.shutdownHook;
+        this.compression = b.compression;
+        this.compressionLevel = b.compressionLevel;
+        this.compressionThreshold = b.compressionThreshold;
+        this.compressionTypes = b.compressionTypes;
         this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
@@ -100,6 +108,10 @@ public final class ServerConfig {
         require(timeoutStatus >= 400 && timeoutStatus <= 599, "timeoutStatus must be 4xx or 5xx");
         require(nonNegative(retryAfter), "retryAfter must be >= 0");
         require(nonNegative(shutdownGrace), "shutdownGrace must be >= 0");
+        require(compressionLevel >= 1 && compressionLevel <= 9, "compressionLevel must be 1..9");
+        require(compressionThreshold >= 0, "compressionThreshold must be >= 0");
+        require(compressionTypes != null, "compressionTypes is required (empty: compress nothing)");
+        dev.baton.internal.coding.CompressibleTypes.parse(compressionTypes); // a bad pattern fails here, not per response
         require(defaultExecution != null, "defaultExecution is required");
         require(host != null && !host.isBlank(), "host is required");
         require(serverHeader.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f && c <= 0xff)),
@@ -269,19 +281,39 @@ public final class ServerConfig {
         return shutdownHook;
     }
 
+    /** Whether responses are gzipped for clients that accept it (see the README's Compression section). */
+    public boolean compression() {
+        return compression;
+    }
+
+    /** The deflate level, 1 (fastest) to 9 (smallest). */
+    public int compressionLevel() {
+        return compressionLevel;
+    }
+
+    /** Bodies shorter than this many bytes are sent as they are (streamed bodies, of unknown length, are compressed). */
+    public int compressionThreshold() {
+        return compressionThreshold;
+    }
+
+    /** The media types compressed, comma-separated: {@code type/subtype}, {@code type/*} or {@code +suffix}. */
+    public String compressionTypes() {
+        return compressionTypes;
+    }
+
     @Override
     public boolean equals(Object other) {
-        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook;
+        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook && compression == o.compression && compressionLevel == o.compressionLevel && compressionThreshold == o.compressionThreshold && Objects.equals(compressionTypes, o.compressionTypes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook);
+        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook, compression, compressionLevel, compressionThreshold, compressionTypes);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + "]";
+        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + ", compression=" + compression + ", compressionLevel=" + compressionLevel + ", compressionThreshold=" + compressionThreshold + ", compressionTypes=" + compressionTypes + "]";
     }
 
     public static Builder builder() {
@@ -345,6 +377,10 @@ public final class ServerConfig {
         private String readinessPath = "";
         private Duration shutdownDelay = Duration.ZERO;
         private boolean shutdownHook = true;
+        private boolean compression = true;
+        private int compressionLevel = 4;
+        private int compressionThreshold = 1024;
+        private String compressionTypes = dev.baton.internal.coding.CompressibleTypes.DEFAULTS;
 
         Builder() {
         }
@@ -380,6 +416,10 @@ public final class ServerConfig {
             readinessPath = c.readinessPath;
             shutdownDelay = c.shutdownDelay;
             shutdownHook = c.shutdownHook;
+            compression = c.compression;
+            compressionLevel = c.compressionLevel;
+            compressionThreshold = c.compressionThreshold;
+            compressionTypes = c.compressionTypes;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -419,6 +459,18 @@ public final class ServerConfig {
         public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
         /** Whether start() installs a JVM shutdown hook that stops the server gracefully; true by default. */
         public Builder shutdownHook(boolean v) { shutdownHook = v; return this; }
+
+        /** Whether responses are gzipped for clients that accept it; true by default. */
+        public Builder compression(boolean v) { compression = v; return this; }
+
+        /** The deflate level, 1..9; 4 by default (within 1% of level 6's size at about half its CPU, see bench/RESULTS.md). */
+        public Builder compressionLevel(int v) { compressionLevel = v; return this; }
+
+        /** Bodies shorter than this many bytes are not compressed; 1024 by default. */
+        public Builder compressionThreshold(int v) { compressionThreshold = v; return this; }
+
+        /** The media types compressed, comma-separated ({@code text/*}, {@code +json}, {@code application/wasm}); empty for none. */
+        public Builder compressionTypes(String v) { compressionTypes = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(this);

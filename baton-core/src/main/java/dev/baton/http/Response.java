@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class Response {
     /** What kind of body the response carries. */
-    public enum BodyKind { EMPTY, BYTES, JSON, STREAM, EVENTS }
+    public enum BodyKind { EMPTY, BYTES, JSON, STREAM, EVENTS, FILE }
 
     private final int status;
     private final List<Map.Entry<String, String>> headers;
@@ -84,6 +84,26 @@ public final class Response {
         return new Response(status, more, contentType, kind, body);
     }
 
+    /** A copy without header {@code name} (any case); this response if it has none. */
+    public Response withoutHeader(String name) {
+        if (header(name) == null) {
+            return this;
+        }
+        List<Map.Entry<String, String>> fewer = new ArrayList<>(headers);
+        fewer.removeIf(h -> h.getKey().equalsIgnoreCase(name));
+        return new Response(status, fewer, contentType, kind, body);
+    }
+
+    /** A copy with the same status, headers and type, and {@code bytes} as its body (not copied). */
+    public Response withBytes(byte[] bytes) {
+        return new Response(status, headers, contentType, BodyKind.BYTES, bytes);
+    }
+
+    /** A copy with the same status, headers and type, and a streamed body. */
+    public Response withStream(BodyStream stream) {
+        return new Response(status, headers, contentType, BodyKind.STREAM, stream);
+    }
+
     /** The Content-Type, or null for an empty body. */
     public String contentType() {
         return contentType;
@@ -93,7 +113,10 @@ public final class Response {
         return kind;
     }
 
-    /** For BYTES: {@code byte[]}; JSON: the value to serialize; STREAM: {@link BodyStream}; EVENTS: {@link EventStream}. */
+    /**
+     * For BYTES: {@code byte[]}; JSON: the value to serialize; STREAM: {@link BodyStream}; EVENTS:
+     * {@link EventStream}; FILE: {@link FileBody}.
+     */
     public Object body() {
         return body;
     }
@@ -176,6 +199,14 @@ public final class Response {
         /** A body written piece by piece with chunked transfer coding. */
         public Response stream(String defaultType, BodyStream stream) {
             return new Response(status, headers, FieldSyntax.value("Content-Type", type(defaultType)), BodyKind.STREAM, stream);
+        }
+
+        /**
+         * A part of a file, sent with its length (zero-copy where the connection allows). The
+         * file is opened when the response is written; one that shrank by then cuts the connection.
+         */
+        public Response file(FileBody file, String defaultType) {
+            return new Response(status, headers, FieldSyntax.value("Content-Type", type(defaultType)), BodyKind.FILE, file);
         }
 
         /** A {@code text/event-stream} of Server-Sent Events. */

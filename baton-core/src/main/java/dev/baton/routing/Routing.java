@@ -89,6 +89,20 @@ public final class Routing {
         return route("DELETE", path, handler);
     }
 
+    /**
+     * Serves {@code files} under {@code prefix}: {@code GET} and {@code HEAD} of
+     * {@code prefix/{path...}} (other methods get 405), on the worker pool, since finding a file
+     * blocks. See {@link dev.baton.staticfiles.StaticFiles}.
+     *
+     * <pre>{@code routing.staticFiles("/assets", StaticFiles.directory(Path.of("public")));}</pre>
+     */
+    public Routing staticFiles(String mountPrefix, dev.baton.staticfiles.StaticFiles files) {
+        String tail = mountPrefix == null || mountPrefix.isEmpty() || mountPrefix.equals("/") ? "/{path...}"
+                : (mountPrefix.endsWith("/") ? mountPrefix : mountPrefix + "/") + "{path...}";
+        get(tail, files.handler()).execution(ExecutionModel.WORKER);
+        return this;
+    }
+
     /** Registers the routes {@code group} adds under {@code prefix}. */
     public Routing group(String groupPrefix, Consumer<Routing> group) {
         group.accept(new Routing(join(prefix, groupPrefix), specs, this));

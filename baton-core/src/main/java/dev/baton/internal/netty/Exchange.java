@@ -168,7 +168,9 @@ public final class Exchange extends RequestScope implements Dispatch {
     private void answer(Response response) {
         boolean timed = !runningInline; // inline answers skip two clock reads
         long start = timed ? System.nanoTime() : 0;
-        ResponseRenderer.Rendered rendered = server.renderer().render(response, target.rawPath(), route(), request.path());
+        ResponseRenderer renderer = server.renderer();
+        ResponseRenderer.Rendered rendered = renderer.encoded(renderer.render(response, target.rawPath(), route(), request.path()),
+                request.headers());
         if (timed) {
             listener.rendered(System.nanoTime() - start);
         }

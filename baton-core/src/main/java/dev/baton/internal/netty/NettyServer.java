@@ -61,7 +61,7 @@ public final class NettyServer {
         // each route's numbers and executor ride on its route-table entry: no lookup, no switch per request
         RouteTable table = new RouteTable(routes, r -> Dispatcher.bind(r, metrics, threads));
         ServerParts parts = new ServerParts(config, new ErrorMapping(mappers, config.timeoutStatus()),
-                new ResponseRenderer(json, table, config.retryAfterSeconds()), metrics, threads.workers(), shutdown, nets,
+                new ResponseRenderer(json, table, config.retryAfterSeconds(), ResponseCompression.of(config)), metrics, threads.workers(), shutdown, nets,
                 config.accessLog() ? new AccessLog() : null);
         List<Health.Check> checks = readinessChecks.entrySet().stream().map(e -> new Health.Check(e.getKey(), e.getValue())).toList();
         Health health = Health.of(config, checks, shutdown, threads.watchdog());

@@ -51,18 +51,20 @@ final class ResponseEncoder {
         // 204 and 304 carry no length fields at all; 205 says "content-length: 0" (RFC 9110 15.3.6)
         boolean framed = !hasNoLengthFields(status);
         byte[] body = status == 205 ? null : r.bodyKind() == Response.BodyKind.BYTES ? (byte[]) r.body() : json;
-        int length = body == null ? 0 : body.length;
-        boolean writeBody = framed && !head && length > 0;
+        // a file's bytes follow the head as their own message (see ResponseWriter)
+        boolean file = status != 205 && r.bodyKind() == Response.BodyKind.FILE;
+        long length = file ? ((dev.baton.http.FileBody) r.body()).length() : body == null ? 0 : body.length;
+        boolean writeBody = framed && !head && length > 0 && !file;
         HeadBuilder h = HeadBuilder.get();
         statusAndHeaders(h, r, framing);
         if (framed) {
-            if (r.contentType() != null && body != null && r.bodyKind() != Response.BodyKind.EMPTY) {
+            if (r.contentType() != null && (body != null || file) && r.bodyKind() != Response.BodyKind.EMPTY) {
                 h.put(typeLine(r.contentType()));
             }
             h.put(lengthLine(length));
         }
         framing(h, framing, false);
-        ByteBuf out = alloc.buffer(h.length() + (writeBody ? length : 0));
+        ByteBuf out = alloc.buffer(h.length() + (writeBody ? body.length : 0));
         h.writeTo(out);
         if (writeBody) {
             out.writeBytes(body);
@@ -149,14 +151,14 @@ final class ResponseEncoder {
         return line;
     }
 
-    private static byte[] lengthLine(int length) {
+    private static byte[] lengthLine(long length) {
         if (length > MAX_CACHED_LENGTH) {
             return ascii("content-length: " + length + "\r\n");
         }
-        byte[] line = LENGTH_LINES.get(length);
+        byte[] line = LENGTH_LINES.get((int) length);
         if (line == null) {
             line = ascii("content-length: " + length + "\r\n");
-            LENGTH_LINES.set(length, line);
+            LENGTH_LINES.set((int) length, line);
         }
         return line;
     }

@@ -20,11 +20,17 @@ final class ResponseRenderer {
     private final ObjectMapper json;
     private final RouteTable routes;
     private final long retryAfterSeconds;
+    private final ResponseCompression compression;
 
     ResponseRenderer(ObjectMapper json, RouteTable routes, long retryAfterSeconds) {
+        this(json, routes, retryAfterSeconds, ResponseCompression.OFF);
+    }
+
+    ResponseRenderer(ObjectMapper json, RouteTable routes, long retryAfterSeconds, ResponseCompression compression) {
         this.json = json;
         this.routes = routes;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.compression = compression;
     }
 
     /** A response and its body's JSON (null for other bodies). */
@@ -45,6 +51,11 @@ final class ResponseRenderer {
             Response problem = Problem.of(500, "the response body could not be serialized").withInstance(path).toResponse();
             return new Rendered(problem, problemJson(problem));
         }
+    }
+
+    /** {@code answer} in the content coding the request with these headers gets. */
+    Rendered encoded(Rendered answer, dev.baton.http.Headers requestHeaders) {
+        return compression.apply(answer, requestHeaders);
     }
 
     /** The server's own answer (a problem, or no JSON at all), which always serializes. */

@@ -3,6 +3,8 @@ package dev.baton.internal.netty;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import io.netty.buffer.ByteBuf;
+import dev.baton.http.FileBody;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
@@ -73,6 +75,16 @@ final class ResponseWriter {
         // the producer never runs and the connection goes on to the next request
         ByteBuf msg = streamed ? streamHead(response, close, timing) : encode(response, answer.json(), ex.head, close, timing);
         int bytes = msg.readableBytes();
+        if (response.bodyKind() == Response.BodyKind.FILE && !endsWithHead(ex.head, response.status())
+                && ((FileBody) response.body()).length() > 0) {
+            ctx.write(msg, ctx.voidPromise());
+            FileBody file = (FileBody) response.body();
+            bytes = (int) Math.min(Integer.MAX_VALUE, bytes + file.length());
+            ChannelFuture sent = FileWrites.write(ctx, file);
+            sent.addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+            flushSoon();
+            return bytes;
+        }
         if (close) {
             ctx.write(msg).addListener(linger ? LingeringClose.INSTANCE : ChannelFutureListener.CLOSE);
         } else {

@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Routes compiled into a segment trie. Literal segments beat parameters; a trailing slash is
- * ignored. Built once at startup, then read concurrently without locks.
+ * Routes compiled into a segment trie. Literal segments beat parameters, which beat a tail
+ * parameter ({@code /assets/{path...}}: the rest of the path, zero or more segments, joined by
+ * '/'); a trailing slash is ignored. Built once at startup, then read concurrently without locks.
  */
 public final class RouteTable {
     private final Node root = new Node();
@@ -35,8 +36,20 @@ public final class RouteTable {
     private void add(Route route) {
         Node node = root;
         List<String> names = new ArrayList<>();
-        for (String seg : segments(route.pattern())) {
-            if (seg.startsWith("{") && seg.endsWith("}")) {
+        List<String> segs = segments(route.pattern());
+        for (int i = 0; i < segs.size(); i++) {
+            String seg = segs.get(i);
+            if (seg.startsWith("{") && seg.endsWith("...}")) {
+                String name = seg.substring(1, seg.length() - 4);
+                if (name.isEmpty() || names.contains(name) || i != segs.size() - 1) {
+                    throw new IllegalArgumentException("a tail parameter must be named once and be the last segment: " + route.pattern());
+                }
+                names.add(name);
+                if (node.tail == null) {
+                    node.tail = new Node();
+                }
+                node = node.tail;
+            } else if (seg.startsWith("{") && seg.endsWith("}")) {
                 String name = seg.substring(1, seg.length() - 1);
                 if (name.isEmpty() || names.contains(name)) {
                     throw new IllegalArgumentException("bad or repeated path parameter '" + name + "' in " + route);
@@ -119,6 +132,9 @@ public final class RouteTable {
     private static void collectMethods(Node node, List<String> path, int i, Set<String> into) {
         if (i == path.size()) {
             into.addAll(node.routes.keySet());
+            if (node.tail != null) {
+                into.addAll(node.tail.routes.keySet());
+            }
             return;
         }
         String seg = path.get(i);
@@ -128,6 +144,9 @@ public final class RouteTable {
         }
         if (node.param != null && !seg.isEmpty()) {
             collectMethods(node.param, path, i + 1, into);
+        }
+        if (node.tail != null) {
+            into.addAll(node.tail.routes.keySet());
         }
     }
 
@@ -157,17 +176,8 @@ public final class RouteTable {
     private static Found lookup(Node node, List<String> path, int i, List<String> values, String method,
                                 String effective, Found[] any) {
         if (i == path.size()) {
-            if (node.routes.isEmpty()) {
-                return null;
-            }
-            Found f = new Found(node, List.copyOf(values));
-            if (node.routes.containsKey(method) || node.routes.containsKey(effective)) {
-                return f;
-            }
-            if (any[0] == null) {
-                any[0] = f;
-            }
-            return null;
+            Found f = ending(node, values, method, effective, any);
+            return f != null || node.tail == null ? f : tail(node, path, i, values, method, effective, any);
         }
         String seg = path.get(i);
         Node lit = node.literals.get(seg);
@@ -184,6 +194,30 @@ public final class RouteTable {
                 return found;
             }
             values.remove(values.size() - 1);
+        }
+        return node.tail == null ? null : tail(node, path, i, values, method, effective, any);
+    }
+
+    /** The rest of the path from segment {@code i}, bound to {@code node}'s tail parameter. */
+    private static Found tail(Node node, List<String> path, int i, List<String> values, String method, String effective,
+                              Found[] any) {
+        values.add(String.join("/", path.subList(i, path.size())));
+        Found found = ending(node.tail, values, method, effective, any);
+        values.remove(values.size() - 1);
+        return found;
+    }
+
+    /** A match if the path ends at {@code node} and it has the method (else remembered in {@code any} for 405). */
+    private static Found ending(Node node, List<String> values, String method, String effective, Found[] any) {
+        if (node.routes.isEmpty()) {
+            return null;
+        }
+        Found f = new Found(node, List.copyOf(values));
+        if (node.routes.containsKey(method) || node.routes.containsKey(effective)) {
+            return f;
+        }
+        if (any[0] == null) {
+            any[0] = f;
         }
         return null;
     }
@@ -229,6 +263,8 @@ public final class RouteTable {
         Set<String> allowed = Set.of();
         final Map<String, Node> literals = new HashMap<>();
         Node param;
+        /** The node of a tail parameter ({@code {name...}}) at this point, if any. */
+        Node tail;
         final Map<String, Entry> routes = new LinkedHashMap<>();
         /** For a literal path: the match of each method it serves (HEAD too where GET is). */
         Map<String, Match> staticMatches = Map.of();

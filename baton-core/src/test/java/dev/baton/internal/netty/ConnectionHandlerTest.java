@@ -2,15 +2,11 @@ package dev.baton.internal.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.ExecutionModel;
 import dev.baton.ServerConfig;
 import dev.baton.context.CancellationReason;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
-import dev.baton.internal.routing.RouteTable;
 import dev.baton.routing.Handler;
-import dev.baton.routing.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -32,19 +27,16 @@ import org.junit.jupiter.api.Test;
  * 100-continue ordering, the client leaving and shutdown, without sockets or a server.
  */
 class ConnectionHandlerTest {
-    private static final ServerConfig CONFIG = ServerConfig.builder().build();
+    private static final ServerConfig CONFIG = ServerPartsFixture.CONFIG;
     private static final String GET = "GET /%s HTTP/1.1\r\nHost: x\r\n\r\n";
 
-    private final ServerMetrics metrics = new ServerMetrics();
-    private final HandlerThreads threads = new HandlerThreads(CONFIG, List.of(), new SafetyNets(CONFIG, metrics, new ClassLoadingActivity()),
-            new ClassLoadingActivity());
-    private final ServerParts parts = new ServerParts(CONFIG, new ErrorMapping(Map.of(), CONFIG.timeoutStatus()),
-            new ResponseRenderer(new ObjectMapper(), new RouteTable(List.of()), CONFIG.retryAfterSeconds()), metrics,
-            threads.workers(), new ShutdownState(), new SafetyNets(CONFIG, metrics, new ClassLoadingActivity()), null);
+    private final ServerPartsFixture fixture = new ServerPartsFixture();
+    private final ServerMetrics metrics = fixture.metrics;
+    private final ServerParts parts = fixture.parts;
 
     @AfterEach
     void stopThreads() {
-        threads.close();
+        fixture.close();
     }
 
     /** Answers each request with what {@code answer} makes of its path: a handler result, or null to refuse with 404. */
@@ -66,12 +58,7 @@ class ConnectionHandlerTest {
                 if (h == null) {
                     return new Dispatch.Refused(Response.status(404).build(), true, false, false);
                 }
-                metrics.inFlight.incrementAndGet();
-                Route route = new Route("GET", target.path(), h, ExecutionModel.EVENT_LOOP, null);
-                NettyRequest request = new NettyRequest("GET", target.uri(), target.path(), "HTTP/1.1", req.headers(), null, remote,
-                        new ObjectMapper());
-                Exchange ex = new Exchange(sink, parts, request, target, route, threads.forRoute(route), new ServerMetrics.RouteMetrics(),
-                        RequestTimeout.budget(CONFIG, route, request, arrivalNanos), true, false, arrivalNanos, null);
+                Exchange ex = fixture.admit(req, target, h, arrivalNanos, remote, sink);
                 admitted.add(ex);
                 return ex;
             } finally {
