@@ -60,8 +60,8 @@ final class ResultJson {
                 }
                 yield type.startsWith("text/") ? TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8)) : BinaryNode.valueOf(bytes);
             }
-            case STREAM, EVENTS -> throw new IllegalStateException(
-                    "a streamed response cannot be an operation's result: return a value or a complete response");
+            case STREAM, EVENTS, UPGRADE -> throw new IllegalStateException(
+                    "a streamed or upgraded response cannot be an operation's result: return a value or a complete response");
         };
     }
 }
