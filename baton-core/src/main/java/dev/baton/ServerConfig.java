@@ -126,7 +126,7 @@ public final class ServerConfig {
         require(livenessPath.isEmpty() || !livenessPath.equals(readinessPath), "livenessPath and readinessPath must differ");
         require(nonNegative(shutdownDelay), "shutdownDelay must be >= 0");
         require(webSocketMaxFrameSize >= 125, "webSocketMaxFrameSize must be >= 125");
-        require(webSocketMaxMessageSize >= webSocketMaxFrameSize, "webSocketMaxMessageSize must be >= webSocketMaxFrameSize");
+        require(webSocketMaxMessageSize >= 125, "webSocketMaxMessageSize must be >= 125");
         require(webSocketSendBufferSize > 0, "webSocketSendBufferSize must be > 0");
         require(nonNegative(webSocketIdleTimeout), "webSocketIdleTimeout must be >= 0 (0 disables)");
         require(nonNegative(webSocketPingInterval), "webSocketPingInterval must be >= 0 (0 disables)");

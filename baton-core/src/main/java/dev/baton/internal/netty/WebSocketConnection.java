@@ -107,15 +107,16 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         removeIfPresent(p, HttpRequestDecoder.class);
         removeIfPresent(p, StrictRequestScanner.class);
         WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(config.webSocketMaxFrameSize())
+                .maxFramePayloadLength(Math.min(config.webSocketMaxFrameSize(), config.webSocketMaxMessageSize()))
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
                 .allowExtensions(compression != null)
                 .closeOnProtocolViolation(true)
                 .withUTF8Validator(false) // the validator below, after decompression
                 .build();
-        p.addBefore("ws-session", "ws-decoder", new WebSocket13FrameDecoder(frames));
+        // the encoder sits nearer the socket than every handler that writes close frames (the decoder, the validator)
         p.addBefore("ws-session", "ws-encoder", new WebSocket13FrameEncoder(false));
+        p.addBefore("ws-session", "ws-decoder", new FrameDecoder(frames));
         if (compression != null) {
             p.addBefore("ws-session", "ws-deflate-decoder", compression.newExtensionDecoder());
             p.addBefore("ws-session", "ws-deflate-encoder", compression.newExtensionEncoder());
@@ -123,6 +124,21 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         p.addBefore("ws-session", "ws-utf8", new Utf8FrameValidator(true));
         http.channel().config().setAutoRead(true); // pipelining may have paused it
         return bytes.length;
+    }
+
+    /**
+     * Netty's decoder, but a close frame's body is checked by the session: Netty's own check drops
+     * the connection without the 1002 close frame RFC 6455 7.1.7 asks for.
+     */
+    private static final class FrameDecoder extends WebSocket13FrameDecoder {
+        FrameDecoder(WebSocketDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
+            // see closeFrame()
+        }
     }
 
     private static void removeIfPresent(ChannelPipeline p, Class<? extends io.netty.channel.ChannelHandler> type) {
@@ -215,6 +231,20 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             closeReceived = true;
             open = false;
             releasePartial();
+            String invalid = invalidCloseBody(close.content());
+            if (invalid != null) {
+                int code = invalid.contains("UTF-8") ? 1007 : 1002;
+                if (!closeSent) {
+                    closeSent = true;
+                    closeCode = code;
+                    closeReason = invalid;
+                    handshake.cancelToken(CancellationReason.CLOSED);
+                    ctx.writeAndFlush(new CloseWebSocketFrame(code, invalid)).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    ctx.close();
+                }
+                return;
+            }
             if (!closeSent) {
                 int code = close.statusCode();
                 closeCode = code < 0 ? 1005 : code;
@@ -229,6 +259,27 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             }
         } finally {
             close.release();
+        }
+    }
+
+    /** Why a close frame's body is malformed (RFC 6455 5.5.1, 7.4), or null when it is not. */
+    static String invalidCloseBody(ByteBuf body) {
+        int n = body.readableBytes();
+        if (n == 0) {
+            return null;
+        }
+        if (n == 1) {
+            return "a close frame's body has a 2-byte code";
+        }
+        int code = body.getUnsignedShort(body.readerIndex());
+        if (!(code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999)) {
+            return "close code " + code + " may not be sent";
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(body.nioBuffer(body.readerIndex() + 2, n - 2));
+            return null;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return "a close reason must be UTF-8";
         }
     }
 
