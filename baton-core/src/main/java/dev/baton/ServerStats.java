@@ -51,7 +51,7 @@ public record ServerStats(
      *
      * @param openSessions sessions open now (from the 101 until the connection closed)
      * @param messagesIn   whole messages received (fragments joined), all sessions
-     * @param messagesOut  messages and pings written, all sessions
+     * @param messagesOut  messages written, all sessions
      */
     public record WebSockets(long openSessions, long messagesIn, long messagesOut) {
     }

@@ -51,7 +51,7 @@ public interface WebSocketSession {
     CompletionStage<Void> ping(byte[] payload);
 
     /**
-     * Starts the close handshake with {@code code} (1000, 1001, 1008, 1011 or 3000..4999) and a
+     * Starts the close handshake with {@code code} (1000, 1001, 1003, 1007..1014 or 3000..4999) and a
      * reason of at most 123 UTF-8 bytes. The stage completes when the connection has closed.
      * Closing a closed session is a no-op that returns the same stage.
      */
