@@ -222,6 +222,22 @@ class WebSocketTest {
     }
 
     @Test
+    void callbacksRunOnWorkersByDefaultAndOnTheEventLoopWhenTheRouteSaysSo() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.ws("/default", ws -> ws.onText((session, text) -> session.sendText(Thread.currentThread().getName())));
+            r.ws("/loop", ws -> ws.onText((session, text) -> session.sendText(Thread.currentThread().getName())))
+                    .execution(ExecutionModel.EVENT_LOOP);
+        })) {
+            Collector onWorker = new Collector();
+            connect(s, "/default", onWorker).sendText("who runs me?", true).join();
+            assertThat(onWorker.next()).startsWith("baton-worker-");
+            Collector onLoop = new Collector();
+            connect(s, "/loop", onLoop).sendText("who runs me?", true).join();
+            assertThat(onLoop.next()).startsWith("baton-io-");
+        }
+    }
+
+    @Test
     void aCallbackThatThrowsIsReportedToOnErrorAndClosesTheSessionWith1011() throws Exception {
         CompletableFuture<Throwable> reported = new CompletableFuture<>();
         CompletableFuture<Integer> closedWith = new CompletableFuture<>();
@@ -253,8 +269,7 @@ class WebSocketTest {
             Collector c = new Collector();
             WebSocket ws = connect(s, "/ws", c);
             ws.sendText("close please", true).join();
-            assertThat(c.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4001 done, ada");
-            ws.sendClose(4001, "").join();
+            assertThat(c.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4001 done, ada"); // the JDK client answers the close itself
             assertThat(why.get(10, TimeUnit.SECONDS)).isEqualTo(CancellationReason.CLOSED);
             Await.until(Duration.ofSeconds(10), () -> s.server.stats().webSockets().openSessions() == 0);
         }
@@ -349,14 +364,21 @@ class WebSocketTest {
     }
 
     @Test
-    void stoppingTheServerClosesSessionsWith1001() throws Exception {
+    void stoppingTheServerClosesSessionsWith1001AndWaitsForTheirOnClose() throws Exception {
         CompletableFuture<CancellationReason> why = new CompletableFuture<>();
-        TestServer s = TestServer.start(r -> r.ws("/ws", ws -> ws.onOpen(session -> session.cancellationToken().onCancel(why::complete))));
+        CompletableFuture<Integer> onClose = new CompletableFuture<>();
+        TestServer s = TestServer.start(r -> r.ws("/ws", ws -> ws
+                .onOpen(session -> session.cancellationToken().onCancel(why::complete))
+                .onClose((session, code, reason) -> {
+                    Thread.sleep(200); // cleanup that takes a while still runs before stop() returns
+                    onClose.complete(code);
+                })));
         Collector c = new Collector();
         connect(s, "/ws", c);
         Await.until(Duration.ofSeconds(5), () -> s.server.stats().webSockets().openSessions() == 1);
         s.close();
         assertThat(c.closed.get(10, TimeUnit.SECONDS)).startsWith("1001");
         assertThat(why.get(1, TimeUnit.SECONDS)).isEqualTo(CancellationReason.SHUTDOWN);
+        assertThat(onClose).as("onClose ran before stop() returned").isCompletedWithValue(1001);
     }
 }

@@ -132,7 +132,7 @@ public final class NettyServer {
             serverChannel.close().awaitUninterruptibly();
         }
         // WebSocket sessions are told at once (1001) and get the grace to finish their close handshake
-        List<io.netty.util.concurrent.Future<?>> sessionsClosed = forEach(WebSocketConnection.class, WebSocketConnection::goAway);
+        List<WebSocketConnection> sessions = forEach(WebSocketConnection.class, WebSocketConnection::goAway);
         try {
             shutdown.drained.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -144,8 +144,12 @@ public final class NettyServer {
             log.warn("waiting for requests to drain failed", e);
         }
         long graceEnd = start + grace.toNanos();
-        for (var closed : sessionsClosed) {
-            closed.awaitUninterruptibly(Math.max(0, graceEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
+        for (WebSocketConnection session : sessions) { // closed, and its onClose run before the workers stop
+            try {
+                session.ended().get(Math.max(0, graceEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                log.debug("a WebSocket session did not end within the grace: {}", session);
+            }
         }
         forEach(ConnectionHandler.class, ConnectionHandler::cancelForShutdown);
         // event streams close once their last chunk is out; a client too slow to take it is cut
@@ -163,16 +167,15 @@ public final class NettyServer {
         return report;
     }
 
-    /** Runs {@code action} on the {@code type} handler of every connection that has one; the connections' close futures. */
-    private <H extends io.netty.channel.ChannelHandler> List<io.netty.util.concurrent.Future<?>> forEach(Class<H> type,
-                                                                                                    java.util.function.Consumer<H> action) {
+    /** Runs {@code action} on the {@code type} handler of every connection that has one; those handlers. */
+    private <H extends io.netty.channel.ChannelHandler> List<H> forEach(Class<H> type, java.util.function.Consumer<H> action) {
         List<io.netty.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-        List<io.netty.util.concurrent.Future<?>> closes = new java.util.ArrayList<>();
+        List<H> handlers = new java.util.ArrayList<>();
         for (Channel ch : channels) {
             H h = ch.pipeline().get(type);
             if (h != null) {
                 done.add(ch.eventLoop().submit(() -> action.accept(h)));
-                closes.add(ch.closeFuture());
+                handlers.add(h);
             }
         }
         // one deadline for all: a stalled event loop must not stretch shutdown by a second per connection
@@ -180,6 +183,6 @@ public final class NettyServer {
         for (var f : done) {
             f.awaitUninterruptibly(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
-        return closes;
+        return handlers;
     }
 }

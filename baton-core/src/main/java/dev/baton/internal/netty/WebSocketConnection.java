@@ -62,6 +62,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final WebSocketInbox inbox;
     private final AtomicLong unwritten = new AtomicLong();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** Completed when onClose has run: the session's last event. */
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile boolean open = true;
     private ChannelHandlerContext ctx;
     // event loop only:
@@ -74,6 +76,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private long lastReadNanos;
     private long lastPingNanos;
     private ScheduledFuture<?> tick;
+    /** Closes the connection if the client does not answer our close frame. */
+    private ScheduledFuture<?> closeWait;
 
     private WebSocketConnection(Exchange handshake, WebSocketHandshake.Accepted accepted, ServerParts server) {
         this.handshake = handshake;
@@ -295,14 +299,19 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         handshake.cancelToken(why);
         ctx.channel().config().setAutoRead(true); // the client's close frame must get through
         ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        ctx.executor().schedule(() -> {
+        closeWait = ctx.executor().schedule(() -> {
             ctx.close();
         }, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** The server is stopping: close with 1001 (the caller waits for the connection within the grace). */
+    /** The server is stopping: close with 1001 (the caller waits for {@link #ended()} within the grace). */
     void goAway() {
         closeLocally(1001, "server shutting down", CancellationReason.SHUTDOWN);
+    }
+
+    /** Completes when the session's onClose has run. */
+    CompletableFuture<Void> ended() {
+        return ended;
     }
 
     /** A close reason fits a control frame: 123 bytes of UTF-8 at most, cut on a character boundary. */
@@ -392,6 +401,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         releasePartial();
         if (tick != null) {
             tick.cancel(false);
+        }
+        if (closeWait != null) {
+            closeWait.cancel(false);
         }
         handshake.cancelToken(CancellationReason.CLIENT_DISCONNECT); // a no-op after a close handshake
         metrics.openConnections.decrementAndGet(); // the HTTP handler that counted this connection is gone

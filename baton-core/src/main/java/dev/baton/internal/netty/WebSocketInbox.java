@@ -144,6 +144,9 @@ final class WebSocketInbox {
     /** The callback of {@code e} has finished (event loop): a failure becomes onError, then 1011. */
     private void finished(Event e, Throwable error) {
         running = false;
+        if (e instanceof Closed) {
+            session.ended().complete(null);
+        }
         if (error != null) {
             Throwable cause = Futures.unwrap(error);
             if (e instanceof Failed || e instanceof Closed || failed) {
