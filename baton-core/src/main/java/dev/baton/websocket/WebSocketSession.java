@@ -62,4 +62,12 @@ public interface WebSocketSession {
 
     /** False while the bytes sent and not yet written exceed half of the send buffer: a producer should slow down. */
     boolean isWritable();
+
+    /**
+     * Completes (on the event loop) when {@link #isWritable()} is true again, at once if it is
+     * now, or when the session closes (a send then fails): where a producer resumes.
+     *
+     * <pre>{@code if (!session.isWritable()) return session.whenWritable().thenCompose(v -> sendRest(session));}</pre>
+     */
+    CompletionStage<Void> whenWritable();
 }

@@ -364,6 +364,34 @@ class WebSocketTest {
     }
 
     @Test
+    void aProducerThatStopsWhenTheSessionIsNotWritableResumesWhenTheClientHasRead() throws Exception {
+        CompletableFuture<Integer> paused = new CompletableFuture<>();
+        CompletableFuture<Void> resumed = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(c -> c.webSocketSendBufferSize(256 * 1024),
+                r -> r.ws("/ws", ws -> ws.onText((session, text) -> {
+                    byte[] chunk = new byte[16 * 1024];
+                    int sent = 0;
+                    while (session.isWritable() && sent < 10_000) { // bounded: the buffer fills long before
+                        session.sendBinary(chunk);
+                        sent++;
+                    }
+                    paused.complete(sent);
+                    return session.whenWritable().thenRun(() -> resumed.complete(null));
+                })));
+             RawWebSocket raw = RawWebSocket.open(s.port(), "/ws")) {
+            raw.socket().setReceiveBufferSize(4096);
+            raw.text("produce");
+            int sent = paused.get(10, TimeUnit.SECONDS);
+            assertThat(sent).isLessThan(10_000);
+            assertThat(resumed).as("not writable while the client reads nothing").isNotDone();
+            for (int i = 0; i < sent; i++) {
+                assertThat(raw.read().opcode()).isEqualTo(RawWebSocket.BINARY);
+            }
+            resumed.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void stoppingTheServerClosesSessionsWith1001AndWaitsForTheirOnClose() throws Exception {
         CompletableFuture<CancellationReason> why = new CompletableFuture<>();
         CompletableFuture<Integer> onClose = new CompletableFuture<>();

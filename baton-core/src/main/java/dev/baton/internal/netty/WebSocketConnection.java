@@ -61,6 +61,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final String subprotocol;
     private final WebSocketInbox inbox;
     private final AtomicLong unwritten = new AtomicLong();
+    /** Completed when the session is writable again; null while nobody waits. */
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> writable =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Completed when onClose has run: the session's last event. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -409,6 +412,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         metrics.openConnections.decrementAndGet(); // the HTTP handler that counted this connection is gone
         metrics.webSocketSessions.decrementAndGet();
         closed.complete(null);
+        signalWritable();
         inbox.closed(closeCode, closeReason);
         ctx.fireChannelInactive();
     }
@@ -519,6 +523,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             }
             ctx.writeAndFlush(frame).addListener(f -> {
                 unwritten.addAndGet(-bytes);
+                if (isWritable()) {
+                    signalWritable();
+                }
                 if (f.isSuccess()) {
                     if (message) {
                         metrics.webSocketMessagesOut.increment();
@@ -563,6 +570,25 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     @Override
     public boolean isWritable() {
         return unwritten.get() < config.webSocketSendBufferSize() / 2;
+    }
+
+    @Override
+    public CompletionStage<Void> whenWritable() {
+        if (isWritable() || !open) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> waiting = writable.updateAndGet(w -> w != null ? w : new CompletableFuture<>());
+        if (isWritable() || !open) {
+            signalWritable(); // it drained (or closed) between the check and the registration
+        }
+        return waiting.minimalCompletionStage();
+    }
+
+    private void signalWritable() {
+        CompletableFuture<Void> w = writable.getAndSet(null);
+        if (w != null) {
+            w.complete(null);
+        }
     }
 
     @Override
