@@ -84,6 +84,16 @@ class WebSocketCompressionTest {
     }
 
     @Test
+    void aCompressedFrameThatDoesNotInflateClosesWith1007() throws Exception {
+        try (TestServer s = server(true); RawWebSocket ws = RawWebSocket.open(s.port(), "/echo", OFFER)) {
+            ws.frame(true, 4, RawWebSocket.TEXT, new byte[] {(byte) 0xFF, (byte) 0xFF, 0x00, 0x12, 0x34}, true); // an invalid block type
+            RawWebSocket.Frame close = ws.read();
+            assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(close.closeCode()).isEqualTo(1007);
+        }
+    }
+
+    @Test
     void withCompressionOffTheOfferIsDeclinedAndACompressedFrameIsAProtocolError() throws Exception {
         try (TestServer s = server(false); RawWebSocket ws = RawWebSocket.open(s.port(), "/echo", OFFER)) {
             assertThat(ws.upgraded()).isTrue();

@@ -260,7 +260,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         idleTimer.stop();
         current = null;
         closing = true; // nothing more is read as HTTP here
-        ex.listener.sent(101, WebSocketConnection.switchProtocols(ctx, ex, answer.response(), server));
+        ex.listener.sent(101, WebSocketUpgrade.switchProtocols(ctx, ex, answer.response(), server));
     }
 
     /** A streamed body ended (event loop): the connection goes on, or closes if the body's end was its close. */

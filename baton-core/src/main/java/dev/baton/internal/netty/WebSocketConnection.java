@@ -38,17 +38,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A WebSocket session's end of the pipeline, after the 101 replaced the HTTP handlers: joins
- * fragments up to the max message size, answers pings, runs the close handshake, pings a quiet
- * client and closes an idle one, and bounds the bytes sent and not yet written. Its events reach
- * the endpoint through its {@link WebSocketInbox}, in order. Frame syntax (masking, opcodes,
- * reserved bits, control frames) is Netty's decoder's, UTF-8 its validator's: both close with
- * 1002 or 1007 themselves and tell this handler why.
+ * A WebSocket session: the handler at the end of its pipeline (see {@link WebSocketUpgrade}) and
+ * the {@link WebSocketSession} its endpoint is given. It joins fragments up to the max message
+ * size, answers pings, checks close frames and runs the close handshake; its events reach the
+ * endpoint through its {@link WebSocketInbox}, in order; its {@link SessionHeartbeat} pings and
+ * times it out; its {@link SendBuffer} bounds what it sends. Frame syntax (masking, opcodes,
+ * reserved bits, control frames) is Netty's decoder's and UTF-8 its validator's: both send their
+ * close frame (1002, 1007, 1009) themselves and tell this handler why.
  */
 final class WebSocketConnection extends ChannelInboundHandlerAdapter implements WebSocketSession {
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
@@ -60,10 +60,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final ServerMetrics metrics;
     private final String subprotocol;
     private final WebSocketInbox inbox;
-    private final AtomicLong unwritten = new AtomicLong();
-    /** Completed when the session is writable again; null while nobody waits. */
-    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> writable =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final SendBuffer sendBuffer;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Completed when onClose has run: the session's last event. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -76,97 +73,33 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private boolean closeReceived;
     private int closeCode = 1006;
     private String closeReason = "";
-    private long lastReadNanos;
-    private long lastPingNanos;
-    private ScheduledFuture<?> tick;
+    private SessionHeartbeat heartbeat;
     /** Closes the connection if the client does not answer our close frame. */
     private ScheduledFuture<?> closeWait;
 
-    private WebSocketConnection(Exchange handshake, WebSocketHandshake.Accepted accepted, ServerParts server) {
+    WebSocketConnection(Exchange handshake, WebSocketHandshake.Accepted accepted, ServerParts server) {
         this.handshake = handshake;
         this.config = server.config();
         this.metrics = server.metrics();
         this.subprotocol = accepted.subprotocol();
+        this.sendBuffer = new SendBuffer(config.webSocketSendBufferSize());
         this.inbox = new WebSocketInbox(this, accepted.endpoint(), handshake::executeProducer);
-    }
-
-    /**
-     * Writes the 101 and swaps the HTTP handlers of {@code http}'s pipeline for the WebSocket
-     * codec and a session; returns the 101's bytes. On the event loop, with nothing read after
-     * the handshake request (the caller checked).
-     */
-    static int switchProtocols(ChannelHandlerContext http, Exchange ex, Response response, ServerParts server) {
-        WebSocketHandshake.Accepted accepted = (WebSocketHandshake.Accepted) response.body();
-        StringBuilder head = new StringBuilder(256).append("HTTP/1.1 101 Switching Protocols\r\n");
-        for (Map.Entry<String, String> h : response.headers()) {
-            head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
-        }
-        byte[] bytes = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-        http.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-
-        ServerConfig config = server.config();
-        WebSocketServerExtension compression = accepted.compression();
-        ChannelPipeline p = http.pipeline();
-        WebSocketConnection session = new WebSocketConnection(ex, accepted, server);
-        p.addAfter(http.name(), "ws-session", session);
-        p.remove(http.handler());
-        removeIfPresent(p, RequestAggregator.class);
-        removeIfPresent(p, HttpRequestDecoder.class);
-        removeIfPresent(p, StrictRequestScanner.class);
-        WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(Math.min(config.webSocketMaxFrameSize(), config.webSocketMaxMessageSize()))
-                .expectMaskedFrames(true)
-                .allowMaskMismatch(false)
-                .allowExtensions(compression != null)
-                .closeOnProtocolViolation(true)
-                .withUTF8Validator(false) // the validator below, after decompression
-                .build();
-        // the encoder sits nearer the socket than every handler that writes close frames (the decoder, the validator)
-        p.addBefore("ws-session", "ws-encoder", new WebSocket13FrameEncoder(false));
-        p.addBefore("ws-session", "ws-decoder", new FrameDecoder(frames));
-        if (compression != null) {
-            p.addBefore("ws-session", "ws-deflate-decoder", compression.newExtensionDecoder());
-            p.addBefore("ws-session", "ws-deflate-encoder", compression.newExtensionEncoder());
-        }
-        p.addBefore("ws-session", "ws-utf8", new Utf8FrameValidator(true));
-        http.channel().config().setAutoRead(true); // pipelining may have paused it
-        return bytes.length;
-    }
-
-    /**
-     * Netty's decoder, but a close frame's body is checked by the session: Netty's own check drops
-     * the connection without the 1002 close frame RFC 6455 7.1.7 asks for.
-     */
-    private static final class FrameDecoder extends WebSocket13FrameDecoder {
-        FrameDecoder(WebSocketDecoderConfig config) {
-            super(config);
-        }
-
-        @Override
-        protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
-            // see closeFrame()
-        }
-    }
-
-    private static void removeIfPresent(ChannelPipeline p, Class<? extends io.netty.channel.ChannelHandler> type) {
-        if (p.get(type) != null) {
-            p.remove(type);
-        }
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         metrics.webSocketSessions.incrementAndGet();
-        lastReadNanos = System.nanoTime();
-        lastPingNanos = lastReadNanos;
-        scheduleTick();
+        heartbeat = new SessionHeartbeat(ctx.executor(), config.webSocketIdleTimeout().toNanos(), config.webSocketPingInterval().toNanos(),
+                () -> ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
+                () -> closeLocally(1001, "idle for " + config.webSocketIdleTimeout().toMillis() + " ms", CancellationReason.TIMEOUT));
+        heartbeat.start();
         inbox.opened();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastReadNanos = System.nanoTime();
+        heartbeat.read();
         if (msg instanceof PingWebSocketFrame ping) {
             if (closeSent) {
                 ping.release();
@@ -238,7 +171,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             closeReceived = true;
             open = false;
             releasePartial();
-            String invalid = invalidCloseBody(close.content());
+            String invalid = CloseStatus.invalidBody(close.content());
             if (invalid != null) {
                 int code = invalid.contains("UTF-8") ? 1007 : 1002;
                 if (!closeSent) {
@@ -269,27 +202,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
     }
 
-    /** Why a close frame's body is malformed (RFC 6455 5.5.1, 7.4), or null when it is not. */
-    static String invalidCloseBody(ByteBuf body) {
-        int n = body.readableBytes();
-        if (n == 0) {
-            return null;
-        }
-        if (n == 1) {
-            return "a close frame's body has a 2-byte code";
-        }
-        int code = body.getUnsignedShort(body.readerIndex());
-        if (!(code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999)) {
-            return "close code " + code + " may not be sent";
-        }
-        try {
-            StandardCharsets.UTF_8.newDecoder().decode(body.nioBuffer(body.readerIndex() + 2, n - 2));
-            return null;
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return "a close reason must be UTF-8";
-        }
-    }
-
     /** Starts the close handshake: our close frame now, the TCP close when the client answers or after {@link #CLOSE_WAIT_MILLIS}. */
     void closeLocally(int code, String reason, CancellationReason why) {
         if (closeSent || !ctx.channel().isActive()) {
@@ -299,9 +211,10 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         open = false;
         closeCode = code;
         closeReason = reason;
+        heartbeat.stop();
         handshake.cancelToken(why);
         ctx.channel().config().setAutoRead(true); // the client's close frame must get through
-        ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, CloseStatus.fit(reason))).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         closeWait = ctx.executor().schedule(() -> {
             ctx.close();
         }, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -317,68 +230,12 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         return ended;
     }
 
-    /** A close reason fits a control frame: 123 bytes of UTF-8 at most, cut on a character boundary. */
-    private static String truncate(String reason) {
-        if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) {
-            return reason;
-        }
-        StringBuilder b = new StringBuilder();
-        int bytes = 0;
-        for (int i = 0; i < reason.length(); ) {
-            int cp = reason.codePointAt(i);
-            int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-            if (bytes + n > 123) {
-                break;
-            }
-            b.appendCodePoint(cp);
-            bytes += n;
-            i += Character.charCount(cp);
-        }
-        return b.toString();
-    }
-
-    private void scheduleTick() {
-        long idle = config.webSocketIdleTimeout().toNanos();
-        long ping = config.webSocketPingInterval().toNanos();
-        if (idle == 0 && ping == 0 || closeSent) {
-            return;
-        }
-        long next = Long.MAX_VALUE;
-        if (idle > 0) {
-            next = lastReadNanos + idle;
-        }
-        if (ping > 0) {
-            long quietSince = lastReadNanos - lastPingNanos > 0 ? lastReadNanos : lastPingNanos;
-            next = Math.min(next, quietSince + ping);
-        }
-        tick = ctx.executor().schedule(this::onTick, Math.max(1_000_000, next - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    /** Closes an idle session (1001), pings a quiet one, and sleeps until the next of those is due. */
-    private void onTick() {
-        if (closeSent || !ctx.channel().isActive()) {
-            return;
-        }
-        long now = System.nanoTime();
-        long idle = config.webSocketIdleTimeout().toNanos();
-        if (idle > 0 && now - lastReadNanos >= idle) {
-            closeLocally(1001, "idle for " + config.webSocketIdleTimeout().toMillis() + " ms", CancellationReason.TIMEOUT);
-            return;
-        }
-        long ping = config.webSocketPingInterval().toNanos();
-        long quietSince = lastReadNanos - lastPingNanos > 0 ? lastReadNanos : lastPingNanos;
-        if (ping > 0 && now - quietSince >= ping) {
-            lastPingNanos = now;
-            ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        }
-        scheduleTick();
-    }
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException bad) {
             // Netty's decoder or UTF-8 validator has sent its close frame (1002, 1007, 1009) and closes
             log.debug("websocket {} closed on a protocol error: {}", ctx.channel().remoteAddress(), bad.getMessage());
+            heartbeat.stop();
             if (!closeSent) {
                 closeSent = true;
                 open = false;
@@ -386,9 +243,13 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
                 closeReason = bad.closeStatus().reasonText();
                 handshake.cancelToken(CancellationReason.CLOSED);
             }
-        } else if (cause instanceof io.netty.handler.codec.compression.DecompressionException) {
-            // a compressed frame that inflates past the max message size (or does not inflate at all)
-            closeLocally(1009, "message larger than " + config.webSocketMaxMessageSize() + " bytes", CancellationReason.CLOSED);
+        } else if (cause instanceof io.netty.handler.codec.DecoderException) {
+            // the inflater's (the frame decoder and the validator throw the exception above): a frame
+            // that inflates past the max message size (Netty's "maximum size"), or that does not inflate
+            boolean tooBig = String.valueOf(cause.getMessage()).contains("maximum size");
+            log.debug("websocket {}: a compressed frame failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            closeLocally(tooBig ? 1009 : 1007, tooBig ? "message larger than " + config.webSocketMaxMessageSize() + " bytes"
+                    : "a compressed message does not inflate", CancellationReason.CLOSED);
         } else if (cause instanceof IOException) {
             log.debug("websocket {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
@@ -402,9 +263,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     public void channelInactive(ChannelHandlerContext ctx) {
         open = false;
         releasePartial();
-        if (tick != null) {
-            tick.cancel(false);
-        }
+        heartbeat.stop();
         if (closeWait != null) {
             closeWait.cancel(false);
         }
@@ -412,7 +271,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         metrics.openConnections.decrementAndGet(); // the HTTP handler that counted this connection is gone
         metrics.webSocketSessions.decrementAndGet();
         closed.complete(null);
-        signalWritable();
+        sendBuffer.closed();
         inbox.closed(closeCode, closeReason);
         ctx.fireChannelInactive();
     }
@@ -506,26 +365,21 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             frame.release();
             return CompletableFuture.failedFuture(new SendRejectedException("the session is closed"));
         }
-        long queued = unwritten.addAndGet(bytes);
-        if (queued > config.webSocketSendBufferSize() && queued != bytes) {
-            unwritten.addAndGet(-bytes);
+        if (!sendBuffer.reserve(bytes)) {
             frame.release();
             return CompletableFuture.failedFuture(new SendRejectedException(
-                    "the send buffer is full: " + (queued - bytes) + " bytes not yet written (webSocketSendBufferSize)"));
+                    "the send buffer is full: " + sendBuffer.unwritten() + " bytes not yet written (webSocketSendBufferSize)"));
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
         Runnable write = () -> {
             if (closeSent) {
-                unwritten.addAndGet(-bytes);
+                sendBuffer.written(bytes);
                 frame.release();
                 written.completeExceptionally(new SendRejectedException("the session is closed"));
                 return;
             }
             ctx.writeAndFlush(frame).addListener(f -> {
-                unwritten.addAndGet(-bytes);
-                if (isWritable()) {
-                    signalWritable();
-                }
+                sendBuffer.written(bytes);
                 if (f.isSuccess()) {
                     if (message) {
                         metrics.webSocketMessagesOut.increment();
@@ -546,12 +400,11 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public CompletionStage<Void> close(int code, String reason) {
-        boolean valid = code == 1000 || code == 1001 || code == 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
-        if (!valid) {
+        if (!CloseStatus.maySend(code)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not a close code an endpoint may send: " + code));
         }
         String r = reason == null ? "" : reason;
-        if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
+        if (r.getBytes(StandardCharsets.UTF_8).length > CloseStatus.MAX_REASON_BYTES) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a close reason is at most 123 bytes of UTF-8"));
         }
         if (ctx.executor().inEventLoop()) {
@@ -569,26 +422,12 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public boolean isWritable() {
-        return unwritten.get() < config.webSocketSendBufferSize() / 2;
+        return sendBuffer.isWritable();
     }
 
     @Override
     public CompletionStage<Void> whenWritable() {
-        if (isWritable() || !open) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> waiting = writable.updateAndGet(w -> w != null ? w : new CompletableFuture<>());
-        if (isWritable() || !open) {
-            signalWritable(); // it drained (or closed) between the check and the registration
-        }
-        return waiting.minimalCompletionStage();
-    }
-
-    private void signalWritable() {
-        CompletableFuture<Void> w = writable.getAndSet(null);
-        if (w != null) {
-            w.complete(null);
-        }
+        return sendBuffer.whenWritable(open);
     }
 
     @Override
