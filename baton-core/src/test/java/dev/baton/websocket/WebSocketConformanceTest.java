@@ -187,6 +187,60 @@ class WebSocketConformanceTest {
         return c.stream();
     }
 
+    /**
+     * Random frame sequences (seeded, so a failure replays): whatever a client sends, the server
+     * answers only with well-formed unmasked frames, closes (if it does) with a code an endpoint
+     * may send, always ends the connection once the client closes, and counts no session after.
+     */
+    @org.junit.jupiter.api.Test
+    void randomFrameSequencesEndInAProperCloseAndLeaveNoSessionBehind() throws Exception {
+        java.util.Random random = new java.util.Random(6455);
+        int[] opcodes = {CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG, 3, 11};
+        for (int run = 0; run < 300; run++) {
+            try (RawWebSocket ws = RawWebSocket.open(server.port(), "/echo")) {
+                String script = "run " + run + ":";
+                try {
+                    for (int f = random.nextInt(6); f >= 0; f--) {
+                        int opcode = opcodes[random.nextInt(opcodes.length)];
+                        boolean fin = random.nextInt(4) != 0;
+                        int rsv = random.nextInt(10) == 0 ? 1 + random.nextInt(7) : 0;
+                        boolean masked = random.nextInt(20) != 0;
+                        byte[] payload = new byte[random.nextInt(4) == 0 ? random.nextInt(300) : random.nextInt(12)];
+                        if (random.nextBoolean()) {
+                            random.nextBytes(payload);
+                        } else {
+                            Arrays.fill(payload, (byte) 'a');
+                        }
+                        script += " " + opcode + (fin ? "F" : "") + (rsv != 0 ? "R" + rsv : "") + (masked ? "" : "U") + "/" + payload.length;
+                        ws.frame(fin, rsv, opcode, payload, masked);
+                    }
+                    ws.close(1000, "");
+                } catch (java.io.IOException closedAlready) {
+                    // the server ended the connection in the middle of the script: fine
+                }
+                try {
+                    RawWebSocket.Frame frame;
+                    while ((frame = ws.read()) != null) {
+                        if (frame.opcode() == CLOSE) {
+                            assertThat(frame.closeCode()).as(script).satisfiesAnyOf(
+                                    c -> assertThat(c).isEqualTo(1005),
+                                    c -> assertThat(c).isBetween(1000, 1003),
+                                    c -> assertThat(c).isBetween(1007, 1011),
+                                    c -> assertThat(c).isBetween(3000, 4999));
+                        } else {
+                            assertThat(frame.opcode()).as(script).isIn(TEXT, BINARY, PONG);
+                        }
+                    }
+                } catch (java.net.SocketException reset) {
+                    // a reset after the server's close: the connection ended all the same
+                } catch (java.net.SocketTimeoutException hang) {
+                    throw new AssertionError(script + ": the server kept the connection open", hang);
+                }
+            }
+        }
+        dev.baton.testing.await.Await.until(Duration.ofSeconds(10), () -> server.server.stats().webSockets().openSessions() == 0);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void theServerBehavesAsRfc6455Says(Case test) throws Exception {
