@@ -29,8 +29,10 @@ public interface WebSocketSession {
     Map<String, Object> attributes();
 
     /**
-     * The handshake's request context, kept for the session's whole life (its deadline is the
-     * handshake's). Its token is {@link #cancellationToken()}.
+     * The session's request context, to hand to what it calls (baton-client, operations): the
+     * handshake's request, route, attributes and trace, no deadline (the idle timeout bounds a
+     * session), work tracked until the session ends, and completion when it ends. Its token is
+     * {@link #cancellationToken()}.
      */
     RequestContext requestContext();
 

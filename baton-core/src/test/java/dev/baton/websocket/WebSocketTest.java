@@ -292,6 +292,29 @@ class WebSocketTest {
     }
 
     @Test
+    void theSessionsContextHasNoDeadlineAndTracksWorkUntilTheSessionEnds() throws Exception {
+        CompletableFuture<String> atOpen = new CompletableFuture<>();
+        CompletableFuture<Void> abandoned = new CompletableFuture<>();
+        CompletableFuture<dev.baton.context.RequestContext.Outcome> ended = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(c -> c.requestTimeout(Duration.ofMillis(50)), r -> r.ws("/ws", ws -> ws
+                .onOpen(session -> {
+                    var ctx = session.requestContext();
+                    ctx.pendingWork().begin("a call for the session", () -> abandoned.complete(null));
+                    ctx.onComplete(ended::complete);
+                    atOpen.complete(ctx.deadline().isNone() + " " + ctx.isCompleted() + " " + ctx.pendingWork().pending()
+                            + " " + ctx.request().path());
+                    return null;
+                })))) {
+            RawWebSocket raw = RawWebSocket.open(s.port(), "/ws");
+            assertThat(atOpen.get(10, TimeUnit.SECONDS)).isEqualTo("true false 1 /ws");
+            assertThat(abandoned).as("work begun after the 101 is not abandoned at once").isNotDone();
+            raw.close();
+            abandoned.get(10, TimeUnit.SECONDS);
+            assertThat(ended.get(10, TimeUnit.SECONDS)).isEqualTo(dev.baton.context.RequestContext.Outcome.CLIENT_DISCONNECTED);
+        }
+    }
+
+    @Test
     void aSilentSessionIsClosedWith1001AfterTheIdleTimeoutAndItsTokenSaysTimeout() throws Exception {
         CompletableFuture<CancellationReason> why = new CompletableFuture<>();
         try (TestServer s = TestServer.start(c -> c.webSocketIdleTimeout(Duration.ofMillis(300)).webSocketPingInterval(Duration.ZERO),

@@ -61,6 +61,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final String subprotocol;
     private final WebSocketInbox inbox;
     private final SendBuffer sendBuffer;
+    private final SessionContext context;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Completed when onClose has run: the session's last event. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -83,6 +84,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         this.metrics = server.metrics();
         this.subprotocol = accepted.subprotocol();
         this.sendBuffer = new SendBuffer(config.webSocketSendBufferSize());
+        this.context = new SessionContext(handshake);
         this.inbox = new WebSocketInbox(this, accepted.endpoint(), handshake::executeProducer);
     }
 
@@ -268,6 +270,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             closeWait.cancel(false);
         }
         handshake.cancelToken(CancellationReason.CLIENT_DISCONNECT); // a no-op after a close handshake
+        context.end(handshake.cancellation().reason().orElse(CancellationReason.CLIENT_DISCONNECT));
         metrics.openConnections.decrementAndGet(); // the HTTP handler that counted this connection is gone
         metrics.webSocketSessions.decrementAndGet();
         closed.complete(null);
@@ -328,7 +331,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public RequestContext requestContext() {
-        return handshake;
+        return context;
     }
 
     @Override
