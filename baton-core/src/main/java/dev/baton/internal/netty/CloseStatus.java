@@ -17,24 +17,28 @@ final class CloseStatus {
         return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
-    /** Why a received close frame's body is malformed, or null when it is not (an empty body is fine). */
-    static String invalidBody(ByteBuf body) {
+    /** What is wrong with a close frame received: the code to close with (1002, 1007) and why. */
+    record Violation(int code, String reason) {
+    }
+
+    /** The fault of a received close frame's body, or null when it has none (an empty body is fine). */
+    static Violation check(ByteBuf body) {
         int n = body.readableBytes();
         if (n == 0) {
             return null;
         }
         if (n == 1) {
-            return "a close frame's body has a 2-byte code";
+            return new Violation(1002, "a close frame's body has a 2-byte code");
         }
         int code = body.getUnsignedShort(body.readerIndex());
         if (!maySend(code)) {
-            return "close code " + code + " may not be sent";
+            return new Violation(1002, "close code " + code + " may not be sent");
         }
         try {
             StandardCharsets.UTF_8.newDecoder().decode(body.nioBuffer(body.readerIndex() + 2, n - 2));
             return null;
         } catch (CharacterCodingException e) {
-            return "a close reason must be UTF-8";
+            return new Violation(1007, "a close reason must be UTF-8");
         }
     }
 

@@ -173,15 +173,14 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             closeReceived = true;
             open = false;
             releasePartial();
-            String invalid = CloseStatus.invalidBody(close.content());
+            CloseStatus.Violation invalid = CloseStatus.check(close.content());
             if (invalid != null) {
-                int code = invalid.contains("UTF-8") ? 1007 : 1002;
                 if (!closeSent) {
                     closeSent = true;
-                    closeCode = code;
-                    closeReason = invalid;
+                    closeCode = invalid.code();
+                    closeReason = invalid.reason();
                     handshake.cancelToken(CancellationReason.CLOSED);
-                    ctx.writeAndFlush(new CloseWebSocketFrame(code, invalid)).addListener(ChannelFutureListener.CLOSE);
+                    ctx.writeAndFlush(new CloseWebSocketFrame(invalid.code(), invalid.reason())).addListener(ChannelFutureListener.CLOSE);
                 } else {
                     ctx.close();
                 }
