@@ -330,6 +330,25 @@ class WebSocketTest {
     }
 
     @Test
+    void aClientWaitingForSlowCallbacksIsNotIdleEvenWhileReadingIsPaused() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.webSocketIdleTimeout(Duration.ofMillis(200)).webSocketPingInterval(Duration.ZERO),
+                r -> r.ws("/ws", ws -> ws.onText((session, text) -> CompletableFuture.supplyAsync(() -> text,
+                        CompletableFuture.delayedExecutor(text.equals("0") ? 1000 : 10, TimeUnit.MILLISECONDS)).thenCompose(session::sendText))));
+             RawWebSocket raw = RawWebSocket.open(s.port(), "/ws")) {
+            for (int i = 0; i < 30; i++) { // past the inbox's 16: reading pauses behind the first, slow, callback
+                raw.text(Integer.toString(i));
+            }
+            for (int i = 0; i < 30; i++) {
+                RawWebSocket.Frame f = raw.read();
+                assertThat(f.opcode()).as("echo " + i + ", not a close").isEqualTo(RawWebSocket.TEXT);
+                assertThat(f.text()).isEqualTo(Integer.toString(i));
+            }
+            RawWebSocket.Frame close = raw.read(); // then silent for real: closed as idle
+            assertThat(close.closeCode()).isEqualTo(1001);
+        }
+    }
+
+    @Test
     void theServerPingsAQuietSessionAndThePongsKeepItOpenPastTheIdleTimeout() throws Exception {
         try (TestServer s = TestServer.start(c -> c.webSocketIdleTimeout(Duration.ofMillis(400)).webSocketPingInterval(Duration.ofMillis(100)),
                 r -> r.ws("/ws", ws -> ws.onText((session, text) -> session.sendText(text))));

@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket session's clock: pings a client quiet for the ping interval, and calls the session
- * idle once nothing at all (not even a pong) has arrived for the idle timeout. One timer, re-armed
- * for whichever is due first. Event loop only.
+ * idle once nothing at all (not even a pong) has arrived for the idle timeout while the server had
+ * nothing left to do for it (a client waiting for slow callbacks, or not read because they are
+ * behind, is not idle). One timer, re-armed for whichever is due first. Event loop only.
  */
 final class SessionHeartbeat {
     private final EventExecutor loop;
@@ -19,9 +20,13 @@ final class SessionHeartbeat {
     private long lastPingNanos;
     private ScheduledFuture<?> timer;
     private boolean stopped;
+    /** True while the server is behind (callbacks running or queued): a client waiting for it is not idle. */
+    private final java.util.function.BooleanSupplier serverBusy;
 
     /** Zero {@code idleNanos} or {@code pingNanos}: never. */
-    SessionHeartbeat(EventExecutor loop, long idleNanos, long pingNanos, Runnable ping, Runnable idle) {
+    SessionHeartbeat(EventExecutor loop, long idleNanos, long pingNanos, java.util.function.BooleanSupplier serverBusy, Runnable ping,
+                     Runnable idle) {
+        this.serverBusy = serverBusy;
         this.loop = loop;
         this.idleNanos = idleNanos;
         this.pingNanos = pingNanos;
@@ -70,6 +75,9 @@ final class SessionHeartbeat {
             return;
         }
         long now = System.nanoTime();
+        if (serverBusy.getAsBoolean()) {
+            lastReadNanos = now; // idle counts from when the server has caught up
+        }
         if (idleNanos > 0 && now - lastReadNanos >= idleNanos) {
             stop();
             idle.run();

@@ -93,6 +93,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         this.ctx = ctx;
         metrics.webSocketSessions.incrementAndGet();
         heartbeat = new SessionHeartbeat(ctx.executor(), config.webSocketIdleTimeout().toNanos(), config.webSocketPingInterval().toNanos(),
+                inbox::isBusy,
                 () -> ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
                 () -> closeLocally(1001, "idle for " + config.webSocketIdleTimeout().toMillis() + " ms", CancellationReason.TIMEOUT));
         heartbeat.start();

@@ -54,6 +54,11 @@ final class WebSocketInbox {
         this.executor = executor;
     }
 
+    /** A callback is running or waiting (event loop). */
+    boolean isBusy() {
+        return running || !waiting.isEmpty();
+    }
+
     void opened() {
         add(new Open());
     }
