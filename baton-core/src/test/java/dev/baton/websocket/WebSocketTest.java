@@ -257,6 +257,41 @@ class WebSocketTest {
     }
 
     @Test
+    void aCallbackTheFullWorkerQueueRefusesClosesTheSessionWith1013AndOnCloseRunsOnceAWorkerIsFree() throws Exception {
+        java.util.concurrent.CountDownLatch blocking = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Integer> onClose = new CompletableFuture<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (TestServer s = TestServer.start(c -> c.workerThreads(1).requestQueueCapacity(0), r -> {
+            r.get("/block", ctx -> {
+                blocking.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                return "released";
+            });
+            r.ws("/ws", ws -> ws.onText((session, text) -> {
+                        seen.add(text);
+                        return session.sendText(text);
+                    })
+                    .onClose((session, code, reason) -> onClose.complete(code)));
+        }); RawWebSocket raw = RawWebSocket.open(s.port(), "/ws")) {
+            raw.text("while a worker is free");
+            assertThat(raw.read().text()).isEqualTo("while a worker is free");
+            var blocked = s.getAsync("/block"); // the one worker, held
+            assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue();
+            raw.text("no worker for this one");
+            RawWebSocket.Frame close = raw.read();
+            assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(close.closeCode()).isEqualTo(1013);
+            raw.close(1013, "");
+            assertThat(onClose).isNotDone();
+            release.countDown();
+            assertThat(blocked.get(10, TimeUnit.SECONDS).body()).isEqualTo("released");
+            assertThat(onClose.get(10, TimeUnit.SECONDS)).isEqualTo(1013);
+            assertThat(seen).as("the refused message is dropped, not delivered late").containsExactly("while a worker is free");
+        }
+    }
+
+    @Test
     void theTokenFiresClosedWhenTheServerClosesAndTheClientSeesTheCodeAndReason() throws Exception {
         CompletableFuture<CancellationReason> why = new CompletableFuture<>();
         try (TestServer s = TestServer.start(r -> r.ws("/ws", ws -> ws

@@ -102,9 +102,12 @@ final class WebSocketInbox {
             ended = true;
         }
         if (!executor.test(() -> run(e))) {
+            // the session closes (1013): its messages are dropped, but onOpen and onClose still
+            // run, in that order, once a thread is free
             running = false;
-            waiting.addFirst(e);
             ended = false;
+            waiting.addFirst(e);
+            waiting.removeIf(w -> !(w instanceof Open) && !(w instanceof Closed));
             session.overloaded();
             session.eventLoop().schedule(this::next, RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
