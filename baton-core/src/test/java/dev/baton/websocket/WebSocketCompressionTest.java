@@ -94,6 +94,28 @@ class WebSocketCompressionTest {
     }
 
     @Test
+    void withCompressionOnTheOtherReservedBitsAreStillProtocolErrors() throws Exception {
+        for (int rsv : new int[] {2, 1, 6}) { // RSV2, RSV3, RSV1 with RSV2
+            try (TestServer s = server(true); RawWebSocket ws = RawWebSocket.open(s.port(), "/echo", OFFER)) {
+                ws.frame(true, rsv, RawWebSocket.TEXT, deflate("x".getBytes(StandardCharsets.UTF_8)), true);
+                RawWebSocket.Frame close = ws.read();
+                assertThat(close).as("rsv " + rsv).isNotNull();
+                assertThat(close.closeCode()).as("rsv " + rsv).isEqualTo(1002);
+            }
+        }
+        try (TestServer s = server(true); RawWebSocket ws = RawWebSocket.open(s.port(), "/echo", OFFER)) {
+            ws.frame(true, 4, RawWebSocket.PING, new byte[0], true); // RSV1 on a control frame
+            assertThat(ws.read().closeCode()).isEqualTo(1002);
+        }
+        try (TestServer s = server(true); RawWebSocket ws = RawWebSocket.open(s.port(), "/echo", OFFER)) {
+            byte[] half = deflate("two halves".getBytes(StandardCharsets.UTF_8));
+            ws.frame(false, 4, RawWebSocket.TEXT, java.util.Arrays.copyOf(half, 3), true);
+            ws.frame(true, 4, RawWebSocket.CONTINUATION, java.util.Arrays.copyOfRange(half, 3, half.length), true); // RSV1 again
+            assertThat(ws.read().closeCode()).isEqualTo(1002);
+        }
+    }
+
+    @Test
     void withCompressionOffTheOfferIsDeclinedAndACompressedFrameIsAProtocolError() throws Exception {
         try (TestServer s = server(false); RawWebSocket ws = RawWebSocket.open(s.port(), "/echo", OFFER)) {
             assertThat(ws.upgraded()).isTrue();

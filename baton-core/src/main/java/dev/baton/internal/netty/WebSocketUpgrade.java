@@ -9,10 +9,16 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -21,7 +27,7 @@ import java.util.Map;
  * The switch from HTTP/1.1 to WebSocket on one connection: the 101 as the last HTTP bytes, then
  * the HTTP handlers out of the pipeline and Netty's WebSocket codec, the UTF-8 validator and a
  * {@link WebSocketConnection} in. The pipeline of a session, nearest the socket first:
- * {@code ws-encoder, ws-decoder, [ws-deflate-decoder, ws-deflate-encoder], ws-utf8, ws-session}.
+ * {@code ws-encoder, ws-decoder, [ws-rsv, ws-deflate-decoder, ws-deflate-encoder], ws-utf8, ws-session}.
  */
 final class WebSocketUpgrade {
 
@@ -66,6 +72,7 @@ final class WebSocketUpgrade {
         p.addBefore("ws-session", "ws-encoder", new WebSocket13FrameEncoder(false));
         p.addBefore("ws-session", "ws-decoder", new FrameDecoder(frames));
         if (compression != null) {
+            p.addBefore("ws-session", "ws-rsv", new ReservedBits());
             p.addBefore("ws-session", "ws-deflate-decoder", compression.newExtensionDecoder());
             p.addBefore("ws-session", "ws-deflate-encoder", compression.newExtensionEncoder());
         }
@@ -86,6 +93,37 @@ final class WebSocketUpgrade {
         @Override
         protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
             // see closeFrame()
+        }
+    }
+
+    /**
+     * With permessage-deflate agreed Netty's decoder lets every reserved bit through; RFC 7692 6
+     * allows RSV1 alone, on a message's first frame only: anything else fails the connection
+     * (1002) before the inflater reads it as compressed or plain.
+     */
+    private static final class ReservedBits extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private boolean failed;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (failed) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof WebSocketFrame frame) {
+                boolean firstData = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
+                int allowed = firstData ? 0b100 : 0;
+                if ((frame.rsv() & ~allowed) != 0) {
+                    failed = true;
+                    frame.release();
+                    String why = "reserved bits " + Integer.toBinaryString(frame.rsv()) + " on a " + frame.getClass().getSimpleName()
+                            + " (permessage-deflate allows RSV1 on a message's first frame only)";
+                    ctx.writeAndFlush(new CloseWebSocketFrame(1002, "reserved bits not allowed")).addListener(ChannelFutureListener.CLOSE);
+                    ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, why));
+                    return;
+                }
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 
