@@ -28,6 +28,7 @@ module dev.baton.core {
     exports dev.baton.http;
     exports dev.baton.routing;
     exports dev.baton.staticfiles;
+    exports dev.baton.websocket;
 
     // shared plumbing of Baton's own modules, not API
     exports dev.baton.internal to dev.baton.client, dev.baton.operations, dev.baton.micrometer, dev.baton.openapi,

@@ -48,6 +48,13 @@ public final class ServerConfig {
     private final int compressionLevel;
     private final int compressionThreshold;
     private final String compressionTypes;
+    private final int webSocketMaxFrameSize;
+    private final int webSocketMaxMessageSize;
+    private final int webSocketSendBufferSize;
+    private final Duration webSocketIdleTimeout;
+    private final Duration webSocketPingInterval;
+    private final String webSocketAllowedOrigins;
+    private final boolean webSocketCompression;
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
@@ -88,6 +95,13 @@ public final class ServerConfig {
         this.compressionLevel = b.compressionLevel;
         this.compressionThreshold = b.compressionThreshold;
         this.compressionTypes = b.compressionTypes;
+        this.webSocketMaxFrameSize = b.webSocketMaxFrameSize;
+        this.webSocketMaxMessageSize = b.webSocketMaxMessageSize;
+        this.webSocketSendBufferSize = b.webSocketSendBufferSize;
+        this.webSocketIdleTimeout = b.webSocketIdleTimeout;
+        this.webSocketPingInterval = b.webSocketPingInterval;
+        this.webSocketCompression = b.webSocketCompression;
+        this.webSocketAllowedOrigins = b.webSocketAllowedOrigins == null ? "" : b.webSocketAllowedOrigins.strip();
         this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
@@ -123,6 +137,11 @@ public final class ServerConfig {
         require(isHealthPath(readinessPath), "readinessPath must be empty (off) or a path of plain segments, like /health/ready: " + readinessPath);
         require(livenessPath.isEmpty() || !livenessPath.equals(readinessPath), "livenessPath and readinessPath must differ");
         require(nonNegative(shutdownDelay), "shutdownDelay must be >= 0");
+        require(webSocketMaxFrameSize >= 125, "webSocketMaxFrameSize must be >= 125");
+        require(webSocketMaxMessageSize >= 125, "webSocketMaxMessageSize must be >= 125");
+        require(webSocketSendBufferSize > 0, "webSocketSendBufferSize must be > 0");
+        require(nonNegative(webSocketIdleTimeout), "webSocketIdleTimeout must be >= 0 (0 disables)");
+        require(nonNegative(webSocketPingInterval), "webSocketPingInterval must be >= 0 (0 disables)");
     }
 
     /** Address to bind. */
@@ -301,19 +320,57 @@ public final class ServerConfig {
         return compressionTypes;
     }
 
+    /** The largest WebSocket frame payload a client may send; a larger frame closes the session with 1009. */
+    public int webSocketMaxFrameSize() {
+        return webSocketMaxFrameSize;
+    }
+
+    /** The largest WebSocket message (fragments joined, decompressed); a larger one closes the session with 1009. */
+    public int webSocketMaxMessageSize() {
+        return webSocketMaxMessageSize;
+    }
+
+    /** Bytes a WebSocket session may have sent and not yet written; past them a send fails at once. */
+    public int webSocketSendBufferSize() {
+        return webSocketSendBufferSize;
+    }
+
+    /** A WebSocket session that receives nothing (not even a pong) this long is closed with 1001; zero for never. */
+    public Duration webSocketIdleTimeout() {
+        return webSocketIdleTimeout;
+    }
+
+    /** How often the server pings a quiet WebSocket session; zero for never. */
+    public Duration webSocketPingInterval() {
+        return webSocketPingInterval;
+    }
+
+    /**
+     * The origins allowed to open a WebSocket, comma-separated ({@code https://app.example.com});
+     * empty (the default) allows any. A handshake from another origin is refused with 403.
+     */
+    public String webSocketAllowedOrigins() {
+        return webSocketAllowedOrigins;
+    }
+
+    /** Whether WebSocket sessions may agree permessage-deflate (RFC 7692) with a client that offers it. */
+    public boolean webSocketCompression() {
+        return webSocketCompression;
+    }
+
     @Override
     public boolean equals(Object other) {
-        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook && compression == o.compression && compressionLevel == o.compressionLevel && compressionThreshold == o.compressionThreshold && Objects.equals(compressionTypes, o.compressionTypes);
+        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook && compression == o.compression && compressionLevel == o.compressionLevel && compressionThreshold == o.compressionThreshold && Objects.equals(compressionTypes, o.compressionTypes) && webSocketMaxFrameSize == o.webSocketMaxFrameSize && webSocketMaxMessageSize == o.webSocketMaxMessageSize && webSocketSendBufferSize == o.webSocketSendBufferSize && Objects.equals(webSocketIdleTimeout, o.webSocketIdleTimeout) && Objects.equals(webSocketPingInterval, o.webSocketPingInterval) && Objects.equals(webSocketAllowedOrigins, o.webSocketAllowedOrigins) && webSocketCompression == o.webSocketCompression;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook, compression, compressionLevel, compressionThreshold, compressionTypes);
+        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook, compression, compressionLevel, compressionThreshold, compressionTypes, webSocketMaxFrameSize, webSocketMaxMessageSize, webSocketSendBufferSize, webSocketIdleTimeout, webSocketPingInterval, webSocketAllowedOrigins, webSocketCompression);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + ", compression=" + compression + ", compressionLevel=" + compressionLevel + ", compressionThreshold=" + compressionThreshold + ", compressionTypes=" + compressionTypes + "]";
+        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + ", compression=" + compression + ", compressionLevel=" + compressionLevel + ", compressionThreshold=" + compressionThreshold + ", compressionTypes=" + compressionTypes + ", " + "webSocketMaxFrameSize=" + webSocketMaxFrameSize + ", " + "webSocketMaxMessageSize=" + webSocketMaxMessageSize + ", " + "webSocketSendBufferSize=" + webSocketSendBufferSize + ", " + "webSocketIdleTimeout=" + webSocketIdleTimeout + ", " + "webSocketPingInterval=" + webSocketPingInterval + ", " + "webSocketAllowedOrigins=" + webSocketAllowedOrigins + ", " + "webSocketCompression=" + webSocketCompression + "]";
     }
 
     public static Builder builder() {
@@ -381,6 +438,13 @@ public final class ServerConfig {
         private int compressionLevel = 4;
         private int compressionThreshold = 1024;
         private String compressionTypes = dev.baton.internal.coding.CompressibleTypes.DEFAULTS;
+        private int webSocketMaxFrameSize = 1024 * 1024;
+        private int webSocketMaxMessageSize = 1024 * 1024;
+        private int webSocketSendBufferSize = 1024 * 1024;
+        private Duration webSocketIdleTimeout = Duration.ofSeconds(60);
+        private Duration webSocketPingInterval = Duration.ofSeconds(30);
+        private String webSocketAllowedOrigins = "";
+        private boolean webSocketCompression = false;
 
         Builder() {
         }
@@ -420,6 +484,13 @@ public final class ServerConfig {
             compressionLevel = c.compressionLevel;
             compressionThreshold = c.compressionThreshold;
             compressionTypes = c.compressionTypes;
+            webSocketMaxFrameSize = c.webSocketMaxFrameSize;
+            webSocketMaxMessageSize = c.webSocketMaxMessageSize;
+            webSocketSendBufferSize = c.webSocketSendBufferSize;
+            webSocketIdleTimeout = c.webSocketIdleTimeout;
+            webSocketPingInterval = c.webSocketPingInterval;
+            webSocketAllowedOrigins = c.webSocketAllowedOrigins;
+            webSocketCompression = c.webSocketCompression;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -459,6 +530,20 @@ public final class ServerConfig {
         public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
         /** Whether start() installs a JVM shutdown hook that stops the server gracefully; true by default. */
         public Builder shutdownHook(boolean v) { shutdownHook = v; return this; }
+        /** The largest WebSocket frame payload a client may send (1 MiB by default). */
+        public Builder webSocketMaxFrameSize(int v) { webSocketMaxFrameSize = v; return this; }
+        /** The largest WebSocket message, fragments joined and decompressed (1 MiB by default). */
+        public Builder webSocketMaxMessageSize(int v) { webSocketMaxMessageSize = v; return this; }
+        /** Bytes a WebSocket session may have sent and not yet written (1 MiB by default). */
+        public Builder webSocketSendBufferSize(int v) { webSocketSendBufferSize = v; return this; }
+        /** A silent WebSocket session is closed after this (60 s by default); zero for never. */
+        public Builder webSocketIdleTimeout(Duration v) { webSocketIdleTimeout = v; return this; }
+        /** How often the server pings a quiet WebSocket session (30 s by default); zero for never. */
+        public Builder webSocketPingInterval(Duration v) { webSocketPingInterval = v; return this; }
+        /** Origins allowed to open a WebSocket, comma-separated; empty (the default) for any. */
+        public Builder webSocketAllowedOrigins(String v) { webSocketAllowedOrigins = v; return this; }
+        /** Whether WebSocket sessions may agree permessage-deflate; off by default. */
+        public Builder webSocketCompression(boolean v) { webSocketCompression = v; return this; }
 
         /** Whether responses are gzipped for clients that accept it; true by default. */
         public Builder compression(boolean v) { compression = v; return this; }

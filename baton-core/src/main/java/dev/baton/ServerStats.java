@@ -20,6 +20,7 @@ import java.util.Map;
  * @param openConnections   open client connections
  * @param safetyNets        what the async safety nets caught
  * @param routes            per route ({@code "GET /gizmos/{id}"}): latency, and thread-hold time against wall time
+ * @param webSockets        open WebSocket sessions and the messages they carried
  */
 public record ServerStats(
         long inFlight,
@@ -34,7 +35,26 @@ public record ServerStats(
         int workerThreads,
         long openConnections,
         SafetyNets safetyNets,
-        Map<String, RouteStats> routes) {
+        Map<String, RouteStats> routes,
+        WebSockets webSockets) {
+
+    /** A snapshot without WebSocket numbers (all zero). */
+    public ServerStats(long inFlight, long queued, long completed, long rejected, long timedOut, long lateCompletions,
+                       long clientDisconnects, int workersBusy, int workersBusyPeak, int workerThreads, long openConnections,
+                       SafetyNets safetyNets, Map<String, RouteStats> routes) {
+        this(inFlight, queued, completed, rejected, timedOut, lateCompletions, clientDisconnects, workersBusy, workersBusyPeak,
+                workerThreads, openConnections, safetyNets, routes, new WebSockets(0, 0, 0));
+    }
+
+    /**
+     * WebSocket sessions.
+     *
+     * @param openSessions sessions open now (from the 101 until the connection closed)
+     * @param messagesIn   whole messages received (fragments joined), all sessions
+     * @param messagesOut  messages written, all sessions
+     */
+    public record WebSockets(long openSessions, long messagesIn, long messagesOut) {
+    }
 
     /**
      * Latency of one route, from the request's arrival to its response being handed to the

@@ -9,5 +9,7 @@ public enum CancellationReason {
     /** The server is shutting down and the grace period ran out. */
     SHUTDOWN,
     /** Someone asked for the work to stop: a long-running operation's {@code DELETE}, or its client's cancel. */
-    CANCEL_REQUESTED
+    CANCEL_REQUESTED,
+    /** A long-lived exchange ended normally: a WebSocket session's close handshake (either side's) or protocol error. */
+    CLOSED
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class Response {
     /** What kind of body the response carries. */
-    public enum BodyKind { EMPTY, BYTES, JSON, STREAM, EVENTS, FILE }
+    public enum BodyKind { EMPTY, BYTES, JSON, STREAM, EVENTS, FILE, UPGRADE }
 
     private final int status;
     private final List<Map.Entry<String, String>> headers;
@@ -40,6 +40,15 @@ public final class Response {
     /** A response with a body of bytes and its type; the array is not copied. The shortest path for adapters. */
     public static Response of(int status, String contentType, byte[] body) {
         return new Response(status, List.of(), FieldSyntax.value("Content-Type", contentType), BodyKind.BYTES, body);
+    }
+
+    /**
+     * A {@code 101 Switching Protocols} after which the connection speaks {@code upgrade}'s
+     * protocol: what a WebSocket route's handshake answers (register one with
+     * {@code routing.ws(...)}; the body is the server's own and not for applications).
+     */
+    public static Response switchingProtocols(Object upgrade) {
+        return new Response(101, List.of(), null, BodyKind.UPGRADE, java.util.Objects.requireNonNull(upgrade, "upgrade"));
     }
 
     public static Response text(String text) {
@@ -115,7 +124,7 @@ public final class Response {
 
     /**
      * For BYTES: {@code byte[]}; JSON: the value to serialize; STREAM: {@link BodyStream}; EVENTS:
-     * {@link EventStream}; FILE: {@link FileBody}.
+     * {@link EventStream}; FILE: {@link FileBody}; UPGRADE: the server's.
      */
     public Object body() {
         return body;

@@ -103,6 +103,19 @@ public final class Routing {
         return this;
     }
 
+    /**
+     * A WebSocket route: a GET that upgrades to a session (RFC 6455) after the route's middleware
+     * (which may refuse it, as with any request); {@code endpoint} sets its callbacks. The
+     * callbacks run on the route's execution model, one at a time per session.
+     *
+     * <pre>{@code routing.ws("/echo/{room}", ws -> ws.onText((session, text) -> session.sendText(text)));}</pre>
+     */
+    public RouteSpec ws(String path, Consumer<dev.baton.websocket.WebSocketEndpoint> endpoint) {
+        dev.baton.websocket.WebSocketEndpoint e = new dev.baton.websocket.WebSocketEndpoint();
+        endpoint.accept(e);
+        return route("GET", path, new dev.baton.internal.netty.WebSocketHandshake(e));
+    }
+
     /** Registers the routes {@code group} adds under {@code prefix}. */
     public Routing group(String groupPrefix, Consumer<Routing> group) {
         group.accept(new Routing(join(prefix, groupPrefix), specs, this));

@@ -57,6 +57,30 @@ class BatonConfigTest {
     }
 
     @Test
+    void theWebSocketSettingsLoadFromAYamlFile() throws IOException {
+        Path file = write("baton.yaml", """
+                server:
+                  webSocketMaxFrameSize: 65536
+                  webSocketMaxMessageSize: 262144
+                  webSocketSendBufferSize: 131072
+                  webSocketIdleTimeout: 90s
+                  webSocketPingInterval: 0
+                  webSocketAllowedOrigins: "https://app.example.com, https://admin.example.com"
+                  webSocketCompression: true
+                """);
+
+        ServerConfig c = server(BatonConfig.builder().file(file).build());
+
+        assertThat(c.webSocketMaxFrameSize()).isEqualTo(65_536);
+        assertThat(c.webSocketMaxMessageSize()).isEqualTo(262_144);
+        assertThat(c.webSocketSendBufferSize()).isEqualTo(131_072);
+        assertThat(c.webSocketIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.webSocketPingInterval()).isEqualTo(Duration.ZERO);
+        assertThat(c.webSocketAllowedOrigins()).isEqualTo("https://app.example.com, https://admin.example.com");
+        assertThat(c.webSocketCompression()).isTrue();
+    }
+
+    @Test
     void aPropertiesFileSetsTheSameSettingsAsAYamlFile() throws IOException {
         Path yaml = write("baton.yaml", """
                 server:

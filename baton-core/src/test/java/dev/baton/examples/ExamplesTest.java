@@ -64,6 +64,34 @@ class ExamplesTest {
     }
 
     @Test
+    void chatRoomSendsEveryLineToEveryMemberOfTheRoomOnly() throws Exception {
+        start(ChatRoom::start);
+        java.util.List<java.util.concurrent.LinkedBlockingQueue<String>> heard = new java.util.ArrayList<>();
+        java.util.List<java.net.http.WebSocket> members = new java.util.ArrayList<>();
+        for (String who : new String[] {"lobby?name=ada", "lobby?name=bob", "kitchen?name=eve"}) {
+            var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
+            heard.add(lines);
+            members.add(client.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/rooms/" + who),
+                    new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                            lines.add(data.toString());
+                            ws.request(1);
+                            return null;
+                        }
+                    }).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        // the first line can race a member's onOpen: say something until both lobby members have heard it
+        dev.baton.testing.await.Await.until(Duration.ofSeconds(10), () -> {
+            members.get(0).sendText("hi", true).join();
+            return heard.get(1).contains("ada: hi");
+        });
+        assertThat(heard.get(0).poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ada: hi");
+        assertThat(heard.get(2)).as("another room hears nothing").isEmpty();
+        members.forEach(java.net.http.WebSocket::abort);
+    }
+
+    @Test
     void asyncGizmosAnswersInEveryReturnStyle() throws Exception {
         start(AsyncGizmos::start);
         var created = postJson("/gizmos", "{\"name\":\"sprocket\"}");

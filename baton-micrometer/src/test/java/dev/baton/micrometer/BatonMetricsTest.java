@@ -161,6 +161,9 @@ class BatonMetricsTest {
         assertThat(s.value("baton_server_workers_busy")).isEqualTo(1); // the worker running this scrape
         assertThat(s.value("baton_server_workers_busy_peak")).isPositive();
         assertThat(s.value("baton_server_connections")).isPositive();
+        assertThat(s.value("baton_server_websocket_sessions")).isZero();
+        assertThat(s.value("baton_server_websocket_messages_in_total")).isZero();
+        assertThat(s.value("baton_server_websocket_messages_out_total")).isZero();
         assertThat(s.value("baton_server_requests_client_disconnects_total")).isGreaterThanOrEqualTo(0);
         assertThat(s.value("baton_server_requests_late_completions_total")).isGreaterThanOrEqualTo(0);
         for (String kind : new String[] {"pending_at_completion", "async_in_sync_stage", "blocked_event_loop", "fake_async",

@@ -23,6 +23,9 @@ public final class ServerMetrics {
     public final LongAdder busyEventLoop = new LongAdder();
     public final LongAdder fakeAsync = new LongAdder();
     public final LongAdder virtualThreadPinned = new LongAdder();
+    public final AtomicLong webSocketSessions = new AtomicLong();
+    public final LongAdder webSocketMessagesIn = new LongAdder();
+    public final LongAdder webSocketMessagesOut = new LongAdder();
     private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
 
     public RouteMetrics route(String key) {
@@ -37,7 +40,8 @@ public final class ServerMetrics {
                 lateCompletions.sum(), clientDisconnects.sum(), busy, peak, workerThreads, openConnections.get(),
                 new ServerStats.SafetyNets(pendingAtCompletion.sum(), asyncInSyncStage.sum(), blockedEventLoop.sum(),
                         fakeAsync.sum(), virtualThreadPinned.sum()),
-                Map.copyOf(perRoute));
+                Map.copyOf(perRoute),
+                new ServerStats.WebSockets(webSocketSessions.get(), webSocketMessagesIn.sum(), webSocketMessagesOut.sum()));
     }
 
     /** Wall-time latency and thread-hold time of one route. */

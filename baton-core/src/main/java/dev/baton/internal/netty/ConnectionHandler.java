@@ -222,6 +222,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             return;
         }
         Response response = answer.response();
+        if (response.bodyKind() == Response.BodyKind.UPGRADE) {
+            upgrade(ex, answer);
+            return;
+        }
         boolean streamed = (response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS)
                 && !ResponseWriter.endsWithHead(ex.head, response.status());
         // a request body still streaming in is settled when the answer ends: a streamed answer may be made of it
@@ -241,6 +245,28 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             closing = true;
         }
         next();
+    }
+
+    /**
+     * A WebSocket handshake was accepted: the 101 is the last thing this handler writes, and the
+     * connection's pipeline becomes a WebSocket session's. A client sends nothing between its
+     * handshake and the 101 (RFC 6455 4.1): one that has (a pipelined request) is refused.
+     */
+    private void upgrade(Exchange ex, ResponseRenderer.Rendered answer) {
+        account(ex, false);
+        if (!pending.isEmpty() || closing || (scanner != null && scanner.isMidHead())) {
+            Response refusal = Problem.of(400, "a WebSocket handshake must be the last request on its connection")
+                    .withInstance(ex.request.path()).toResponse();
+            ex.listener.sent(400, writer.write(ex, server.renderer().own(refusal), true));
+            closing = true;
+            next();
+            return;
+        }
+        timeout.stop();
+        idleTimer.stop();
+        current = null;
+        closing = true; // nothing more is read as HTTP here
+        ex.listener.sent(101, WebSocketUpgrade.switchProtocols(ctx, ex, answer.response(), server));
     }
 
     /** A streamed body ended (event loop): the connection goes on, or closes if the body's end was its close. */

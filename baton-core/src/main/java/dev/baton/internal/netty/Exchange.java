@@ -69,6 +69,11 @@ public final class Exchange extends RequestScope implements Dispatch {
         }
     }
 
+    /** The server's settings (a WebSocket handshake reads its own). */
+    dev.baton.ServerConfig serverConfig() {
+        return server.config();
+    }
+
     /** Runs {@code producer} (a streamed body's) the way the route runs its handlers; false if refused. */
     boolean executeProducer(Runnable producer) {
         return executor.execute(producer, sink.eventLoop());

@@ -131,6 +131,8 @@ public final class NettyServer {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
+        // WebSocket sessions are told at once (1001) and get the grace to finish their close handshake
+        List<WebSocketConnection> sessions = forEach(WebSocketConnection.class, WebSocketConnection::goAway);
         try {
             shutdown.drained.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -141,7 +143,15 @@ public final class NettyServer {
         } catch (Exception e) {
             log.warn("waiting for requests to drain failed", e);
         }
-        forEachConnection(ConnectionHandler::cancelForShutdown);
+        long graceEnd = start + grace.toNanos();
+        for (WebSocketConnection session : sessions) { // closed, and its onClose run before the workers stop
+            try {
+                session.ended().get(Math.max(0, graceEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                log.debug("a WebSocket session did not end within the grace: {}", session);
+            }
+        }
+        forEach(ConnectionHandler.class, ConnectionHandler::cancelForShutdown);
         // event streams close once their last chunk is out; a client too slow to take it is cut
         long closedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         for (Channel ch : channels) {
@@ -157,12 +167,15 @@ public final class NettyServer {
         return report;
     }
 
-    private void forEachConnection(java.util.function.Consumer<ConnectionHandler> action) {
+    /** Runs {@code action} on the {@code type} handler of every connection that has one; those handlers. */
+    private <H extends io.netty.channel.ChannelHandler> List<H> forEach(Class<H> type, java.util.function.Consumer<H> action) {
         List<io.netty.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        List<H> handlers = new java.util.ArrayList<>();
         for (Channel ch : channels) {
-            ConnectionHandler h = ch.pipeline().get(ConnectionHandler.class);
+            H h = ch.pipeline().get(type);
             if (h != null) {
                 done.add(ch.eventLoop().submit(() -> action.accept(h)));
+                handlers.add(h);
             }
         }
         // one deadline for all: a stalled event loop must not stretch shutdown by a second per connection
@@ -170,5 +183,6 @@ public final class NettyServer {
         for (var f : done) {
             f.awaitUninterruptibly(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
+        return handlers;
     }
 }

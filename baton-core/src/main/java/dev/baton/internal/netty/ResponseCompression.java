@@ -76,8 +76,8 @@ final class ResponseCompression {
     /** Whether the answer's representation could depend on Accept-Encoding. */
     private boolean varies(Response r) {
         Response.BodyKind kind = r.bodyKind();
-        if (kind == Response.BodyKind.EVENTS || kind == Response.BodyKind.EMPTY || r.contentType() == null || r.status() == 206
-                || r.status() == 204) {
+        if (kind == Response.BodyKind.EVENTS || kind == Response.BodyKind.EMPTY || kind == Response.BodyKind.UPGRADE
+                || r.contentType() == null || r.status() < 200 || r.status() == 206 || r.status() == 204) {
             return false;
         }
         if (r.header("Content-Encoding") != null || r.header("Content-Range") != null) {

@@ -57,6 +57,11 @@ public final class ServerMeters implements MeterBinder {
                 s -> s.workersBusyPeak());
         gauge(registry, "baton.server.workers.max", "the worker pool size", s -> s.workerThreads());
         gauge(registry, "baton.server.connections", "open client connections", s -> s.openConnections());
+        gauge(registry, "baton.server.websocket.sessions", "open WebSocket sessions", s -> s.webSockets().openSessions());
+        counter(registry, "baton.server.websocket.messages.in", "WebSocket messages received, fragments joined",
+                s -> s.webSockets().messagesIn());
+        counter(registry, "baton.server.websocket.messages.out", "WebSocket messages written",
+                s -> s.webSockets().messagesOut());
 
         safetyNet(registry, "pending_at_completion", n -> n.pendingAtCompletion());
         safetyNet(registry, "async_in_sync_stage", n -> n.asyncInSyncStage());

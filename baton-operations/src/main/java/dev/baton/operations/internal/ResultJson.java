@@ -60,8 +60,8 @@ final class ResultJson {
                 }
                 yield type.startsWith("text/") ? TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8)) : BinaryNode.valueOf(bytes);
             }
-            case STREAM, EVENTS, FILE -> throw new IllegalStateException(
-                    "a streamed or file response cannot be an operation's result: return a value or a complete response");
+            case STREAM, EVENTS, FILE, UPGRADE -> throw new IllegalStateException(
+                    "a streamed, file or upgraded response cannot be an operation's result: return a value or a complete response");
         };
     }
 }
