@@ -29,7 +29,7 @@ import java.util.function.ToIntFunction;
  * strongly (see {@link ServerMeters}).
  */
 public final class ClientMeters implements MeterBinder {
-    private static final ClientStats.HostStats NO_HOST = new ClientStats.HostStats(0, 0, 0, 0, 0, 0, 0, 0, 0,
+    private static final ClientStats.HostStats NO_HOST = new ClientStats.HostStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             new ClientStats.ConnectionWaits(0, Duration.ZERO, Duration.ZERO, Duration.ZERO), Duration.ZERO);
 
     private final Iterable<Tag> tags;
