@@ -66,7 +66,7 @@ public final class HttpClient implements AutoCloseable {
         try {
             this.config = new ClientConfig(b.eventLoopThreads, b.maxConnectionsPerHost, b.perHost, b.maxQueuedPerHost,
                     b.connectTimeout, b.timeout, b.idleTimeout, b.maxResponseBytes, b.maxHeaderSize, b.propagateDeadline,
-                    b.userAgent, b.retry, b.connectionWaitThreshold, b.protocols, b.h2PriorKnowledge, b.h2PriorKnowledgeFor);
+                    b.userAgent, b.retry, b.connectionWaitThreshold, Protocol.parseList(b.protocols), b.h2PriorKnowledge, b.h2PriorKnowledgeFor);
         } catch (IllegalArgumentException e) {
             throw BatonConfig.attributed(e, b); // a bad value from outside the code names its source
         }
@@ -269,7 +269,8 @@ public final class HttpClient implements AutoCloseable {
         private String userAgent = "baton-client";
         private RetryPolicy retry = RetryPolicy.defaults();
         private Duration connectionWaitThreshold = Duration.ofMillis(100);
-        private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
+        /** As text, ALPN ids, read at build(): a bad value from outside the code is named with its source. */
+        private String protocols = "h2, http/1.1";
         private boolean h2PriorKnowledge;
         private final Map<String, Boolean> h2PriorKnowledgeFor = new HashMap<>();
         private final List<Interceptor> interceptors = new ArrayList<>();
@@ -308,9 +309,12 @@ public final class HttpClient implements AutoCloseable {
          * The protocols offered by ALPN on https, preferred first; the server picks. {@code HTTP_1_1} alone turns
          * HTTP/2 off. Cleartext hosts speak HTTP/1.1 unless {@link #h2PriorKnowledge} says otherwise.
          */
-        public Builder protocols(Protocol... preferred) { protocols = List.of(preferred); return this; }
+        public Builder protocols(Protocol... preferred) {
+            protocols = java.util.Arrays.stream(preferred).map(Protocol::alpn).collect(java.util.stream.Collectors.joining(", "));
+            return this;
+        }
         /** {@link #protocols(Protocol...)} as text, ALPN ids: {@code "h2, http/1.1"} (the form of {@code client.protocols}). */
-        public Builder protocols(String preferred) { protocols = Protocol.parseList(preferred); return this; }
+        public Builder protocols(String preferred) { protocols = preferred; return this; }
         /** Speak HTTP/2 without TLS (h2c, RFC 9113 3.3) to every cleartext host: only for hosts known to. */
         public Builder h2PriorKnowledge(boolean value) { h2PriorKnowledge = value; return this; }
         /** h2c by prior knowledge for one cleartext host, {@code "host:port"} (or, with false, not for it). */

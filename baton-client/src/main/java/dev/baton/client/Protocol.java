@@ -35,8 +35,8 @@ public enum Protocol {
             Protocol p = switch (id) {
                 case "h2", "http_2", "http/2" -> HTTP_2;
                 case "http/1.1", "http_1_1" -> HTTP_1_1;
-                default -> throw new IllegalArgumentException("'" + item.strip() + "' is no protocol the client speaks: "
-                        + "h2 or http/1.1");
+                default -> throw new IllegalArgumentException("protocols: '" + item.strip() + "' is no protocol the client "
+                        + "speaks: h2 or http/1.1");
             };
             if (!out.contains(p)) {
                 out.add(p);

@@ -278,4 +278,41 @@ class Http2ClientTest {
                     .cause().isInstanceOf(ConnectFailedException.class).hasMessageContaining("HTTP/2");
         }
     }
+
+    @Test
+    void aStreamedRequestBodyGoesOutAsDataFramesOfItsStream() throws Exception {
+        start(100, b -> { });
+
+        ClientResponse r = get(client.post(backend.url("/echo")).body(RequestBody.stream("text/csv", sink -> {
+            sink.write("a,b\n").thenCompose(x -> sink.write("c,d\n")).thenRun(sink::close);
+        })).send());
+
+        assertThat(r.text()).isEqualTo("a,b\nc,d\n");
+        assertThat(backend.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aFrontRequestThatTimesOutResetsItsOutboundStreamAndKeepsTheConnection() throws Exception {
+        try (Servers servers = new Servers()) {
+            backend = H2Backend.start(100);
+            closing.add(backend);
+            dev.baton.Server front = servers.build(c -> { }, r -> r.get("/front", ctx ->
+                    client.get(backend.url("/hold")).in(ctx).send(BodyReader.text())).timeout(Duration.ofMillis(300)));
+            client = HttpClient.builder().eventLoops(front.eventLoopGroup()).h2PriorKnowledge(true).build();
+            closing.add(client);
+            front.start();
+
+            java.net.http.HttpResponse<String> answer;
+            try (java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient()) {
+                answer = jdk.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(Servers.url(front, "/front")))
+                        .timeout(WAIT).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+
+            assertThat(answer.statusCode()).isEqualTo(504);
+            Await.until("the server got RST_STREAM(CANCEL)", WAIT, () -> backend.resets().contains(8L));
+            Await.until("the call counted as cancelled", WAIT, () -> client.stats().cancelled() == 1);
+            assertThat(get(client.get(backend.url("/echo")).send()).status()).isEqualTo(200);
+            assertThat(backend.connections()).isEqualTo(1);
+        }
+    }
 }

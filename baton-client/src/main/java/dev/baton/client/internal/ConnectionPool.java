@@ -146,8 +146,9 @@ public final class ConnectionPool {
         ssl.setHandshakeTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         ch.pipeline().addLast(ssl, new ApplicationProtocolNegotiationHandler(Protocol.HTTP_1_1.alpn()) {
             @Override
-            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-                speak(ctx.channel(), pool, Protocol.HTTP_2.alpn().equals(protocol), speaking);
+            protected void configurePipeline(ChannelHandlerContext ctx, String fallback) {
+                // the JDK's own engine (not wrapped by Netty) tells the chosen protocol itself; "" or null: none
+                speak(ctx.channel(), pool, Protocol.HTTP_2.alpn().equals(engine.getApplicationProtocol()), speaking);
             }
 
             @Override
