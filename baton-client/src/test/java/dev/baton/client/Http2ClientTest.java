@@ -315,4 +315,56 @@ class Http2ClientTest {
             assertThat(backend.connections()).isEqualTo(1);
         }
     }
+
+    @Test
+    void anIdleH2ConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        start(100, b -> b.idleTimeout(Duration.ofMillis(200)));
+
+        assertThat(get(client.get(backend.url("/echo")).send()).status()).isEqualTo(200);
+
+        Await.until("the idle connection closed", WAIT, () -> hostStats().open() == 0);
+        assertThat(get(client.get(backend.url("/echo")).send()).status()).isEqualTo(200);
+        assertThat(backend.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void aConnectionErrorOfTheServerFailsItsStreamsAsMalformed() throws Exception {
+        // a raw h2 peer: SETTINGS, then for the first request a HEADERS frame whose HPACK block
+        // is invalid (index 0): a connection error (COMPRESSION_ERROR, RFC 9113 4.3)
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (java.net.Socket s = listener.accept()) {
+                    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                    java.io.OutputStream out = s.getOutputStream();
+                    out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // SETTINGS, empty
+                    out.flush();
+                    in.readFully(new byte[24]); // the client's preface
+                    while (true) {
+                        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+                        int type = in.readUnsignedByte();
+                        in.readUnsignedByte();
+                        int stream = in.readInt() & 0x7fffffff;
+                        in.readFully(new byte[length]);
+                        if (type == 1) {
+                            out.write(new byte[] {0, 0, 1, 1, 4, (byte) (stream >>> 24), (byte) (stream >>> 16),
+                                    (byte) (stream >>> 8), (byte) stream, (byte) 0x80});
+                            out.flush();
+                            in.readAllBytes(); // until the client closes
+                            return;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (HttpClient c = HttpClient.builder().eventLoopThreads(1).h2PriorKnowledge(true).retry(RetryPolicy.none()).build()) {
+                Throwable e = failure(c.get("http://127.0.0.1:" + listener.getLocalPort() + "/").send());
+
+                assertThat(e).isInstanceOf(MalformedResponseException.class).hasMessageContaining("HTTP/2 connection failed");
+                get(served);
+                Await.until("the broken connection is dropped", WAIT,
+                        () -> c.stats().hosts().get("127.0.0.1:" + listener.getLocalPort()).open() == 0);
+            }
+        }
+    }
 }
