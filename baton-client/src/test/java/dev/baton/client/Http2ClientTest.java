@@ -82,6 +82,9 @@ class Http2ClientTest {
         }
         assertThat(client.stats().connectionsOpened()).isEqualTo(1);
         Await.until("every stream's place is free", WAIT, () -> hostStats().streams() == 0);
+        // a stream that ended well is not reset (frames are in order: any RST came before this call)
+        assertThat(get(client.post(backend.url("/echo")).text("x").send()).status()).isEqualTo(200);
+        assertThat(backend.resets()).isEmpty();
     }
 
     @Test
@@ -217,6 +220,17 @@ class Http2ClientTest {
         assertThat(e).isInstanceOf(ConnectionClosedException.class).hasMessageContaining("INTERNAL_ERROR");
         assertThat(((ConnectionClosedException) e).responseStarted()).isTrue();
         assertThat(get(client.get(backend.url("/echo")).send()).status()).isEqualTo(200);
+        assertThat(backend.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamResetWithAnErrorIsRetriedByThePolicyAsABrokenConnectionIs() throws Exception {
+        start(100, b -> b.retry(RetryPolicy.builder().maxAttempts(2).backoff(Duration.ofMillis(5), Duration.ofMillis(5)).build()));
+
+        assertThat(failure(client.get(backend.url("/reset")).send())).isInstanceOf(ConnectionClosedException.class);
+
+        assertThat(client.stats().retries()).isEqualTo(1);
+        assertThat(backend.streams()).isEqualTo(2);
         assertThat(backend.connections()).isEqualTo(1);
     }
 

@@ -78,6 +78,10 @@ final class H2Stream extends ChannelInboundHandlerAdapter implements Transport {
         // limit would be a connection error)
         if (!channel.isActive()) {
             release();
+        } else if (!reusable) {
+            // the response is whole but our request is not (a streamed body still going): the exchange is
+            // over, so the stream is reset rather than kept open for the rest (RFC 9113 8.1)
+            channel.close();
         }
     }
 
