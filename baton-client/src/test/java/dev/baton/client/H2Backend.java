@@ -57,6 +57,7 @@ import javax.net.ssl.SSLContext;
  *   <li>{@code /echo}: 200 with the request's body, and {@code x-method}, {@code x-baton-timeout}
  *       (the request's {@code baton-timeout}) and {@code x-traceparent} headers;</li>
  *   <li>{@code /hold}: nothing until {@link #releaseHeld()}, then 200 {@code released};</li>
+ *   <li>{@code /sized}: 200 {@code sized} with its content-length; to a HEAD, the head alone;</li>
  *   <li>{@code /big?bytes=N}: N bytes ({@code 'a'..'z'} repeating), written only while the stream's
  *       flow-control window has room;</li>
  *   <li>{@code /refuse-once}: RST_STREAM(REFUSED_STREAM) the first time, 200 {@code ok} after;</li>
@@ -287,6 +288,15 @@ final class H2Backend implements AutoCloseable {
                     ch.flush();
                 }
                 case "/hold" -> held.add(ch);
+                case "/sized" -> { // a HEAD's answer: the length a GET would get, no body (RFC 9110 9.3.2)
+                    boolean head = "HEAD".contentEquals(request.method());
+                    Http2Headers h = new DefaultHttp2Headers().status("200").setInt("content-length", 5);
+                    ch.write(new DefaultHttp2HeadersFrame(h, head));
+                    if (!head) {
+                        ch.write(new DefaultHttp2DataFrame(Unpooled.copiedBuffer("sized", StandardCharsets.US_ASCII), true));
+                    }
+                    ch.flush();
+                }
                 case "/big" -> {
                     bigLeft = Long.parseLong(target.parameters().get("bytes").getFirst());
                     ch.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")

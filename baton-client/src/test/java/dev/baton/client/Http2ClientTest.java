@@ -170,6 +170,18 @@ class Http2ClientTest {
     }
 
     @Test
+    void aHeadResponseCarriesTheLengthOfABodyItDoesNotHave() throws Exception {
+        start(100, b -> { });
+
+        ClientResponse head = get(client.request("HEAD", java.net.URI.create(backend.url("/sized"))).send());
+
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("content-length")).contains("5");
+        assertThat(head.text()).isEmpty();
+        assertThat(get(client.get(backend.url("/sized")).send(BodyReader.text()))).isEqualTo("sized");
+    }
+
+    @Test
     void theCallsDeadlineIsSentInBatonTimeout() throws Exception {
         start(100, b -> { });
 
