@@ -1,6 +1,7 @@
 package dev.baton.client;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Map;
  * <pre>{@code HttpClient c = HttpClient.builder().maxConnectionsPerHost(32).perHost("inventory:8080", 8).build(); c.config().limitFor("inventory:8080");}</pre>
  *
  * @param eventLoopThreads      threads of the client's own event loops (when not sharing a server's)
- * @param maxConnectionsPerHost connections per host (12 x cores by default, as ASP.NET)
+ * @param maxConnectionsPerHost connections per host (12 x cores by default, as ASP.NET); for an HTTP/2 host,
+ *                              concurrent streams on its one connection
  * @param perHost               limits for particular hosts, by {@code host:port}
  * @param maxQueuedPerHost      requests that may wait for a busy host's connection; past it, {@link PoolExhaustedException}
  * @param connectTimeout        TCP connect plus TLS handshake
@@ -24,11 +26,15 @@ import java.util.Map;
  * @param connectionWaitThreshold a host whose calls of the last seconds waited longer than this for a
  *                              connection (their 99th percentile) is reported: its limit caps it
  *                              ({@link Duration#ZERO}: never)
+ * @param protocols             the protocols offered by ALPN on https, preferred first (h2, then http/1.1 by default)
+ * @param h2PriorKnowledge      speak h2c (HTTP/2 without TLS, RFC 9113 3.3) to every cleartext host
+ * @param h2PriorKnowledgeFor   the same for particular cleartext hosts, by {@code host:port}; overrides {@code h2PriorKnowledge}
  */
 public record ClientConfig(int eventLoopThreads, int maxConnectionsPerHost, Map<String, Integer> perHost,
                            int maxQueuedPerHost, Duration connectTimeout, Duration timeout, Duration idleTimeout,
                            long maxResponseBytes, int maxHeaderSize, boolean propagateDeadline, String userAgent,
-                           RetryPolicy retry, Duration connectionWaitThreshold) {
+                           RetryPolicy retry, Duration connectionWaitThreshold, List<Protocol> protocols,
+                           boolean h2PriorKnowledge, Map<String, Boolean> h2PriorKnowledgeFor) {
 
     public ClientConfig {
         require(eventLoopThreads > 0, "eventLoopThreads must be > 0");
@@ -47,6 +53,15 @@ public record ClientConfig(int eventLoopThreads, int maxConnectionsPerHost, Map<
         perHost = perHost.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 e -> dev.baton.client.internal.HostKey.lowerCase(e.getKey()), Map.Entry::getValue, Math::min));
         userAgent = userAgent == null ? "baton-client" : userAgent;
+        require(protocols != null && !protocols.isEmpty(), "protocols must name at least one protocol");
+        protocols = List.copyOf(new java.util.LinkedHashSet<>(protocols));
+        h2PriorKnowledgeFor = h2PriorKnowledgeFor.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                e -> dev.baton.client.internal.HostKey.lowerCase(e.getKey()), Map.Entry::getValue, (a, b) -> b));
+    }
+
+    /** Whether the cleartext host {@code hostAndPort} is spoken to in h2c, by prior knowledge. */
+    public boolean h2PriorKnowledge(String hostAndPort) {
+        return h2PriorKnowledgeFor.getOrDefault(dev.baton.client.internal.HostKey.lowerCase(hostAndPort), h2PriorKnowledge);
     }
 
     /** The default per-host limit: 12 per core. */
@@ -54,7 +69,7 @@ public record ClientConfig(int eventLoopThreads, int maxConnectionsPerHost, Map<
         return 12 * Runtime.getRuntime().availableProcessors();
     }
 
-    /** The connection limit of {@code hostAndPort}. */
+    /** The limit of {@code hostAndPort}: connections for an HTTP/1.1 host, concurrent streams for an HTTP/2 one. */
     public int limitFor(String hostAndPort) {
         return perHost.getOrDefault(dev.baton.client.internal.HostKey.lowerCase(hostAndPort), maxConnectionsPerHost);
     }

@@ -36,7 +36,8 @@ public record ClientStats(long calls, long attempts, long retries, long failures
      * @param connecting connections being opened (TCP connect, TLS handshake)
      * @param queued     requests waiting for a connection
      * @param peakOpen   the most connections open at once
-     * @param limit      the connection limit
+     * @param limit      the connection limit (for an HTTP/2 host: the stream limit)
+     * @param streams    HTTP/2 streams running (0 for an HTTP/1.1 host, whose busy connections run one exchange each)
      * @param attempts   attempts to this host, retries included
      * @param retries    attempts to this host that were retries
      * @param waits      the time calls spent in this host's queue, every connection being busy
@@ -44,7 +45,7 @@ public record ClientStats(long calls, long attempts, long retries, long failures
      *                   a connection, a call that got one at once counting as no wait (within a factor of two,
      *                   never above the longest wait): what {@link ClientConfig#connectionWaitThreshold()} is held to
      */
-    public record HostStats(int open, int idle, int busy, int connecting, int queued, int peakOpen, int limit,
+    public record HostStats(int open, int idle, int busy, int connecting, int queued, int peakOpen, int limit, int streams,
                             long attempts, long retries, ConnectionWaits waits, Duration recentWaitP99) {
     }
 

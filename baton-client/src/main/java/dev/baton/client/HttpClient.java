@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
- * An asynchronous HTTP/1.1 client on Netty: pooled keep-alive connections with a limit per
- * host, retries, and, for calls made inside a Baton request, the request's deadline and
+ * An asynchronous HTTP/1.1 and HTTP/2 client on Netty: pooled keep-alive connections (or one
+ * multiplexed HTTP/2 connection) with a limit per host, retries, and, for calls made inside a
+ * Baton request, the request's deadline and
  * cancellation. Inside a server, give it the server's event loops: it starts no thread then.
  * One client per application; it is thread-safe.
  *
@@ -65,7 +66,7 @@ public final class HttpClient implements AutoCloseable {
         try {
             this.config = new ClientConfig(b.eventLoopThreads, b.maxConnectionsPerHost, b.perHost, b.maxQueuedPerHost,
                     b.connectTimeout, b.timeout, b.idleTimeout, b.maxResponseBytes, b.maxHeaderSize, b.propagateDeadline,
-                    b.userAgent, b.retry, b.connectionWaitThreshold);
+                    b.userAgent, b.retry, b.connectionWaitThreshold, Protocol.parseList(b.protocols), b.h2PriorKnowledge, b.h2PriorKnowledgeFor);
         } catch (IllegalArgumentException e) {
             throw BatonConfig.attributed(e, b); // a bad value from outside the code names its source
         }
@@ -268,6 +269,10 @@ public final class HttpClient implements AutoCloseable {
         private String userAgent = "baton-client";
         private RetryPolicy retry = RetryPolicy.defaults();
         private Duration connectionWaitThreshold = Duration.ofMillis(100);
+        /** As text, ALPN ids, read at build(): a bad value from outside the code is named with its source. */
+        private String protocols = "h2, http/1.1";
+        private boolean h2PriorKnowledge;
+        private final Map<String, Boolean> h2PriorKnowledgeFor = new HashMap<>();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private SSLContext ssl;
@@ -300,6 +305,23 @@ public final class HttpClient implements AutoCloseable {
          * whose recent calls waited longer than this for a connection, their 99th percentile; ZERO: never.
          */
         public Builder connectionWaitThreshold(Duration value) { connectionWaitThreshold = value; return this; }
+        /**
+         * The protocols offered by ALPN on https, preferred first; the server picks. {@code HTTP_1_1} alone turns
+         * HTTP/2 off. Cleartext hosts speak HTTP/1.1 unless {@link #h2PriorKnowledge} says otherwise.
+         */
+        public Builder protocols(Protocol... preferred) {
+            protocols = java.util.Arrays.stream(preferred).map(Protocol::alpn).collect(java.util.stream.Collectors.joining(", "));
+            return this;
+        }
+        /** {@link #protocols(Protocol...)} as text, ALPN ids: {@code "h2, http/1.1"} (the form of {@code client.protocols}). */
+        public Builder protocols(String preferred) { protocols = preferred; return this; }
+        /** Speak HTTP/2 without TLS (h2c, RFC 9113 3.3) to every cleartext host: only for hosts known to. */
+        public Builder h2PriorKnowledge(boolean value) { h2PriorKnowledge = value; return this; }
+        /** h2c by prior knowledge for one cleartext host, {@code "host:port"} (or, with false, not for it). */
+        public Builder h2PriorKnowledgeFor(String hostAndPort, boolean value) {
+            h2PriorKnowledgeFor.put(HostKey.lowerCase(hostAndPort), value);
+            return this;
+        }
         /** Adds an application interceptor: once per call, before the retries. */
         public Builder interceptor(Interceptor value) { interceptors.add(value); return this; }
         /** Adds a network interceptor: once per attempt, after the retries. */

@@ -24,7 +24,7 @@ class ClientConfigurationTest {
     @TempDir
     Path dir;
 
-    private static ClientConfig configOf(BatonConfig config) {
+    static ClientConfig configOf(BatonConfig config) {
         try (HttpClient client = config.applyTo(HttpClient.builder()).eventLoopThreads(1).build()) {
             return client.config();
         }

@@ -76,6 +76,7 @@ class ClientAndOperationsMetersTest {
         assertThat(s.value("baton_client_calls_total", "server", "main")).isGreaterThanOrEqualTo(6);
         assertThat(s.value("baton_client_connections_opened_total")).isPositive();
         assertThat(s.value("baton_client_connections_open")).isPositive();
+        assertThat(s.value("baton_client_streams")).isZero(); // an HTTP/1.1 host runs no stream
         assertThat(s.value("baton_client_connections_idle")).isGreaterThanOrEqualTo(0);
         assertThat(s.value("baton_client_queued")).isZero();
         for (String name : new String[] {"baton_client_retries_total", "baton_client_failures_total",

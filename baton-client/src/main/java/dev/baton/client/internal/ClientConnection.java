@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One pooled HTTP/1.1 connection, the last handler of its pipeline. Runs one exchange at a time
  * (no pipelining), on its event loop, and gives itself back to its pool when the exchange ends.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements Lease, Transport {
     private final Channel channel;
     private final HostPool pool;
     private final ResponseDecoder decoder;
@@ -30,11 +30,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         this.decoder = decoder;
     }
 
-    EventLoop loop() {
+    @Override
+    public EventLoop loop() {
         return channel.eventLoop();
     }
 
-    Channel channel() {
+    @Override
+    public Channel channel() {
         return channel;
     }
 
@@ -51,8 +53,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         channel.close();
     }
 
+    @Override
+    public void giveBack() {
+        pool.retire(this); // anything aborted is closed, never pooled
+    }
+
     /** Runs {@code ex} on this connection, from any thread. */
-    void start(OutboundExchange ex) {
+    @Override
+    public void start(OutboundExchange ex) {
         if (!loop().inEventLoop()) {
             loop().execute(() -> start(ex));
             return;
@@ -73,7 +81,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The exchange completed normally (on the loop). */
-    void ended(OutboundExchange ex, boolean reusable) {
+    @Override
+    public void ended(OutboundExchange ex, boolean reusable) {
         if (current == ex) {
             current = null;
             if (malformed || decoder.buffered() > 0) {
@@ -89,7 +98,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The exchange failed or was aborted (on the loop): the connection cannot be trusted, close it. */
-    void abandon(OutboundExchange ex) {
+    @Override
+    public void abandon(OutboundExchange ex) {
         if (current == ex) {
             current = null;
         }

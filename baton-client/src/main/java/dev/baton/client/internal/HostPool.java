@@ -6,16 +6,20 @@ import dev.baton.client.PoolExhaustedException;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The connections to one host: at most {@code limit} open (connecting, busy or idle), the idle
- * ones kept most recent first, and a bounded queue of requests waiting for one. State changes
- * are short critical sections under the pool's lock; connecting and completing waiters happen
- * outside it. Counts the host's attempts, retries and the time calls waited in its queue, since
+ * The connections to one host: for an HTTP/1.1 host at most {@code limit} open (connecting, busy
+ * or idle), the idle ones kept most recent first; for an HTTP/2 host one shared connection
+ * carrying at most {@code limit} streams (fewer if the server's SETTINGS_MAX_CONCURRENT_STREAMS
+ * says so), and a new one once it goes away. Either way a bounded queue of requests waits for a
+ * place. State changes are short critical sections under the pool's lock; connecting and
+ * completing waiters happen outside it. Counts the host's attempts, retries and the time calls waited in its queue, since
  * start and over the last seconds, which {@link PoolSafetyNet} watches.
  */
 final class HostPool {
@@ -33,12 +37,27 @@ final class HostPool {
     private final RecentWaits recent;
     /** The slice of {@link #recent} this host was last reported in. */
     private final AtomicLong flagged = new AtomicLong(Long.MIN_VALUE);
+    /** The HTTP/2 connections open (the shared one, and those draining after a GOAWAY). */
+    private final ArrayList<H2Connection> multiplexed = new ArrayList<>();
+    private Mode mode;
+    /** The HTTP/2 connection new streams go to; null until one is up, and after it went away. */
+    private H2Connection shared;
+    private int streams;
     private int open;
     private int connecting;
     private int peak;
 
-    HostPool(HostKey key, int limit, int queueCapacity, ConnectionPool owner) {
+    /** What the host speaks, as far as the pool knows. */
+    enum Mode {
+        HTTP_1_1,
+        HTTP_2,
+        /** https offering h2: the first connection's ALPN tells; until then one connection opens at a time. */
+        NEGOTIATING
+    }
+
+    HostPool(HostKey key, int limit, int queueCapacity, Mode mode, ConnectionPool owner) {
         this.key = key;
+        this.mode = mode;
         this.limit = limit;
         this.queueCapacity = queueCapacity;
         this.owner = owner;
@@ -46,7 +65,7 @@ final class HostPool {
     }
 
     /** A connection wanted on {@code loop}; {@link #queued} says whether it had to wait in the queue. */
-    static final class Pending extends CompletableFuture<ClientConnection> {
+    static final class Pending extends CompletableFuture<Lease> {
         final EventLoop loop;
         volatile boolean queued;
 
@@ -55,24 +74,26 @@ final class HostPool {
         }
     }
 
-    /** An idle connection (preferably on {@code loop}), a new one, or a place in the queue. */
+    /** An idle connection (preferably on {@code loop}), a stream, a new connection, or a place in the queue. */
     Pending acquire(EventLoop loop) {
         Pending p = new Pending(loop);
-        ClientConnection reuse;
+        Lease lease;
         synchronized (this) {
-            reuse = pollIdle(loop);
-            if (reuse == null) {
-                if (open < limit) {
+            lease = mode == Mode.HTTP_1_1 ? pollIdle(loop) : takeStream();
+            if (lease == null) {
+                if (mode == Mode.HTTP_1_1 ? open < limit : shared == null && connecting == 0) {
                     opening();
                 } else {
+                    // waiting for the first HTTP/2 connection to come up is no wait for a busy host
+                    boolean full = mode == Mode.HTTP_1_1 || shared != null;
                     waiters.removeIf(CompletableFuture::isDone);
-                    if (waiters.size() >= queueCapacity) {
+                    if (full && waiters.size() >= queueCapacity) {
                         p.completeExceptionally(new PoolExhaustedException(PoolExhaustedException.Reason.QUEUE_FULL,
-                                "all " + limit + " connections to " + key + " are busy and " + queueCapacity
-                                        + " requests are already waiting"));
+                                "all " + capacity() + (mode == Mode.HTTP_1_1 ? " connections" : " streams") + " to " + key
+                                        + " are busy and " + queueCapacity + " requests are already waiting"));
                         return p;
                     }
-                    p.queued = true;
+                    p.queued = full;
                     long since = System.nanoTime();
                     // the wait ends however it ends: a connection, a timeout, an abort, the client's close
                     p.whenComplete((conn, error) -> waited(System.nanoTime(), since));
@@ -82,15 +103,42 @@ final class HostPool {
             }
         }
         recent.servedAtOnce(System.nanoTime());
-        if (reuse != null) {
-            owner.metrics.connectionsReused.increment();
-            if (!p.complete(reuse)) {
-                release(reuse, true);
-            }
+        if (lease != null) {
+            handOver(p, lease);
         } else {
             connect(p);
         }
         return p;
+    }
+
+    /** Gives a pooled connection or a stream to {@code p}; takes it back if {@code p} ended meanwhile. */
+    private boolean handOver(Pending p, Lease lease) {
+        if (p.complete(lease)) {
+            owner.metrics.connectionsReused.increment();
+            return true;
+        }
+        if (lease instanceof ClientConnection c) {
+            release(c, true);
+        } else {
+            releaseStream((H2Connection) lease);
+        }
+        return false;
+    }
+
+    /** A stream on the shared HTTP/2 connection if it has room, else null (under the lock). */
+    private H2Connection takeStream() {
+        H2Connection c = shared;
+        if (c == null || !c.isUsable() || streams >= limit || c.active >= c.maxStreams()) {
+            return null;
+        }
+        c.active++;
+        streams++;
+        return c;
+    }
+
+    /** How many calls may run at once (under the lock): the limit, or the server's stream limit if lower. */
+    private long capacity() {
+        return shared == null ? limit : Math.min(limit, shared.maxStreams());
     }
 
     private void waited(long now, long since) {
@@ -129,20 +177,42 @@ final class HostPool {
     }
 
     private void connect(Pending p) {
-        owner.connect(key, p.loop, this).whenComplete((conn, error) -> {
-            synchronized (this) {
-                connecting--;
-                if (error != null) {
+        owner.connect(key, p.loop, this, mode == Mode.HTTP_2).whenComplete((lease, error) -> {
+            if (error != null) {
+                synchronized (this) {
+                    connecting--;
                     open--;
                 }
-            }
-            if (error != null) {
                 p.completeExceptionally(error);
                 promote();
-            } else if (!p.complete(conn)) {
-                // the call was aborted while its connection was opening: anything aborted is closed
-                retire(conn);
+                return;
             }
+            if (lease instanceof H2Connection c) {
+                Lease mine;
+                synchronized (this) {
+                    connecting--;
+                    mode = Mode.HTTP_2;
+                    multiplexed.add(c);
+                    shared = c;
+                    mine = takeStream();
+                    if (mine == null) {
+                        waiters.addFirst(p); // a server that allows no stream yet: wait for its next SETTINGS
+                    }
+                }
+                if (mine != null && !p.complete(mine)) {
+                    releaseStream(c);
+                }
+            } else {
+                synchronized (this) {
+                    connecting--;
+                    mode = Mode.HTTP_1_1; // ALPN chose http/1.1 (or offered nothing)
+                }
+                if (!p.complete(lease)) {
+                    // the call was aborted while its connection was opening: anything aborted is closed
+                    retire((ClientConnection) lease);
+                }
+            }
+            promote(); // the calls that waited for the first connection
         });
     }
 
@@ -201,19 +271,104 @@ final class HostPool {
         }
     }
 
+    /** Serves the waiting calls with the room there is: streams, or new connections. */
     private void promote() {
-        Pending w;
-        synchronized (this) {
-            do {
+        while (true) {
+            Pending w;
+            Lease lease;
+            synchronized (this) {
                 w = waiters.peek();
-                if (w == null || open >= limit) {
+                if (w == null) {
                     return;
                 }
+                if (w.isDone()) {
+                    waiters.poll();
+                    continue;
+                }
+                if (mode == Mode.HTTP_1_1) {
+                    if (open >= limit) {
+                        return;
+                    }
+                    lease = null;
+                } else {
+                    lease = takeStream();
+                    if (lease == null && (shared != null || connecting > 0)) {
+                        return;
+                    }
+                }
                 waiters.poll();
-            } while (w.isDone());
-            opening();
+                if (lease == null) {
+                    opening();
+                }
+            }
+            if (lease == null) {
+                connect(w);
+            } else {
+                handOver(w, lease);
+            }
         }
-        connect(w);
+    }
+
+    /** A stream on {@code c} ended: its place goes to a waiting call; a connection that went away closes with its last stream. */
+    void releaseStream(H2Connection c) {
+        boolean drained;
+        synchronized (this) {
+            c.active--;
+            streams--;
+            drained = c.active == 0 && c != shared;
+        }
+        if (drained) {
+            retire(c);
+        }
+        promote();
+    }
+
+    /** The server of {@code c} sent GOAWAY: its streams finish there, new ones go to a new connection. */
+    void goingAway(H2Connection c) {
+        boolean drained;
+        synchronized (this) {
+            if (shared == c) {
+                shared = null;
+            }
+            drained = c.active == 0;
+        }
+        if (drained) {
+            retire(c);
+        }
+        promote();
+    }
+
+    /** The server changed its SETTINGS (its stream limit, say). */
+    void settingsChanged() {
+        promote();
+    }
+
+    /** Closes {@code c} and frees its place (once). */
+    void retire(H2Connection c) {
+        c.close();
+        if (c.retire()) {
+            synchronized (this) {
+                multiplexed.remove(c);
+                if (shared == c) {
+                    shared = null;
+                }
+                open--;
+            }
+            promote();
+        }
+    }
+
+    /** {@code c} has been idle for the idle timeout: close it if no stream runs on it. */
+    void evictIfIdle(H2Connection c) {
+        synchronized (this) {
+            if (c.active > 0) {
+                return;
+            }
+            if (shared == c) {
+                shared = null;
+            }
+        }
+        retire(c);
     }
 
     /** Client shutdown: fails the waiting calls and closes the idle connections. */
@@ -234,18 +389,24 @@ final class HostPool {
                 c = idle.poll();
             }
             if (c == null) {
-                return;
+                break;
             }
             retire(c);
         }
+        List<H2Connection> h2;
+        synchronized (this) {
+            h2 = List.copyOf(multiplexed);
+        }
+        h2.forEach(this::retire);
     }
 
     ClientStats.HostStats stats() {
         Duration recentP99 = Duration.ofNanos(recent.window(System.nanoTime()).p99Nanos()); // lock-free: outside the lock
         synchronized (this) {
             waiters.removeIf(CompletableFuture::isDone);
-            return new ClientStats.HostStats(open, idle.size(), Math.max(0, open - idle.size() - connecting), connecting,
-                    waiters.size(), peak, limit, attempts.sum(), retries.sum(), waits.snapshot(), recentP99);
+            int unused = idle.size() + (int) multiplexed.stream().filter(c -> c.active == 0).count();
+            return new ClientStats.HostStats(open, unused, Math.max(0, open - unused - connecting), connecting,
+                    waiters.size(), peak, limit, streams, attempts.sum(), retries.sum(), waits.snapshot(), recentP99);
         }
     }
 }

@@ -51,8 +51,12 @@ final class OutboundExchange {
     private final CompletableFuture<ClientResponse> result = new CompletableFuture<>();
     private final AtomicBoolean done = new AtomicBoolean();
     private final long startNanos = System.nanoTime();
+    private static final int MAX_RESTARTS = 3;
     private volatile HostPool.Pending acquiring;
-    private volatile ClientConnection connection;
+    private HostPool pool;
+    private EventLoop loop;
+    private int restarts;
+    private volatile Transport connection;
     private volatile ScheduledFuture<?> timer;
     /** The armed timer is the call's own deadline (for the message). */
     private volatile boolean timedByCallDeadline;
@@ -94,18 +98,42 @@ final class OutboundExchange {
         if (done.get()) {
             return; // the call was aborted before this attempt could start
         }
+        this.pool = pool;
+        this.loop = loop;
         arm(loop, deadlines.timer(), deadlines.callDeadlineFirst());
+        acquire();
+    }
+
+    /**
+     * The server never processed the request (an HTTP/2 stream it refused, or one past its GOAWAY's
+     * last stream, RFC 9113 8.7): runs it again on another stream, within the same timer, whatever
+     * its method. False, and nothing done, when it cannot be: the attempt ended, a response began,
+     * the body cannot be sent again (a stream), or it was run again {@link #MAX_RESTARTS} times already.
+     */
+    boolean restart() {
+        if (done.get() || responseStarted || !request.body().isReplayable() || restarts >= MAX_RESTARTS) {
+            return false;
+        }
+        restarts++;
+        connection = null;
+        requestSent = false;
+        informational = false;
+        acquire();
+        return true;
+    }
+
+    private void acquire() {
         HostPool.Pending p = pool.acquire(loop);
         acquiring = p;
-        p.whenComplete((conn, error) -> {
+        p.whenComplete((lease, error) -> {
             if (error != null) {
                 fail(error);
             } else if (done.get()) {
                 // aborted while the connection was on its way (opening, say): anything aborted is
                 // closed, never pooled, as begin() does when the abort comes a moment later
-                pool.retire(conn);
+                lease.giveBack();
             } else {
-                conn.start(this);
+                lease.start(this);
             }
         });
     }
@@ -136,13 +164,18 @@ final class OutboundExchange {
                 + (timedByCallDeadline ? "; the call's deadline" : "") + ")"));
     }
 
+    @Override
+    public String toString() {
+        return request.toString();
+    }
+
     /** The request is a HEAD: its response is a head alone. */
     boolean isHead() {
         return request.method().equals("HEAD");
     }
 
-    /** The connection is ours (on its loop): write the request. */
-    void begin(ClientConnection conn) {
+    /** The connection (or stream) is ours (on its loop): write the request. */
+    void begin(Transport conn) {
         connection = conn;
         if (done.get()) {
             // failed while the connection was on its way: fail() may not have seen it, so close it here
@@ -302,7 +335,7 @@ final class OutboundExchange {
         }
         cancelTimer();
         boolean reusable = keepAlive && requestSent && !"close".equalsIgnoreCase(request.headers().first("Connection").orElse(""));
-        ClientConnection conn = connection;
+        Transport conn = connection;
         if (stream != null) {
             // the connection goes back first: a reader that saw the end may call again at once
             conn.channel().config().setAutoRead(true);
@@ -328,7 +361,7 @@ final class OutboundExchange {
             p.cancel(false);
         }
         result.completeExceptionally(cause);
-        ClientConnection conn = connection;
+        Transport conn = connection;
         if (conn != null) {
             if (conn.loop().inEventLoop()) {
                 cleanUp(conn, cause);
@@ -338,7 +371,7 @@ final class OutboundExchange {
         }
     }
 
-    private void cleanUp(ClientConnection conn, Throwable cause) {
+    private void cleanUp(Transport conn, Throwable cause) {
         if (body != null) {
             body.release();
             body = null;

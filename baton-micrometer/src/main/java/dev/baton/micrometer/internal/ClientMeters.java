@@ -29,7 +29,7 @@ import java.util.function.ToIntFunction;
  * strongly (see {@link ServerMeters}).
  */
 public final class ClientMeters implements MeterBinder {
-    private static final ClientStats.HostStats NO_HOST = new ClientStats.HostStats(0, 0, 0, 0, 0, 0, 0, 0, 0,
+    private static final ClientStats.HostStats NO_HOST = new ClientStats.HostStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             new ClientStats.ConnectionWaits(0, Duration.ZERO, Duration.ZERO, Duration.ZERO), Duration.ZERO);
 
     private final Iterable<Tag> tags;
@@ -63,6 +63,7 @@ public final class ClientMeters implements MeterBinder {
                 ClientStats.HostStats::open);
         pools(registry, "baton.client.connections.idle", "open connections waiting in the pools", ClientStats.HostStats::idle);
         pools(registry, "baton.client.queued", "calls waiting for a connection, over every host", ClientStats.HostStats::queued);
+        pools(registry, "baton.client.streams", "HTTP/2 streams running, over every host", ClientStats.HostStats::streams);
         registries.add(registry);
         hostsMetered.clear(); // the hosts known now get their meters in this registry too
         meterNewHosts(stats.get());
