@@ -103,8 +103,9 @@ class ConnectionWaitReportTest {
 
     @Test
     void aHealthyRunWhoseCallsWaitOnlyBrieflyIsNeverReported() throws Exception {
-        // eight callers on four connections to a fast host: calls do queue, for a few milliseconds
-        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(4));
+        // eight callers on four connections to a fast host: calls do queue, for a few milliseconds (far
+        // below the threshold, which leaves room for a loaded machine: the report is relative to it)
+        HttpClient client = servers.client(b -> b.maxConnectionsPerHost(4).connectionWaitThreshold(Duration.ofSeconds(1)));
 
         String logs = logsOf(() -> run(client, url(backend, "/fast"), 8, 50));
 
@@ -112,7 +113,7 @@ class ConnectionWaitReportTest {
         ClientStats.HostStats h = stats.hosts().get(host);
         assertThat(h.attempts()).isEqualTo(400);
         assertThat(h.waits().count()).as("calls did wait for a connection").isPositive();
-        assertThat(h.recentWaitP99()).isLessThan(Duration.ofMillis(100));
+        assertThat(h.recentWaitP99()).isLessThan(Duration.ofSeconds(1));
         assertThat(stats.connectionWaitReports()).isZero();
         assertThat(logs).doesNotContain("waited p99");
     }
