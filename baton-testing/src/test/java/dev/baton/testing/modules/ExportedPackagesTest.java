@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,29 +39,16 @@ class ExportedPackagesTest {
         }
     }
 
-    /** The descriptors of Baton's modules among the class path's directories (the reactor's target/classes). */
-    private static List<ModuleDescriptor> batonModules() throws IOException {
-        List<Path> dirs = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
-                .filter(p -> Files.exists(p.resolve("module-info.class"))).toList();
-        List<ModuleDescriptor> found = new java.util.ArrayList<>();
-        for (Path dir : dirs) {
-            try (InputStream in = Files.newInputStream(dir.resolve("module-info.class"))) {
-                ModuleDescriptor d = ModuleDescriptor.read(in, () -> packagesUnder(dir));
-                if (d.name().startsWith("dev.baton.")) {
-                    found.add(d);
-                }
-            }
-        }
-        return found;
-    }
-
-    private static Set<String> packagesUnder(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(f -> f.toString().endsWith(".class") && !f.getFileName().toString().equals("module-info.class"))
-                    .map(f -> root.relativize(f.getParent()).toString().replace(File.separatorChar, '.'))
-                    .collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    /**
+     * The descriptors of Baton's modules on the class path: the reactor's target/classes when the
+     * modules are compiled only, their jars once they are packaged.
+     */
+    private static List<ModuleDescriptor> batonModules() {
+        Path[] entries = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                .filter(p -> Files.exists(p.resolve("module-info.class"))
+                        || p.getFileName().toString().matches("baton-.*\\.jar"))
+                .toArray(Path[]::new);
+        return ModuleFinder.of(entries).findAll().stream().map(ModuleReference::descriptor)
+                .filter(d -> d.name().startsWith("dev.baton.")).toList();
     }
 }
