@@ -7,6 +7,8 @@ import dev.baton.http.HttpException;
 import dev.baton.internal.json.JsonBodyProblems;
 import dev.baton.http.Param;
 import dev.baton.http.Request;
+import dev.baton.tls.TlsSession;
+import java.util.Optional;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
@@ -30,12 +32,13 @@ final class NettyRequest implements Request {
     private final Headers headers;
     private final byte[] body;
     private final InetSocketAddress remote;
+    private final TlsSession tls;
     private final ObjectMapper json;
     private Map<String, String> pathParams = Map.of();
     private Map<String, List<String>> query;
 
     NettyRequest(String method, String uri, String path, String protocol, HttpHeaders headers, byte[] body,
-                 InetSocketAddress remote, ObjectMapper json) {
+                 InetSocketAddress remote, TlsSession tls, ObjectMapper json) {
         this.method = method;
         this.uri = uri;
         this.path = path;
@@ -44,6 +47,7 @@ final class NettyRequest implements Request {
         this.headers = new NettyHeaders(headers);
         this.body = body == null ? EMPTY : body;
         this.remote = remote;
+        this.tls = tls;
         this.json = json;
     }
 
@@ -161,5 +165,10 @@ final class NettyRequest implements Request {
     @Override
     public String toString() {
         return method + " " + uri;
+    }
+
+    @Override
+    public Optional<TlsSession> tls() {
+        return Optional.ofNullable(tls);
     }
 }

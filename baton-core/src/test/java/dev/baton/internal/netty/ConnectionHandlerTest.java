@@ -58,7 +58,7 @@ class ConnectionHandlerTest {
         }
 
         @Override
-        public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink) {
+        public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, dev.baton.tls.TlsSession tls, ResponseSink sink) {
             try {
                 RequestTarget target = RequestTarget.parse(req.method().name(), req.uri());
                 seen.add(target.path());
@@ -68,7 +68,7 @@ class ConnectionHandlerTest {
                 }
                 metrics.inFlight.incrementAndGet();
                 Route route = new Route("GET", target.path(), h, ExecutionModel.EVENT_LOOP, null);
-                NettyRequest request = new NettyRequest("GET", target.uri(), target.path(), "HTTP/1.1", req.headers(), null, remote,
+                NettyRequest request = new NettyRequest("GET", target.uri(), target.path(), "HTTP/1.1", req.headers(), null, remote, tls,
                         new ObjectMapper());
                 Exchange ex = new Exchange(sink, parts, request, target, route, threads.forRoute(route), new ServerMetrics.RouteMetrics(),
                         RequestTimeout.budget(CONFIG, route, request, arrivalNanos), true, false, arrivalNanos, null);
@@ -139,7 +139,7 @@ class ConnectionHandlerTest {
         AtomicReference<Boolean> first = new AtomicReference<>(true);
         RequestDispatcher closing = new RequestDispatcher() {
             @Override
-            public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink) {
+            public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, dev.baton.tls.TlsSession tls, ResponseSink sink) {
                 req.release();
                 first.set(false);
                 return new Dispatch.Refused(Response.status(400).build(), true, false, true);
