@@ -101,11 +101,22 @@ public final class ConnectionPool {
                     conn.retire();
                     ch.close();
                     result.completeExceptionally(new ConnectFailedException("TLS handshake with " + key + " failed: "
-                            + h.cause(), h.cause()));
+                            + (untrusted(h.cause()) ? "the server's certificate is not trusted (for a private CA or a test "
+                            + "certificate, see HttpClient.Builder.trustCertificates): " : "") + h.cause(), h.cause()));
                 }
             });
         });
         return result;
+    }
+
+    /** Whether a handshake failed on the server's certificate (unknown issuer, wrong host, expired) rather than on the way. */
+    private static boolean untrusted(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void initPipeline(SocketChannel ch, HostKey key, HostPool pool) {
