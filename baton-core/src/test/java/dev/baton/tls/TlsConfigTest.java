@@ -56,6 +56,19 @@ class TlsConfigTest {
     }
 
     @Test
+    void anEnvironmentVariableGivesTheTlsSettingsAsOneList() {
+        BatonConfig config = BatonConfig.builder().environment(java.util.Map.of("BATON_SERVER_TLS",
+                "certificateChain=" + TlsFixtures.resource("server-a.pem") + ",privateKey=" + TlsFixtures.resource("server-a.key")
+                        + ",clientAuth=optional,clientTrust=" + TlsFixtures.resource("client.pem"))).build();
+
+        TlsConfig tls = config.serverConfig().tls().orElseThrow();
+
+        assertThat(tls.privateKey()).isEqualTo(TlsFixtures.resource("server-a.key"));
+        assertThat(tls.clientAuth()).isEqualTo(ClientAuth.OPTIONAL);
+        assertThat(tls.clientTrust()).isEqualTo(TlsFixtures.resource("client.pem"));
+    }
+
+    @Test
     void anUnknownTlsKeyIsRefusedWithTheNearestName(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("baton.yaml"), """
                 server:

@@ -122,12 +122,15 @@ final class ServerTls implements AutoCloseable {
     /** What {@code handler}'s finished handshake negotiated. */
     static TlsSession session(SslHandler handler) {
         SSLSession s = handler.engine().getSession();
-        List<X509Certificate> peer;
-        try {
-            Certificate[] chain = s.getPeerCertificates();
-            peer = Arrays.stream(chain).filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).toList();
-        } catch (SSLPeerUnverifiedException none) {
-            peer = List.of();
+        List<X509Certificate> peer = List.of();
+        // only when asked for: without client authentication there is none, and asking throws
+        if (handler.engine().getNeedClientAuth() || handler.engine().getWantClientAuth()) {
+            try {
+                Certificate[] chain = s.getPeerCertificates();
+                peer = Arrays.stream(chain).filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).toList();
+            } catch (SSLPeerUnverifiedException none) {
+                // OPTIONAL, and the client sent none
+            }
         }
         String protocol = handler.applicationProtocol();
         return new TlsSession(s.getProtocol(), s.getCipherSuite(), protocol == null ? "" : protocol, peer);
