@@ -1,6 +1,10 @@
 package dev.baton.tls;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -81,5 +85,42 @@ final class TlsFixtures {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static SSLSocket connect(int port, SSLContext context) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    static X509Certificate peerCertificate(int port) throws IOException {
+        try (SSLSocket socket = connect(port, client(false))) {
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    /** One GET on {@code socket}: the status line, then after a space the body. */
+    static String exchange(SSLSocket socket, String path) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed mid-head: " + head);
+            }
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.US_ASCII);
+        int length = 0;
+        for (String line : h.split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        return h.substring(0, h.indexOf("\r\n")) + " " + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }

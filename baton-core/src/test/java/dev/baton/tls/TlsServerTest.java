@@ -1,5 +1,8 @@
 package dev.baton.tls;
 
+import static dev.baton.tls.TlsFixtures.connect;
+import static dev.baton.tls.TlsFixtures.exchange;
+import static dev.baton.tls.TlsFixtures.peerCertificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -240,42 +243,5 @@ class TlsServerTest {
             assertThat(s.get("/").body()).isEqualTo("http false");
             assertThatThrownBy(s.server::reloadTls).isInstanceOf(IllegalStateException.class).hasMessageContaining("plain HTTP");
         }
-    }
-
-    private static SSLSocket connect(int port, SSLContext context) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
-        socket.setSoTimeout(10_000);
-        return socket;
-    }
-
-    private static X509Certificate peerCertificate(int port) throws IOException {
-        try (SSLSocket socket = connect(port, TlsFixtures.client(false))) {
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
-    }
-
-    /** One GET on {@code socket}: the status line, then after a space the body. */
-    private static String exchange(SSLSocket socket, String path) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed mid-head: " + head);
-            }
-            head.write(b);
-        }
-        String h = head.toString(StandardCharsets.US_ASCII);
-        int length = 0;
-        for (String line : h.split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).strip());
-            }
-        }
-        return h.substring(0, h.indexOf("\r\n")) + " " + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }
