@@ -24,6 +24,12 @@
 #                                           fault figures with outside tools (slowhttptest, wrk, raw
 #                                           sockets): slowloris, slow body and read, overload, a
 #                                           disconnect storm, a connection flood, SIGTERM in flight
+#   ./baton bench tls [--quick] [--no-build]
+#                                           HTTPS on /plaintext: Baton with OpenSSL, with the JDK's engine,
+#                                           and plain HTTP for reference: keep-alive req/s (wrk), a new
+#                                           connection per request (wrk, Connection: close) and full
+#                                           handshakes/s (openssl s_time -new); env TLS_C (16), TLS_S (10);
+#                                           --vertx JAR: also a Vert.x peer with TLS (bench/RESULTS.md, "TLS")
 #   ./baton bench operations --store postgres [--quick] [--no-build]
 #                                           the same server on baton-operations-postgres, a private
 #                                           PostgreSQL started and stopped by the run: creates/s against
@@ -126,10 +132,11 @@ wrk_run() { # duration-s url wrk-args... -> prints the RESULT line (empty on fai
 
 field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<< "$2"; }
 
-warm_up() { # url: 5 s runs until two in a row are within 5 %, at most WARMUP_MAX s
-  local url=$1 prev=0 spent=0 res rps
+warm_up() { # url [connections wrk-args...]: 5 s runs until two in a row are within 5 %, at most WARMUP_MAX s
+  local url=$1 c=${2:-$C} prev=0 spent=0 res rps
+  shift; [ $# -gt 0 ] && shift
   while :; do
-    res=$(wrk_run "$WARMUP_STEP" "$url" -t1 -c"$C")
+    res=$(wrk_run "$WARMUP_STEP" "$url" -t1 -c"$c" "$@")
     spent=$((spent + WARMUP_STEP))
     rps=$(field ok_rps "$res"); rps=${rps%.*}; rps=${rps:-0}
     if (( prev > 0 && rps > 0 )) && awk -v a="$prev" -v b="$rps" 'BEGIN{d=(b-a)/a; exit !(d<0.05 && d>-0.05)}'; then
@@ -194,10 +201,11 @@ start_server() { # log ready-regex|"" url command...: starts pinned, waits until
   local i
   for i in $(seq 1 120); do
     kill -0 "$SERVER_PID" 2> /dev/null || { say "bench: the server died; its log:"; tail -20 "$log" >&2; return 1; }
-    if [ -n "$ready" ]; then grep -qE "$ready" "$log" && break; else curl -s -o /dev/null --max-time 1 "$url" && break; fi
+    if [ -n "$ready" ]; then grep -qE "$ready" "$log" && break; else curl -sk -o /dev/null --max-time 1 "$url" && break; fi
     sleep 0.25
   done
-  curl -s -o /dev/null --max-time 2 "$url" || { say "bench: $url does not answer"; stop_server "$SERVER_PID"; return 1; }
+  # -k: the TLS bench's certificate is self-signed, made for the run
+  curl -sk -o /dev/null --max-time 2 "$url" || { say "bench: $url does not answer"; stop_server "$SERVER_PID"; return 1; }
   # a server that names its pid (ours does) wins over $!, which is a wrapper when the shell forks twice
   local named; named=$(sed -nE 's/.* pid ([0-9]+)$/\1/p' "$log" | head -1)
   if [ -n "$named" ] && [ "$named" != "$SERVER_PID" ]; then SERVER_PID=$named; started+=("$named"); fi
@@ -545,6 +553,78 @@ busy_others() { # processes (not ours) that used more than 10 % of a cpu over th
   local mine=" $$ ${started[*]:-} "
   ps -eo pid=,pcpu=,comm= 2> /dev/null | awk -v mine="$mine" '$2 > 10 && index(mine, " " $1 " ") == 0 { n++; s = s $3 "(" $2 "%) " }
     END { print (n ? n " " s : "none") }'
+}
+
+# --- TLS ------------------------------------------------------------------------------------------
+TLS_C=${TLS_C:-16}; TLS_S=${TLS_S:-10}; TLS_VERTX=""
+s_time_row() { # name pid host:port seconds: full handshakes per second from one openssl s_time client
+  local name=$1 pid=$2 hp=$3 s=$4 out n secs c0 c1
+  command -v openssl > /dev/null || { say "    s_time: no openssl command, skipped"; return; }
+  c0=$(cpu_ticks "$pid")
+  out=$($(pinned "$WRK_CPUS") timeout $((s + 20)) openssl s_time -connect "$hp" -new -time "$s" 2>&1 < /dev/null)
+  c1=$(cpu_ticks "$pid")
+  # the line in real (wall) seconds; the one before it counts the client's user CPU seconds
+  read -r n secs < <(sed -nE 's/^([0-9]+) connections in ([0-9]+) real seconds.*/\1 \2/p' <<< "$out" | head -1)
+  [ -z "$n" ] && { say "    s_time failed: $(tail -2 <<< "$out")"; return; }
+  echo "ROW target=$name scenario=full-handshake ok_rps=$(awk -v n="$n" -v s="$secs" 'BEGIN{printf "%.1f", n/s}')" \
+       "requests=$n ok=$n err_connect=0 err_read=0 err_write=0 err_timeout=0 non2xx=0 server_cpu_s=$(awk -v a="${c0:-0}" -v b="${c1:-0}" -v t="$tck" 'BEGIN{printf "%.2f",(b-a)/t}') conns=1 dur_s=$s"
+}
+
+run_tls() { # plain HTTP, then HTTPS with each provider: keep-alive, new connection per request, full handshakes
+  require_wrk
+  [ "$BUILD" = 1 ] && build
+  [ -f "$jar" ] || die "missing $jar"
+  local stamp t port pid i
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  raw="$here/results/tls-$stamp.txt"; logs="$here/results/logs-tls-$stamp"
+  mkdir -p "$logs"
+  # an EC P-256 certificate for the run (ECDSA signatures: what a modern site serves)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -days 2 -nodes -subj /CN=localhost \
+      -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$logs/key.pem" -out "$logs/cert.pem" 2> /dev/null \
+      || die "openssl could not make the run's certificate"
+  {
+    echo "# baton bench tls $(date -u +%FT%TZ) git $(git -C "$root" rev-parse --short HEAD 2> /dev/null)$(git -C "$root" diff --quiet 2> /dev/null || echo -dirty)"
+    echo "# $("$java" -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1); $(openssl version); $(nproc) cpus: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+    echo "# JAVA_OPTS=$JAVA_OPTS server_cpus=$SERVER_CPUS wrk_cpus=$WRK_CPUS c=$C tls_c=$TLS_C d=$D repeat=$REPEAT s_time=${TLS_S}s certificate=EC P-256"
+    echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee "$raw"
+  local targets=(http openssl jdk)
+  [ -n "$TLS_VERTX" ] && targets+=(vertx-openssl vertx-jdk)
+  for t in "${targets[@]}"; do
+    port=$(free_port 18443)
+    if [[ $t == vertx-* ]]; then
+      NAME=$t; BASE="https://127.0.0.1:$port"
+      # shellcheck disable=SC2086
+      start_server "$logs/$NAME.log" "" "$BASE/plaintext" "$java" $JAVA_OPTS -jar "$TLS_VERTX" "$port" \
+          "$logs/cert.pem" "$logs/key.pem" "${t#vertx-}" || continue
+    elif [ "$t" = http ]; then
+      NAME=baton-http; BASE="http://127.0.0.1:$port"
+      # shellcheck disable=SC2086
+      start_server "$logs/$NAME.log" "bench server ready" "$BASE/plaintext" "$java" $JAVA_OPTS -jar "$jar" --port "$port" || continue
+    else
+      NAME=baton-https-$t; BASE="https://127.0.0.1:$port"
+      # shellcheck disable=SC2086
+      start_server "$logs/$NAME.log" "bench server ready" "$BASE/plaintext" "$java" $JAVA_OPTS -jar "$jar" --port "$port" \
+          --tls "$t" --cert "$logs/cert.pem" --key "$logs/key.pem" || continue
+    fi
+    pid=$SERVER_PID
+    say "bench: tls: $NAME (pid $pid): warming up"
+    warm_up "$BASE/plaintext"
+    # the handshake's own code (Java and native) must be compiled too, or the first figures measure the interpreter
+    warm_up "$BASE/plaintext" "$TLS_C" -H 'Connection: close'
+    for i in $(seq 1 "$REPEAT"); do
+      measure "$NAME" "$pid" keep-alive "$BASE/plaintext" "$(secs "$D")" "$C" --latency | tee -a "$raw"
+      measure "$NAME" "$pid" new-connection "$BASE/plaintext" "$(secs "$D")" "$TLS_C" -H 'Connection: close' --latency | tee -a "$raw"
+    done
+    [ "$t" != http ] && s_time_row "$NAME" "$pid" "127.0.0.1:$port" "$TLS_S" | tee -a "$raw"
+    stop_server "$pid"
+    sleep 2
+  done
+  echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$raw"
+  echo
+  table "$raw"
+  echo
+  echo "raw rows: $raw; server logs: $logs/"
 }
 
 run_operations() {
@@ -902,6 +982,8 @@ case "${1:-}" in
     exit 0 ;;
   operations)
     shift; MODE=operations ;;
+  tls)
+    shift; MODE=tls ;;
 esac
 
 QUICK=0; MODELS=WORKER,EVENT_LOOP,VIRTUAL; SCENARIOS=plaintext,json,slow,slow-blocking; PEERS=""; ROUNDS=1; TIMER=LOOP; BUILD=1; STORE=memory
@@ -915,11 +997,17 @@ while [ $# -gt 0 ]; do
     --timer) TIMER=$2; shift ;;
     --no-build) BUILD=0 ;;
     --store) STORE=$2; shift ;;
-    -h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --vertx) TLS_VERTX=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); [ -f "$TLS_VERTX" ] || die "no such jar $2"; shift ;;
+    -h|--help) sed -n '2,61p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (try --help)" ;;
   esac
   shift
 done
+if [ "$MODE" = tls ]; then
+  if [ "$QUICK" = 1 ]; then D=3s; REPEAT=1; WARMUP_STEP=3; WARMUP_MAX=3; TLS_S=3; fi
+  run_tls
+  exit 0
+fi
 if [ "$MODE" = operations ]; then
   case "$STORE" in
     memory) run_operations ;;

@@ -28,6 +28,7 @@ module dev.baton.core {
     exports dev.baton.http;
     exports dev.baton.routing;
     exports dev.baton.staticfiles;
+    exports dev.baton.tls;
     exports dev.baton.websocket;
 
     // shared plumbing of Baton's own modules, not API

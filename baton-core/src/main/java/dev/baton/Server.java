@@ -119,6 +119,20 @@ public final class Server implements AutoCloseable {
         return shutdownHook;
     }
 
+    /**
+     * Reads the TLS certificate files again, without a restart: new connections get the new
+     * certificate, open ones keep theirs. With {@code reloadInterval} set, the server also does
+     * this by itself when the files change.
+     *
+     * <pre>{@code server.reloadTls(); // after certbot renewed the files}</pre>
+     *
+     * @throws IllegalStateException when the server has no TLS
+     * @throws IllegalArgumentException when the files cannot be loaded (naming them and why); the previous certificate stays in use
+     */
+    public void reloadTls() {
+        netty.reloadTls();
+    }
+
     /** The bound port (useful with port 0). */
     public int port() {
         if (port < 0) {

@@ -1,7 +1,10 @@
 package dev.baton;
 
+import dev.baton.config.BatonConfig;
+import dev.baton.tls.TlsConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The server's settings, immutable once built. Every field has a default (see the README's
@@ -55,6 +58,7 @@ public final class ServerConfig {
     private final Duration webSocketPingInterval;
     private final String webSocketAllowedOrigins;
     private final boolean webSocketCompression;
+    private final TlsConfig tls;
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
@@ -102,6 +106,7 @@ public final class ServerConfig {
         this.webSocketPingInterval = b.webSocketPingInterval;
         this.webSocketCompression = b.webSocketCompression;
         this.webSocketAllowedOrigins = b.webSocketAllowedOrigins == null ? "" : b.webSocketAllowedOrigins.strip();
+        this.tls = b.tls == null ? null : b.tls.build();
         this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
@@ -358,19 +363,24 @@ public final class ServerConfig {
         return webSocketCompression;
     }
 
+    /** The TLS settings when the server speaks HTTPS; empty (the default) for plain HTTP. */
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(tls);
+    }
+
     @Override
     public boolean equals(Object other) {
-        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook && compression == o.compression && compressionLevel == o.compressionLevel && compressionThreshold == o.compressionThreshold && Objects.equals(compressionTypes, o.compressionTypes) && webSocketMaxFrameSize == o.webSocketMaxFrameSize && webSocketMaxMessageSize == o.webSocketMaxMessageSize && webSocketSendBufferSize == o.webSocketSendBufferSize && Objects.equals(webSocketIdleTimeout, o.webSocketIdleTimeout) && Objects.equals(webSocketPingInterval, o.webSocketPingInterval) && Objects.equals(webSocketAllowedOrigins, o.webSocketAllowedOrigins) && webSocketCompression == o.webSocketCompression;
+        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook && compression == o.compression && compressionLevel == o.compressionLevel && compressionThreshold == o.compressionThreshold && Objects.equals(compressionTypes, o.compressionTypes) && webSocketMaxFrameSize == o.webSocketMaxFrameSize && webSocketMaxMessageSize == o.webSocketMaxMessageSize && webSocketSendBufferSize == o.webSocketSendBufferSize && Objects.equals(webSocketIdleTimeout, o.webSocketIdleTimeout) && Objects.equals(webSocketPingInterval, o.webSocketPingInterval) && Objects.equals(webSocketAllowedOrigins, o.webSocketAllowedOrigins) && webSocketCompression == o.webSocketCompression && Objects.equals(tls, o.tls);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook, compression, compressionLevel, compressionThreshold, compressionTypes, webSocketMaxFrameSize, webSocketMaxMessageSize, webSocketSendBufferSize, webSocketIdleTimeout, webSocketPingInterval, webSocketAllowedOrigins, webSocketCompression);
+        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook, compression, compressionLevel, compressionThreshold, compressionTypes, webSocketMaxFrameSize, webSocketMaxMessageSize, webSocketSendBufferSize, webSocketIdleTimeout, webSocketPingInterval, webSocketAllowedOrigins, webSocketCompression, tls);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + ", compression=" + compression + ", compressionLevel=" + compressionLevel + ", compressionThreshold=" + compressionThreshold + ", compressionTypes=" + compressionTypes + ", " + "webSocketMaxFrameSize=" + webSocketMaxFrameSize + ", " + "webSocketMaxMessageSize=" + webSocketMaxMessageSize + ", " + "webSocketSendBufferSize=" + webSocketSendBufferSize + ", " + "webSocketIdleTimeout=" + webSocketIdleTimeout + ", " + "webSocketPingInterval=" + webSocketPingInterval + ", " + "webSocketAllowedOrigins=" + webSocketAllowedOrigins + ", " + "webSocketCompression=" + webSocketCompression + "]";
+        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + ", compression=" + compression + ", compressionLevel=" + compressionLevel + ", compressionThreshold=" + compressionThreshold + ", compressionTypes=" + compressionTypes + ", " + "webSocketMaxFrameSize=" + webSocketMaxFrameSize + ", " + "webSocketMaxMessageSize=" + webSocketMaxMessageSize + ", " + "webSocketSendBufferSize=" + webSocketSendBufferSize + ", " + "webSocketIdleTimeout=" + webSocketIdleTimeout + ", " + "webSocketPingInterval=" + webSocketPingInterval + ", " + "webSocketAllowedOrigins=" + webSocketAllowedOrigins + ", " + "webSocketCompression=" + webSocketCompression + ", " + "tls=" + tls + "]";
     }
 
     public static Builder builder() {
@@ -445,6 +455,7 @@ public final class ServerConfig {
         private Duration webSocketPingInterval = Duration.ofSeconds(30);
         private String webSocketAllowedOrigins = "";
         private boolean webSocketCompression = false;
+        private TlsConfig.Builder tls;
 
         Builder() {
         }
@@ -491,6 +502,7 @@ public final class ServerConfig {
             webSocketPingInterval = c.webSocketPingInterval;
             webSocketAllowedOrigins = c.webSocketAllowedOrigins;
             webSocketCompression = c.webSocketCompression;
+            tls = c.tls == null ? null : c.tls.toBuilder();
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -556,6 +568,20 @@ public final class ServerConfig {
 
         /** The media types compressed, comma-separated ({@code text/*}, {@code +json}, {@code application/wasm}); empty for none. */
         public Builder compressionTypes(String v) { compressionTypes = v; return this; }
+
+        /** Serve HTTPS with these TLS settings; null (the default) for plain HTTP. */
+        public Builder tls(TlsConfig v) { tls = v == null ? null : v.toBuilder(); return this; }
+
+        /**
+         * One TLS setting by the name of its {@link TlsConfig.Builder} method, as {@code baton.yaml}
+         * gives them ({@code server.tls.certificateChain: /etc/baton/cert.pem}).
+         *
+         * @throws IllegalArgumentException for an unknown setting or a bad value
+         */
+        public Builder tls(String setting, String value) {
+            BatonConfig.set(tls == null ? tls = TlsConfig.builder() : tls, setting, value);
+            return this;
+        }
 
         public ServerConfig build() {
             return new ServerConfig(this);

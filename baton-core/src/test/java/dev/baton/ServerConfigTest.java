@@ -31,8 +31,19 @@ class ServerConfigTest {
                 case "livenessPath", "readinessPath" -> "/" + f.getName();
                 default -> current + "x";
             };
+        } else if (type == dev.baton.tls.TlsConfig.class) {
+            return dev.baton.tls.TlsConfig.builder().certificateChain(resource("/tls/server-a.pem"))
+                    .privateKey(resource("/tls/server-a.key")).build();
         }
         throw new AssertionError("no other value known for " + f.getName() + " of " + type + ": add one here");
+    }
+
+    private static java.nio.file.Path resource(String name) {
+        try {
+            return java.nio.file.Path.of(ServerConfigTest.class.getResource(name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

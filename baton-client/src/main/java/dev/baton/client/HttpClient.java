@@ -7,6 +7,7 @@ import dev.baton.client.internal.ClientMetrics;
 import dev.baton.client.internal.ConnectionPool;
 import dev.baton.client.internal.ExchangeInterceptor;
 import dev.baton.client.internal.HostKey;
+import dev.baton.client.internal.TrustedCertificates;
 import dev.baton.client.internal.RealChain;
 import dev.baton.client.internal.RetryInterceptor;
 import dev.baton.config.BatonConfig;
@@ -63,6 +64,9 @@ public final class HttpClient implements AutoCloseable {
     private final int firstNetwork;
 
     private HttpClient(Builder b) {
+        if (b.ssl != null && b.trust != null) {
+            throw new IllegalArgumentException("sslContext and trustCertificates/trustStore both set: give one (the context's own trust, or the certificates)");
+        }
         try {
             this.config = new ClientConfig(b.eventLoopThreads, b.maxConnectionsPerHost, b.perHost, b.maxQueuedPerHost,
                     b.connectTimeout, b.timeout, b.idleTimeout, b.maxResponseBytes, b.maxHeaderSize, b.propagateDeadline,
@@ -76,7 +80,8 @@ public final class HttpClient implements AutoCloseable {
                 NativeTransport.epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()) : b.group;
         group.forEach(loops::add);
         this.json = b.json != null ? b.json : JsonDefaults.mapper(); // the server's setup, one rule for both ends
-        this.pools = new ConnectionPool(config, group, b.ssl != null ? b.ssl : defaultSsl(), metrics);
+        this.pools = new ConnectionPool(config, group, b.ssl != null ? b.ssl
+                : b.trust != null ? TrustedCertificates.context(b.trust) : defaultSsl(), metrics);
         List<Interceptor> all = new ArrayList<>(b.interceptors);
         all.add(new RetryInterceptor(metrics, pools));
         this.firstNetwork = all.size();
@@ -276,6 +281,7 @@ public final class HttpClient implements AutoCloseable {
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private SSLContext ssl;
+        private java.security.KeyStore trust;
         private ObjectMapper json;
 
         private Builder() {
@@ -328,6 +334,16 @@ public final class HttpClient implements AutoCloseable {
         public Builder networkInterceptor(Interceptor value) { networkInterceptors.add(value); return this; }
         /** The TLS context for https (its trust store decides which servers are trusted); the JDK default if unset. */
         public Builder sslContext(SSLContext value) { ssl = value; return this; }
+        /**
+         * Trusts the certificates in this PEM file, and only them, for https: a private CA, or a
+         * test server's self-signed certificate ({@code client.trustCertificates: /etc/ca.pem} in baton.yaml).
+         * The host name is still verified against the server's certificate.
+         */
+        public Builder trustCertificates(java.nio.file.Path pemFile) { return trustStore(TrustedCertificates.store(TrustedCertificates.fromPem(pemFile))); }
+        /** Trusts these certificates, and only them, for https (see {@link #trustCertificates(java.nio.file.Path)}). */
+        public Builder trustCertificates(java.security.cert.X509Certificate... certificates) { return trustStore(TrustedCertificates.store(List.of(certificates))); }
+        /** Trusts the certificates of this keystore's entries, and only them, for https. */
+        public Builder trustStore(java.security.KeyStore value) { trust = value; return this; }
         public Builder objectMapper(ObjectMapper value) { json = value; return this; }
 
         public HttpClient build() {

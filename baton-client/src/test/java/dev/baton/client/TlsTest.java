@@ -33,12 +33,19 @@ class TlsTest {
     static final char[] PASSWORD = "changeit".toCharArray();
     static HttpsServer server;
     static Certificate certificate;
+    /** The server's keystore (PKCS12) and its certificate as a PEM file. */
+    static Path store;
+    static Path pem;
     final Servers servers = new Servers();
 
     @BeforeAll
     static void startHttpsServer(@TempDir Path dir) throws Exception {
         KeyStore keys = selfSigned(dir);
+        store = dir.resolve("server.p12"); // where selfSigned wrote it
         certificate = keys.getCertificate("server");
+        pem = java.nio.file.Files.writeString(dir.resolve("server.pem"), "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n");
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, PASSWORD);
         SSLContext serverTls = SSLContext.getInstance("TLS");
@@ -200,7 +207,70 @@ class TlsTest {
             assertThatThrownBy(() -> client.get("https://localhost:" + server.getAddress().getPort() + "/").send()
                     .get(10, TimeUnit.SECONDS))
                     .cause().isInstanceOf(ConnectFailedException.class)
-                    .hasMessageContaining("TLS handshake with localhost:" + server.getAddress().getPort() + " failed");
+                    .hasMessageContaining("TLS handshake with localhost:" + server.getAddress().getPort() + " failed")
+                    .hasMessageContaining("the server's certificate is not trusted").hasMessageContaining("trustCertificates");
+        }
+    }
+
+    @Test
+    void trustingThePemFileOfASelfSignedCertificateAnswersOverTls() throws Exception {
+        try (servers) {
+            HttpClient client = servers.client(b -> b.trustCertificates(pem));
+            assertThat(client.get("https://localhost:" + server.getAddress().getPort() + "/pem").send(BodyReader.text())
+                    .get(10, TimeUnit.SECONDS)).isEqualTo("secure /pem");
+        }
+    }
+
+    @Test
+    void trustingTheCertificateOrAKeyStoreHoldingItAnswersOverTls() throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(store.toFile())) {
+            keys.load(in, PASSWORD);
+        }
+        try (servers) {
+            String url = "https://localhost:" + server.getAddress().getPort() + "/";
+            HttpClient byCertificate = servers.client(b -> b.trustCertificates((java.security.cert.X509Certificate) certificate));
+            HttpClient byStore = servers.client(b -> b.trustStore(keys));
+            assertThat(byCertificate.get(url + "c").send(BodyReader.text()).get(10, TimeUnit.SECONDS)).isEqualTo("secure /c");
+            assertThat(byStore.get(url + "s").send(BodyReader.text()).get(10, TimeUnit.SECONDS)).isEqualTo("secure /s");
+        }
+    }
+
+    @Test
+    void trustingOneCertificateStillChecksTheHostName() {
+        try (servers) {
+            HttpClient client = servers.client(b -> b.trustCertificates(pem).retry(RetryPolicy.none()));
+            assertThatThrownBy(() -> client.get("https://127.0.0.1:" + server.getAddress().getPort() + "/").send()
+                    .get(10, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ConnectFailedException.class).hasMessageContaining("not trusted");
+        }
+    }
+
+    @Test
+    void aPemFileWithoutCertificatesIsRefusedByName(@TempDir Path dir) throws IOException {
+        Path empty = java.nio.file.Files.writeString(dir.resolve("empty.pem"), "nothing here\n");
+        assertThatThrownBy(() -> HttpClient.builder().trustCertificates(empty))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty.pem");
+    }
+
+    @Test
+    void anSslContextAndTrustedCertificatesTogetherAreRefused() throws Exception {
+        SSLContext tls = trusting(certificate);
+        assertThatThrownBy(() -> HttpClient.builder().sslContext(tls).trustCertificates(pem).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("give one");
+    }
+
+    @Test
+    void aBatonServerOverTlsAnswersAClientThatTrustsItsCertificate() throws Exception {
+        dev.baton.tls.TlsConfig tls = dev.baton.tls.TlsConfig.builder().keyStore(store).keyStorePassword("changeit").build();
+        dev.baton.Server baton = dev.baton.Server.builder().config(c -> c.host("127.0.0.1").port(0).tls(tls))
+                .routing(r -> r.get("/who", ctx -> ctx.request().scheme())).build().start();
+        try (servers) {
+            HttpClient client = servers.client(b -> b.trustCertificates(pem));
+            assertThat(client.get("https://localhost:" + baton.port() + "/who").send(BodyReader.text()).get(10, TimeUnit.SECONDS))
+                    .isEqualTo("https");
+        } finally {
+            baton.stop(java.time.Duration.ofSeconds(2));
         }
     }
 }

@@ -174,6 +174,29 @@ public final class BatonConfig {
     }
 
     /**
+     * Sets one setting of {@code builder} by name, converting {@code value} as a configuration file's
+     * would be: for a builder nested in another one's settings ({@code server.tls.certificateChain}),
+     * which takes its keys as a map and hands each to its own builder.
+     *
+     * @throws IllegalArgumentException for an unknown setting (listing the known ones) or a bad value
+     */
+    public static <B> B set(B builder, String setting, String value) {
+        Setters setters = Setters.of(builder.getClass());
+        Setters.Setter setter = setters.find(setting);
+        if (setter == null || setter.map()) {
+            String near = setters.nearest(setting);
+            throw new IllegalArgumentException("unknown setting " + setting + (near != null ? ": did you mean " + near + "?"
+                    : ": the settings are " + String.join(", ", setters.all().values().stream().map(Setters.Setter::name).toList())));
+        }
+        try {
+            setter.apply(builder, null, Values.convert(value, setter.valueType()));
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException(setter.name() + ": " + bad.getMessage(), bad);
+        }
+        return builder;
+    }
+
+    /**
      * The server's configuration: the defaults with these settings applied.
      *
      * @throws ConfigException when a value is out of its range (a port of 70000), naming its key and source

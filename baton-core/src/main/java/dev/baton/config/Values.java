@@ -23,7 +23,7 @@ final class Values {
     static boolean supported(Class<?> type) {
         return type == int.class || type == Integer.class || type == long.class || type == Long.class
                 || type == boolean.class || type == Boolean.class || type == String.class || type == Duration.class
-                || type.isEnum();
+                || type == java.nio.file.Path.class || type == String[].class || type.isEnum();
     }
 
     /** A short name of {@code type} for messages and the README: {@code int}, {@code duration}, {@code OFF|ON_REQUEST|ALWAYS}. */
@@ -39,6 +39,12 @@ final class Values {
         }
         if (type == Duration.class) {
             return "duration";
+        }
+        if (type == java.nio.file.Path.class) {
+            return "path";
+        }
+        if (type == String[].class) {
+            return "list";
         }
         if (type.isEnum()) {
             return Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name()).collect(Collectors.joining("|"));
@@ -82,6 +88,17 @@ final class Values {
         }
         if (type == Duration.class) {
             return duration(text);
+        }
+        if (type == java.nio.file.Path.class) {
+            try {
+                return java.nio.file.Path.of(t);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a file path: " + e.getReason());
+            }
+        }
+        if (type == String[].class) {
+            // a list in one value, as an environment variable must give it: a,b,c
+            return Arrays.stream(t.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toArray(String[]::new);
         }
         if (type.isEnum()) {
             String name = t.replace('-', '_');

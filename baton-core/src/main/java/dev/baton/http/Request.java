@@ -1,6 +1,8 @@
 package dev.baton.http;
 
+import dev.baton.tls.TlsSession;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 
@@ -64,4 +66,14 @@ public interface Request {
     <T> T bodyAs(Class<T> type);
 
     InetSocketAddress remoteAddress();
+
+    /** {@code https} when the request came over TLS, else {@code http}: for absolute URIs ({@code Location}, links). */
+    default String scheme() {
+        return tls().isPresent() ? "https" : "http";
+    }
+
+    /** What the connection's TLS handshake negotiated (protocol, cipher, ALPN, the client's certificate); empty over plain HTTP. */
+    default Optional<TlsSession> tls() {
+        return Optional.empty();
+    }
 }

@@ -56,10 +56,11 @@ public final class BatonExtension
     private static final List<Class<?>> INJECTED = List.of(Server.class, TestClient.class, URI.class, SafetyNetReports.class);
 
     /** Null when registered declaratively: the test class's {@link ServerFactory} method makes the server. */
-    private final Supplier<Server> factory;
+    private final java.util.function.Function<BatonExtension, Server> factory;
     private Consumer<HttpClient.Builder> clientSettings = b -> { };
     private boolean restartEachTest;
     private boolean failOnSafetyNetReports;
+    private boolean https;
     private Duration stopGrace = Duration.ofSeconds(2);
     private volatile Running current;
 
@@ -68,7 +69,7 @@ public final class BatonExtension
         this.factory = null;
     }
 
-    private BatonExtension(Supplier<Server> factory) {
+    private BatonExtension(java.util.function.Function<BatonExtension, Server> factory) {
         this.factory = Objects.requireNonNull(factory, "factory");
     }
 
@@ -79,7 +80,8 @@ public final class BatonExtension
      */
     public static BatonExtension of(Supplier<Server.Builder> app) {
         Objects.requireNonNull(app, "app");
-        return new BatonExtension(() -> onPortZero(Objects.requireNonNull(app.get(), "the factory returned no Server.Builder")).build());
+        return new BatonExtension(self -> onPortZero(Objects.requireNonNull(app.get(), "the factory returned no Server.Builder"),
+                self.https).build());
     }
 
     /**
@@ -89,13 +91,24 @@ public final class BatonExtension
      */
     public static BatonExtension ofServer(Supplier<Server> server) {
         Objects.requireNonNull(server, "server");
-        return new BatonExtension(() -> Objects.requireNonNull(server.get(), "the factory returned no Server"));
+        return new BatonExtension(self -> Objects.requireNonNull(server.get(), "the factory returned no Server"));
     }
 
     /** Adjusts the injected client's {@link HttpClient.Builder}, after the test defaults (one event loop, no retries). */
     public BatonExtension client(Consumer<HttpClient.Builder> adjust) {
         requireProgrammatic();
         clientSettings = Objects.requireNonNull(adjust, "adjust");
+        return this;
+    }
+
+    /**
+     * Serves HTTPS with the {@link TestCertificate} (for {@link #of}: a server made by
+     * {@link #ofServer} sets its own TLS). The injected client trusts it whenever the server
+     * speaks TLS, and the base URI is {@code https://127.0.0.1:PORT}.
+     */
+    public BatonExtension https() {
+        requireProgrammatic();
+        https = true;
         return this;
     }
 
@@ -219,11 +232,16 @@ public final class BatonExtension
     }
 
     private Running start(ExtensionContext context) {
-        Server server = factory != null ? factory.get() : fromServerFactory(context);
+        Server server = factory != null ? factory.apply(this) : fromServerFactory(context);
         server.start();
         TestClient client;
         try {
-            client = TestClient.of(TestClient.baseUri(server), clientSettings);
+            client = TestClient.of(TestClient.baseUri(server), b -> {
+                if (server.config().tls().isPresent()) {
+                    b.trustCertificates(TestCertificate.certificate()); // a server with its own certificate: trust it in client(...)
+                }
+                clientSettings.accept(b);
+            });
         } catch (RuntimeException | Error e) {
             server.stop(Duration.ZERO);
             throw e;
@@ -278,8 +296,13 @@ public final class BatonExtension
         }
     }
 
-    private static Server.Builder onPortZero(Server.Builder b) {
-        return b.config(c -> c.port(0).host("127.0.0.1"));
+    private static Server.Builder onPortZero(Server.Builder b, boolean https) {
+        return b.config(c -> {
+            c.port(0).host("127.0.0.1");
+            if (https) {
+                c.tls(TestCertificate.tlsConfig());
+            }
+        });
     }
 
     /** {@link BatonTest} on the test class or, for a {@code @Nested} one, on an enclosing class. */
@@ -312,7 +335,7 @@ public final class BatonExtension
                 if (made == null) {
                     throw new ExtensionConfigurationException("@ServerFactory " + m + " returned null");
                 }
-                return made instanceof Server.Builder b ? onPortZero(b).build() : (Server) made;
+                return made instanceof Server.Builder b ? onPortZero(b, annotation(context).map(BatonTest::https).orElse(false)).build() : (Server) made;
             }
         }
         throw new ExtensionConfigurationException(testClass.getName() + " runs a Baton server (@BatonTest or @ExtendWith("

@@ -40,6 +40,9 @@ public @interface BatonTest {
     /** A new server for each test method instead of one for the whole class. */
     boolean restartEachTest() default false;
 
+    /** Serves HTTPS with the {@link TestCertificate}, which the injected client trusts (see {@link BatonExtension#https()}). */
+    boolean https() default false;
+
     /** Fails each test after which the safety nets reported anything (see {@link SafetyNetReports#assertNone()}). */
     boolean failOnSafetyNetReports() default false;
 }

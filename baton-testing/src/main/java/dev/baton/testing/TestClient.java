@@ -53,7 +53,7 @@ public final class TestClient implements AutoCloseable {
     }
 
     /**
-     * The URI a test reaches {@code server} at: {@code http://host:port} with the bound port, and
+     * The URI a test reaches {@code server} at: {@code http://host:port} (https with TLS) with the bound port, and
      * 127.0.0.1 for a server bound to every address.
      */
     public static URI baseUri(Server server) {
@@ -63,7 +63,7 @@ public final class TestClient implements AutoCloseable {
         } else if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]"; // an IPv6 literal
         }
-        return URI.create("http://" + host + ":" + server.port());
+        return URI.create((server.config().tls().isPresent() ? "https://" : "http://") + host + ":" + server.port());
     }
 
     /** The server's base URI, {@code http://127.0.0.1:PORT}, without a trailing slash. */

@@ -5,6 +5,9 @@ import dev.baton.Server;
 import dev.baton.ServerConfig;
 import dev.baton.context.RequestContext;
 import dev.baton.http.HttpException;
+import dev.baton.tls.TlsConfig;
+import dev.baton.tls.TlsProvider;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +94,10 @@ public final class BenchServer {
             config.maxConnections(o.maxConnections);
         }
         config.shutdownGrace(Duration.ofMillis(o.shutdownGraceMs)).accessLog(o.accessLog);
+        if (o.tls != null) {
+            // bench/bench.sh tls: the same routes over HTTPS, one provider at a time
+            config.tls(TlsConfig.builder().certificateChain(Path.of(o.cert)).privateKey(Path.of(o.key)).provider(o.tls).build());
+        }
         java.util.concurrent.atomic.AtomicReference<Server> self = new java.util.concurrent.atomic.AtomicReference<>();
         Server server = Server.builder().config(config.build()).routing(r -> {
             r.get("/plaintext", ctx -> HELLO);
@@ -128,10 +135,12 @@ public final class BenchServer {
 
     /** Command-line options. */
     public record Options(String host, int port, ExecutionModel model, Timer timer, int workers, int queue,
-                          int requestTimeoutMs, int headTimeoutMs, int idleTimeoutMs, int maxConnections, int shutdownGraceMs, boolean accessLog) {
+                          int requestTimeoutMs, int headTimeoutMs, int idleTimeoutMs, int maxConnections, int shutdownGraceMs, boolean accessLog,
+                          TlsProvider tls, String cert, String key) {
         static final String USAGE = "usage: BenchServer [--port N] [--host H] [--model WORKER|EVENT_LOOP|VIRTUAL] "
                 + "[--timer LOOP|JDK] [--workers N] [--queue N] [--request-timeout MS] [--head-timeout MS] "
-                + "[--idle-timeout MS] [--max-connections N] [--shutdown-grace-ms MS, 500] [--access-log true|false]   (a timeout of 0 means none; unset ones keep the server defaults)";
+                + "[--idle-timeout MS] [--max-connections N] [--shutdown-grace-ms MS, 500] [--access-log true|false] "
+                + "[--tls AUTO|OPENSSL|JDK --cert PEM --key PEM]   (a timeout of 0 means none; unset ones keep the server defaults)";
 
         static Options parse(String... args) {
             String host = "127.0.0.1";
@@ -146,6 +155,9 @@ public final class BenchServer {
             int maxConnections = -1;
             int shutdownGrace = 500;
             boolean accessLog = false;
+            TlsProvider tls = null;
+            String cert = null;
+            String key = null;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("-h") || name.equals("--help")) {
@@ -168,10 +180,17 @@ public final class BenchServer {
                     case "--max-connections" -> maxConnections = number(name, v);
                     case "--shutdown-grace-ms" -> shutdownGrace = number(name, v);
                     case "--access-log" -> accessLog = Boolean.parseBoolean(v);
+                    case "--tls" -> tls = TlsProvider.valueOf(v.toUpperCase(Locale.ROOT));
+                    case "--cert" -> cert = v;
+                    case "--key" -> key = v;
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             }
-            return new Options(host, port, model, timer, workers, queue, requestTimeout, headTimeout, idleTimeout, maxConnections, shutdownGrace, accessLog);
+            if ((tls != null) != (cert != null && key != null)) {
+                throw new IllegalArgumentException("--tls needs --cert and --key, and they need --tls");
+            }
+            return new Options(host, port, model, timer, workers, queue, requestTimeout, headTimeout, idleTimeout, maxConnections,
+                    shutdownGrace, accessLog, tls, cert, key);
         }
 
         private static int number(String name, String v) {

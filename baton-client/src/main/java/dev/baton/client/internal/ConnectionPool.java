@@ -108,7 +108,8 @@ public final class ConnectionPool {
                         // no protocol handler is in the pipeline yet: the close frees no place (the caller does)
                         ch.close();
                         result.completeExceptionally(new ConnectFailedException("TLS handshake with " + key + " failed: "
-                                + h.cause(), h.cause()));
+                                + (untrusted(h.cause()) ? "the server's certificate is not trusted (for a private CA or a test "
+                                + "certificate, see HttpClient.Builder.trustCertificates): " : "") + h.cause(), h.cause()));
                     }
                 });
             }
@@ -121,6 +122,16 @@ public final class ConnectionPool {
             });
         });
         return result;
+    }
+
+    /** Whether a handshake failed on the server's certificate (unknown issuer, wrong host, expired) rather than on the way. */
+    private static boolean untrusted(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -46,6 +46,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private ResponseStream stream;
     private boolean closing;
     private final OutputProgress output = new OutputProgress();
+    /** What the connection's TLS handshake negotiated; null over plain TCP. */
+    private dev.baton.tls.TlsSession tls;
+    private boolean opened;
 
     ConnectionHandler(RequestDispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -69,14 +72,27 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         this.pending = new PipelinedRequests(ctx.channel(), scanner);
         writer.bind(ctx);
         timeout.bind(ctx.executor());
+        io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        tls = ssl == null ? null : ServerTls.session(ssl);
+        if (ctx.channel().isActive()) {
+            opened(ctx); // added after a TLS handshake: the channel is active already and says so no more
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        opened(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void opened(ChannelHandlerContext ctx) {
+        if (opened) {
+            return;
+        }
+        opened = true;
         metrics.openConnections.incrementAndGet();
         lastAnswerNanos = System.nanoTime();
         idleTimer.start(ctx.executor());
-        ctx.fireChannelActive();
     }
 
     private long lastActivityNanos() {
@@ -157,7 +173,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             // (not an InetSocketAddress on a test's embedded channel)
             InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
             // instanceof, not a pattern switch: this runs per request, and a type switch's bootstrap costs more
-            Dispatch decision = dispatcher.dispatch(req, System.nanoTime(), remote, this);
+            Dispatch decision = dispatcher.dispatch(req, System.nanoTime(), remote, tls, this);
             if (decision instanceof Exchange admitted) {
                 begin(admitted);
             } else {
@@ -308,7 +324,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        metrics.openConnections.decrementAndGet();
+        if (opened) {
+            metrics.openConnections.decrementAndGet();
+        }
         timeout.stop();
         idleTimer.stop();
         closing = true;

@@ -97,7 +97,8 @@ final class Dispatcher implements RequestDispatcher {
     }
 
     @Override
-    public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink) {
+    public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, dev.baton.tls.TlsSession tls,
+                             ResponseSink sink) {
         String method = req.method().name();
         boolean head = method.equals("HEAD");
         boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -113,7 +114,7 @@ final class Dispatcher implements RequestDispatcher {
             match = routes.find(method, target.rawPath());
             byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : null;
             request = new NettyRequest(method, target.uri(), target.path(), req.protocolVersion().text(), req.headers(), body,
-                    remote, json);
+                    remote, tls, json);
             if (req instanceof StreamedRequest streamed) {
                 request.streamedBody(streamed.body, match.route());
             }

@@ -11,6 +11,8 @@ import dev.baton.http.RequestBody;
 import dev.baton.internal.body.RequestBodyStream;
 import dev.baton.routing.Route;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import dev.baton.tls.TlsSession;
+import java.util.Optional;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
@@ -34,6 +36,7 @@ final class NettyRequest implements Request {
     private final Headers headers;
     private final byte[] body;
     private final InetSocketAddress remote;
+    private final TlsSession tls;
     private final ObjectMapper json;
     private Map<String, String> pathParams = Map.of();
     /** The body as it arrives, on a route that streams it; else null, and {@link #bodyStream} wraps the aggregated bytes. */
@@ -42,7 +45,7 @@ final class NettyRequest implements Request {
     private Map<String, List<String>> query;
 
     NettyRequest(String method, String uri, String path, String protocol, HttpHeaders headers, byte[] body,
-                 InetSocketAddress remote, ObjectMapper json) {
+                 InetSocketAddress remote, TlsSession tls, ObjectMapper json) {
         this.method = method;
         this.uri = uri;
         this.path = path;
@@ -51,6 +54,7 @@ final class NettyRequest implements Request {
         this.headers = new NettyHeaders(headers);
         this.body = body == null ? EMPTY : body;
         this.remote = remote;
+        this.tls = tls;
         this.json = json;
     }
 
@@ -203,5 +207,10 @@ final class NettyRequest implements Request {
     @Override
     public String toString() {
         return method + " " + uri;
+    }
+
+    @Override
+    public Optional<TlsSession> tls() {
+        return Optional.ofNullable(tls);
     }
 }

@@ -45,6 +45,8 @@ public final class NettyServer {
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("baton-connections", GlobalEventExecutor.INSTANCE);
     private final boolean epoll;
+    /** Null for plain HTTP. */
+    private final ServerTls tls;
     private Channel serverChannel;
     private ShutdownReport report;
 
@@ -66,6 +68,8 @@ public final class NettyServer {
         List<Health.Check> checks = readinessChecks.entrySet().stream().map(e -> new Health.Check(e.getKey(), e.getValue())).toList();
         Health health = Health.of(config, checks, shutdown, threads.watchdog());
         this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads, health);
+        // its files are read now: a certificate that cannot load stops the build, not the first handshake
+        this.tls = config.tls().map(t -> new ServerTls(t, ProtocolSelector.PROTOCOLS)).orElse(null);
         this.epoll = config.nativeTransport() && NativeTransport.epoll();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -82,7 +86,7 @@ public final class NettyServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ServerInitializer(config, dispatcher, channels));
+                .childHandler(new ServerInitializer(config, dispatcher, channels, tls));
         threads.start(group); // before the first connection: its submits must find their loop's signal
         try {
             serverChannel = b.bind(config.host(), config.port()).sync().channel();
@@ -95,10 +99,27 @@ public final class NettyServer {
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("Baton listening on {}:{} ({} transport, {} workers, queue {}{})", config.host(), port,
-                epoll ? "epoll" : "nio", config.workerThreads(), config.requestQueueCapacity(),
-                epoll || !config.nativeTransport() ? "" : "; " + NativeTransport.whyNot());
+        log.info("Baton listening on {}:{} ({}{} transport, {} workers, queue {}{})", config.host(), port,
+                tls == null ? "" : "https via " + tls.provider() + ", ", epoll ? "epoll" : "nio", config.workerThreads(),
+                config.requestQueueCapacity(), epoll || !config.nativeTransport() ? "" : "; " + NativeTransport.whyNot());
+        if (tls != null) {
+            tls.startWatching();
+        }
         return port;
+    }
+
+    /**
+     * Reads the TLS certificate files again: new connections use the new certificate, open ones
+     * keep theirs.
+     *
+     * @throws IllegalStateException when the server has no TLS
+     * @throws IllegalArgumentException when the files cannot be loaded; the previous certificate stays
+     */
+    public void reloadTls() {
+        if (tls == null) {
+            throw new IllegalStateException("the server has no TLS to reload: it serves plain HTTP");
+        }
+        tls.reload();
     }
 
     /** The I/O event loops, shared with Baton modules (the outbound client runs on them). */
@@ -130,6 +151,9 @@ public final class NettyServer {
         shutdown.startDraining(metrics);
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
+        }
+        if (tls != null) {
+            tls.close();
         }
         // WebSocket sessions are told at once (1001) and get the grace to finish their close handshake
         List<WebSocketConnection> sessions = forEach(WebSocketConnection.class, WebSocketConnection::goAway);

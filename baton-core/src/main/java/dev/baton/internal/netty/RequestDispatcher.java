@@ -2,6 +2,7 @@ package dev.baton.internal.netty;
 
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
+import dev.baton.tls.TlsSession;
 import java.net.InetSocketAddress;
 
 /**
@@ -11,8 +12,11 @@ import java.net.InetSocketAddress;
  */
 interface RequestDispatcher {
 
-    /** Routes and admits {@code req} (and releases it) for a connection answering through {@code sink}. */
-    Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink);
+    /**
+     * Routes and admits {@code req} (and releases it) for a connection answering through {@code sink};
+     * {@code tls} is what the connection's handshake negotiated, null over plain TCP.
+     */
+    Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, TlsSession tls, ResponseSink sink);
 
     /**
      * Before a {@code 100 Continue}: the final answer a request with this head is sure to get

@@ -9,19 +9,24 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 
 /**
- * The connection pipeline, assembled in one place:
- * strict scanner, Netty's request decoder, aggregator (100-continue, 413), connection
- * handler. Responses need no encoder: {@link ResponseEncoder} writes them as bytes.
+ * The connection pipeline, assembled in one place. Over TLS: a check for plain text, the
+ * SslHandler, {@code close_notify} handling and, once the handshake is done, the pipeline of
+ * the protocol ALPN chose ({@link ProtocolSelector}). HTTP/1.1: strict scanner, Netty's request
+ * decoder, aggregator (100-continue, 413), connection handler. Responses need no encoder:
+ * {@link ResponseEncoder} writes them as bytes.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerConfig config;
     private final Dispatcher dispatcher;
     private final ChannelGroup channels;
+    /** Null for plain HTTP. */
+    private final ServerTls tls;
 
-    ServerInitializer(ServerConfig config, Dispatcher dispatcher, ChannelGroup channels) {
+    ServerInitializer(ServerConfig config, Dispatcher dispatcher, ChannelGroup channels, ServerTls tls) {
         this.config = config;
         this.dispatcher = dispatcher;
         this.channels = channels;
+        this.tls = tls;
     }
 
     @Override
@@ -32,6 +37,18 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (tls == null) {
+            addHttp1(p);
+            return;
+        }
+        p.addLast(new PlaintextOnTlsPort());
+        p.addLast(tls.newHandler(ch.alloc()));
+        p.addLast(new TlsClosure());
+        p.addLast(new ProtocolSelector(this::addHttp1));
+    }
+
+    /** The HTTP/1.1 pipeline, after whatever carries it (TCP, or TLS once ALPN chose http/1.1). */
+    void addHttp1(ChannelPipeline p) {
         addRequestDecoding(p, config, dispatcher.streamedRoutes());
         p.addLast(new ConnectionHandler(dispatcher));
     }

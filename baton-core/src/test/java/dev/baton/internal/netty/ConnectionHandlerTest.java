@@ -50,7 +50,7 @@ class ConnectionHandlerTest {
         }
 
         @Override
-        public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink) {
+        public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, dev.baton.tls.TlsSession tls, ResponseSink sink) {
             try {
                 RequestTarget target = RequestTarget.parse(req.method().name(), req.uri());
                 seen.add(target.path());
@@ -58,7 +58,7 @@ class ConnectionHandlerTest {
                 if (h == null) {
                     return new Dispatch.Refused(Response.status(404).build(), true, false, false);
                 }
-                Exchange ex = fixture.admit(req, target, h, arrivalNanos, remote, sink);
+                Exchange ex = fixture.admit(req, target, h, arrivalNanos, remote, tls, sink);
                 admitted.add(ex);
                 return ex;
             } finally {
@@ -126,7 +126,7 @@ class ConnectionHandlerTest {
         AtomicReference<Boolean> first = new AtomicReference<>(true);
         RequestDispatcher closing = new RequestDispatcher() {
             @Override
-            public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink) {
+            public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, dev.baton.tls.TlsSession tls, ResponseSink sink) {
                 req.release();
                 first.set(false);
                 return new Dispatch.Refused(Response.status(400).build(), true, false, true);

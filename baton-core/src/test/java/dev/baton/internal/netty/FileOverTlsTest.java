@@ -68,12 +68,13 @@ class FileOverTlsTest {
         }
 
         @Override
-        public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, ResponseSink sink) {
+        public Dispatch dispatch(FullHttpRequest req, long arrivalNanos, InetSocketAddress remote, dev.baton.tls.TlsSession tls,
+                                 ResponseSink sink) {
             try {
                 RequestTarget target = RequestTarget.parse(req.method().name(), req.uri());
                 long size = Files.size(file);
                 FileBody body = target.path().equals("/part") ? new FileBody(file, 1000, 10) : new FileBody(file, 0, size);
-                return fixture.admit(req, target, ctx -> Response.ok().file(body, "application/octet-stream"), arrivalNanos, remote, sink);
+                return fixture.admit(req, target, ctx -> Response.ok().file(body, "application/octet-stream"), arrivalNanos, remote, tls, sink);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } finally {

@@ -27,10 +27,11 @@ final class ServerPartsFixture implements AutoCloseable {
             threads.workers(), new ShutdownState(), new SafetyNets(CONFIG, metrics, new ClassLoadingActivity()), null);
 
     /** An exchange admitted for {@code req} (not released here), answered by {@code h} on the event loop. */
-    Exchange admit(FullHttpRequest req, RequestTarget target, Handler h, long arrivalNanos, InetSocketAddress remote, ResponseSink sink) {
+    Exchange admit(FullHttpRequest req, RequestTarget target, Handler h, long arrivalNanos, InetSocketAddress remote,
+                   dev.baton.tls.TlsSession tls, ResponseSink sink) {
         metrics.inFlight.incrementAndGet();
         Route route = new Route("GET", target.path(), h, ExecutionModel.EVENT_LOOP, null);
-        NettyRequest request = new NettyRequest("GET", target.uri(), target.path(), "HTTP/1.1", req.headers(), null, remote,
+        NettyRequest request = new NettyRequest("GET", target.uri(), target.path(), "HTTP/1.1", req.headers(), null, remote, tls,
                 new ObjectMapper());
         return new Exchange(sink, parts, request, target, route, threads.forRoute(route), new ServerMetrics.RouteMetrics(),
                 RequestTimeout.budget(CONFIG, route, request, arrivalNanos), true, false, arrivalNanos, null);

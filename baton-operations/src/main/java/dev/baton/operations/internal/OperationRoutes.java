@@ -147,7 +147,7 @@ public final class OperationRoutes {
         if (base != null) {
             return base.getScheme() + "://" + base.getRawAuthority() + path;
         }
-        return ctx.request().headers().first("Host").map(h -> "http://" + h + path).orElse(path);
+        return ctx.request().headers().first("Host").map(h -> ctx.request().scheme() + "://" + h + path).orElse(path);
     }
 
     private CompletionStage<Object> read(RequestContext ctx) {
