@@ -44,6 +44,7 @@ public final class ServerConfig {
     private final String readinessPath;
     private final Duration shutdownDelay;
     private final boolean shutdownHook;
+    private final Http2Config http2;
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
@@ -81,6 +82,9 @@ public final class ServerConfig {
         this.shutdownDelay = b.shutdownDelay;
         this.shutdownHook = b.shutdownHook;
         this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
+        this.http2 = new Http2Config(b.http2, b.http2MaxConcurrentStreams, b.http2InitialWindowSize, b.http2MaxFrameSize,
+                b.http2MaxResetsPerWindow, b.http2ResetWindow, b.http2MaxQueuedControlFrames, b.http2MaxEmptyDataFrames,
+                b.http2MaxSmallContinuationFrames);
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
         require(workerThreads > 0, "workerThreads must be > 0");
@@ -271,17 +275,22 @@ public final class ServerConfig {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook;
+        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook && http2.equals(o.http2);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook);
+        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook, http2);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + "]";
+        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + ", " + "http2=" + http2 + "]";
+    }
+
+    /** HTTP/2: on or off, and its limits. */
+    public Http2Config http2() {
+        return http2;
     }
 
     public static Builder builder() {
@@ -345,6 +354,15 @@ public final class ServerConfig {
         private String readinessPath = "";
         private Duration shutdownDelay = Duration.ZERO;
         private boolean shutdownHook = true;
+        private boolean http2 = Http2Config.DEFAULTS.enabled();
+        private int http2MaxConcurrentStreams = Http2Config.DEFAULTS.maxConcurrentStreams();
+        private int http2InitialWindowSize = Http2Config.DEFAULTS.initialWindowSize();
+        private int http2MaxFrameSize = Http2Config.DEFAULTS.maxFrameSize();
+        private int http2MaxResetsPerWindow = Http2Config.DEFAULTS.maxResetsPerWindow();
+        private Duration http2ResetWindow = Http2Config.DEFAULTS.resetWindow();
+        private int http2MaxQueuedControlFrames = Http2Config.DEFAULTS.maxQueuedControlFrames();
+        private int http2MaxEmptyDataFrames = Http2Config.DEFAULTS.maxEmptyDataFrames();
+        private int http2MaxSmallContinuationFrames = Http2Config.DEFAULTS.maxSmallContinuationFrames();
 
         Builder() {
         }
@@ -380,6 +398,7 @@ public final class ServerConfig {
             readinessPath = c.readinessPath;
             shutdownDelay = c.shutdownDelay;
             shutdownHook = c.shutdownHook;
+            http2(c.http2);
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -419,6 +438,34 @@ public final class ServerConfig {
         public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
         /** Whether start() installs a JVM shutdown hook that stops the server gracefully; true by default. */
         public Builder shutdownHook(boolean v) { shutdownHook = v; return this; }
+
+        /** Whether the server speaks HTTP/2 (h2c by prior knowledge, h2 by ALPN); true by default. */
+        public Builder http2(boolean v) { http2 = v; return this; }
+        /** Streams one HTTP/2 client may have open at once; 100 by default. */
+        public Builder http2MaxConcurrentStreams(int v) { http2MaxConcurrentStreams = v; return this; }
+        public Builder http2InitialWindowSize(int v) { http2InitialWindowSize = v; return this; }
+        public Builder http2MaxFrameSize(int v) { http2MaxFrameSize = v; return this; }
+        /** RST_STREAM frames a client may send per {@link #http2ResetWindow} (the rapid-reset flood); 200 by default, 0 disables. */
+        public Builder http2MaxResetsPerWindow(int v) { http2MaxResetsPerWindow = v; return this; }
+        public Builder http2ResetWindow(Duration v) { http2ResetWindow = v; return this; }
+        /** Control frames queued for a client that does not read (SETTINGS and PING floods); 10000 by default. */
+        public Builder http2MaxQueuedControlFrames(int v) { http2MaxQueuedControlFrames = v; return this; }
+        public Builder http2MaxEmptyDataFrames(int v) { http2MaxEmptyDataFrames = v; return this; }
+        public Builder http2MaxSmallContinuationFrames(int v) { http2MaxSmallContinuationFrames = v; return this; }
+
+        /** All HTTP/2 settings at once. */
+        public Builder http2(Http2Config v) {
+            http2 = v.enabled();
+            http2MaxConcurrentStreams = v.maxConcurrentStreams();
+            http2InitialWindowSize = v.initialWindowSize();
+            http2MaxFrameSize = v.maxFrameSize();
+            http2MaxResetsPerWindow = v.maxResetsPerWindow();
+            http2ResetWindow = v.resetWindow();
+            http2MaxQueuedControlFrames = v.maxQueuedControlFrames();
+            http2MaxEmptyDataFrames = v.maxEmptyDataFrames();
+            http2MaxSmallContinuationFrames = v.maxSmallContinuationFrames();
+            return this;
+        }
 
         public ServerConfig build() {
             return new ServerConfig(this);

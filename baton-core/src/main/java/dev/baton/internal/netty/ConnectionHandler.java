@@ -224,7 +224,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         if (streamed && !ResponseWriter.endsWithHead(ex.head, response.status())) {
             current = null;
-            stream = new ResponseStream(ctx, writer, ex, response, close, this::streamEnded);
+            stream = new ResponseStream(ctx, new Http1StreamWire(ctx, writer, close), ex, response, this::streamEnded);
             stream.start();
             return;
         }
@@ -266,6 +266,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         if (close) {
             closing = true;
             pending.releaseAll();
+        }
+    }
+
+    /** Taken out of a live connection (it turned out to speak HTTP/2): it no longer counts or times it. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive() && !closing) {
+            metrics.openConnections.decrementAndGet();
+            timeout.stop();
+            idleTimer.stop();
+            closing = true;
         }
     }
 

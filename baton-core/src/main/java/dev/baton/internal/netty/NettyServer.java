@@ -128,6 +128,7 @@ public final class NettyServer {
         long inFlightAtStart = metrics.inFlight.get();
         // open connections stay up: a request that arrives on one now is answered 503 + close
         shutdown.startDraining(metrics);
+        forEachConnection(Http2Connection.class, Http2Connection::goAway);
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
@@ -141,7 +142,8 @@ public final class NettyServer {
         } catch (Exception e) {
             log.warn("waiting for requests to drain failed", e);
         }
-        forEachConnection(ConnectionHandler::cancelForShutdown);
+        forEachConnection(ConnectionHandler.class, ConnectionHandler::cancelForShutdown);
+        forEachConnection(Http2Connection.class, Http2Connection::cancelForShutdown);
         // event streams close once their last chunk is out; a client too slow to take it is cut
         long closedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         for (Channel ch : channels) {
@@ -157,10 +159,10 @@ public final class NettyServer {
         return report;
     }
 
-    private void forEachConnection(java.util.function.Consumer<ConnectionHandler> action) {
+    private <H extends io.netty.channel.ChannelHandler> void forEachConnection(Class<H> type, java.util.function.Consumer<H> action) {
         List<io.netty.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
         for (Channel ch : channels) {
-            ConnectionHandler h = ch.pipeline().get(ConnectionHandler.class);
+            H h = ch.pipeline().get(type);
             if (h != null) {
                 done.add(ch.eventLoop().submit(() -> action.accept(h)));
             }

@@ -10,8 +10,8 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 
 /**
  * The connection pipeline, assembled in one place:
- * strict scanner, Netty's request decoder, aggregator (100-continue, 413), connection
- * handler. Responses need no encoder: {@link ResponseEncoder} writes them as bytes.
+ * the h2c preface check, strict scanner, Netty's request decoder, aggregator (100-continue, 413),
+ * connection handler. Responses need no encoder: {@link ResponseEncoder} writes them as bytes.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerConfig config;
@@ -32,6 +32,9 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (config.http2().enabled()) {
+            p.addLast(new H2cPreface(dispatcher)); // h2c by prior knowledge: steps aside at the first HTTP/1 byte
+        }
         addRequestDecoding(p, config);
         p.addLast(new ConnectionHandler(dispatcher));
     }

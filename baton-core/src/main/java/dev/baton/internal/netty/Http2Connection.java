@@ -1,0 +1,115 @@
+package dev.baton.internal.netty;
+
+import dev.baton.internal.metrics.ServerMetrics;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/2 connection, after the codec and the stream multiplexer: counts it as open, closes it
+ * (GOAWAY) once no stream has been served for the idle timeout, sends GOAWAY when the server starts
+ * draining, and on shutdown cancels its streams' requests. Connection-level frames the codec
+ * already acted on (SETTINGS, PING) end here. Confined to the connection's event loop.
+ */
+final class Http2Connection extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
+
+    private final ServerMetrics metrics;
+    private final Http2ResponseHead heads;
+    private final IdleTimer idleTimer;
+    private final Set<Http2StreamHandler> streams = new HashSet<>();
+    private ChannelHandlerContext ctx;
+    private long lastActivityNanos = System.nanoTime();
+
+    Http2Connection(ServerParts server) {
+        this.metrics = server.metrics();
+        this.heads = new Http2ResponseHead(server.config().serverHeader());
+        this.idleTimer = new IdleTimer(server.config().idleTimeout().toNanos(), () -> lastActivityNanos, this::isQuiet,
+                () -> ctx.channel().close()); // from the tail: the codec sends GOAWAY first
+    }
+
+    Http2ResponseHead heads() {
+        return heads;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        metrics.openConnections.incrementAndGet();
+        idleTimer.start(ctx.executor());
+    }
+
+    void opened(Http2StreamHandler stream) {
+        streams.add(stream);
+        touch();
+    }
+
+    void closed(Http2StreamHandler stream) {
+        streams.remove(stream);
+        touch();
+    }
+
+    /** A frame arrived on a stream. */
+    void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    private boolean isQuiet() {
+        for (Http2StreamHandler s : streams) {
+            if (s.busy()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg); // SETTINGS, PING, GOAWAY: the codec has answered them
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        metrics.openConnections.decrementAndGet();
+        idleTimer.stop();
+        ctx.fireChannelInactive();
+    }
+
+    /** The server starts draining: the client is told to open no more streams here (those open are served). */
+    void goAway() {
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+        }
+    }
+
+    /** Graceful shutdown ran out of time: cancel the streams' requests (503), then close. */
+    void cancelForShutdown() {
+        for (Http2StreamHandler s : new ArrayList<>(streams)) {
+            s.cancelForShutdown();
+        }
+        ctx.channel().close();
+    }
+
+    void streamFailed(Throwable cause) {
+        log.debug("HTTP/2 stream on {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // the codec answers protocol errors itself (RST_STREAM or GOAWAY); what reaches here is I/O
+        if (cause instanceof IOException) {
+            log.debug("HTTP/2 connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("HTTP/2 connection {} failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.channel().close();
+    }
+}
