@@ -69,8 +69,16 @@ public final class RawH2 implements AutoCloseable {
     }
 
     public RawH2(int port, Duration readTimeout) throws IOException {
+        this(port, readTimeout, 0);
+    }
+
+    /** {@code receiveBuffer}: the socket's receive buffer in bytes (small: a client that reads slowly), 0 for the default. */
+    public RawH2(int port, Duration readTimeout, int receiveBuffer) throws IOException {
         this.port = port;
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         socket.setSoTimeout((int) readTimeout.toMillis());
         socket.setTcpNoDelay(true);
@@ -115,6 +123,38 @@ public final class RawH2 implements AutoCloseable {
         return streamId;
     }
 
+    /**
+     * A HEADERS frame whose fields are sent exactly in the order given (name, value, name, value...),
+     * each an HPACK literal with a new name: the way to send what an encoder would reorder or refuse.
+     */
+    public int literalHeaders(int streamId, boolean endStream, String... nameValues) throws IOException {
+        java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            block.write(0); // literal header field without indexing, new name (RFC 7541 6.2.2)
+            string(block, nameValues[i]);
+            string(block, nameValues[i + 1]);
+        }
+        frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), streamId, block.toByteArray());
+        return streamId;
+    }
+
+    private static void string(java.io.ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        int n = b.length;
+        if (n < 127) {
+            out.write(n);
+        } else { // 7-bit prefix integer (RFC 7541 5.1)
+            out.write(127);
+            n -= 127;
+            while (n >= 128) {
+                out.write((n & 0x7f) | 0x80);
+                n >>>= 7;
+            }
+            out.write(n);
+        }
+        out.write(b, 0, b.length);
+    }
+
     /** A new stream asking {@code method path}; its id. */
     public int send(String method, String path) throws IOException {
         return headers(nextStreamId(), request(method, path), true);
@@ -153,6 +193,30 @@ public final class RawH2 implements AutoCloseable {
         out.flush();
     }
 
+    /** The same frame {@code count} times, written in large batches: a flood at socket speed. */
+    public void repeat(int type, int flags, int streamId, byte[] payload, int count) throws IOException {
+        byte[] one = new byte[9 + payload.length];
+        one[0] = (byte) (payload.length >>> 16);
+        one[1] = (byte) (payload.length >>> 8);
+        one[2] = (byte) payload.length;
+        one[3] = (byte) type;
+        one[4] = (byte) flags;
+        one[5] = (byte) ((streamId >>> 24) & 0x7f);
+        one[6] = (byte) (streamId >>> 16);
+        one[7] = (byte) (streamId >>> 8);
+        one[8] = (byte) streamId;
+        System.arraycopy(payload, 0, one, 9, payload.length);
+        int perBatch = Math.max(1, 64 * 1024 / one.length);
+        byte[] batch = new byte[perBatch * one.length];
+        for (int i = 0; i < perBatch; i++) {
+            System.arraycopy(one, 0, batch, i * one.length, one.length);
+        }
+        for (int sent = 0; sent < count; sent += perBatch) {
+            out.write(batch, 0, Math.min(perBatch, count - sent) * one.length);
+        }
+        out.flush();
+    }
+
     private static byte[] int32(int v) {
         return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
@@ -184,18 +248,22 @@ public final class RawH2 implements AutoCloseable {
                 throw new IOException(e);
             }
         } else if (type == SETTINGS && (flags & ACK) == 0) {
-            frame(SETTINGS, ACK, 0, new byte[0]);
+            try {
+                frame(SETTINGS, ACK, 0, new byte[0]);
+            } catch (IOException e) {
+                // the server is closing on us: what it sent is still to be read
+            }
         }
         return new Frame(type, flags, stream, payload, headers);
     }
 
-    /** Reads frames until the connection closes or the read times out; the GOAWAY among them, or null. */
+    /** Reads frames until the connection closes or the read times out; the first GOAWAY among them, or null. */
     public Frame awaitGoAway() throws IOException {
         Frame goAway = null;
         try {
             Frame f;
             while ((f = read()) != null) {
-                if (f.type() == GOAWAY) {
+                if (f.type() == GOAWAY && goAway == null) {
                     goAway = f;
                 }
             }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -104,7 +105,11 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // the codec answers protocol errors itself (RST_STREAM or GOAWAY); what reaches here is I/O
+        if (cause instanceof Http2Exception) {
+            // the codec has answered it already (GOAWAY with its code, then the close)
+            log.debug("HTTP/2 connection {} cut: {}", ctx.channel().remoteAddress(), cause.toString());
+            return;
+        }
         if (cause instanceof IOException) {
             log.debug("HTTP/2 connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {

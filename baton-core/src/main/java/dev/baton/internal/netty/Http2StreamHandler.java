@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -308,9 +309,18 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         }
     }
 
+    /**
+     * A stream error the codec found (a body longer or shorter than its content-length, say): the
+     * stream is reset with its code before the multiplexer closes it (which alone would say CANCEL).
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         connection.streamFailed(cause);
-        ctx.close();
+        if (cause instanceof Http2Exception e && ctx.channel().isActive()) {
+            requestEnded = true;
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(e.error())).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 }

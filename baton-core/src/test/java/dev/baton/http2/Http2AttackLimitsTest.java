@@ -1,0 +1,223 @@
+package dev.baton.http2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.support.RawH2;
+import dev.baton.support.TestServer;
+import dev.baton.testing.await.Await;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP/2's known attacks, each driven with raw frames over a real socket: the server cuts the
+ * offender (GOAWAY, RST_STREAM, or the connection closed) and goes on serving everyone else.
+ */
+class Http2AttackLimitsTest {
+
+    /** A fresh connection is still served: the defence hurt only the offender. */
+    private static void stillServes(TestServer s) throws IOException {
+        try (RawH2 h2 = new RawH2(s.port())) {
+            assertThat(h2.answer(h2.send("GET", "/x")).body()).isEqualTo("x");
+        }
+    }
+
+    private static TestServer server(java.util.function.Consumer<dev.baton.ServerConfig.Builder> config) {
+        CompletableFuture<String> never = new CompletableFuture<>();
+        return TestServer.start(config, r -> {
+            r.get("/x", ctx -> "x");
+            r.get("/hang", ctx -> never);
+        });
+    }
+
+    @Test
+    void streamsPastTheConcurrencyLimitAreRefused() throws Exception {
+        try (TestServer s = server(c -> c.http2MaxConcurrentStreams(2)); RawH2 h2 = new RawH2(s.port())) {
+            RawH2.Frame settings = h2.read();
+            assertThat(settings.type()).isEqualTo(RawH2.SETTINGS);
+            assertThat(settingValue(settings.payload(), 3)).isEqualTo(2); // SETTINGS_MAX_CONCURRENT_STREAMS
+            h2.send("GET", "/hang");
+            h2.send("GET", "/hang");
+            int third = h2.send("GET", "/hang");
+            assertThat(h2.answer(third).resetCode()).isEqualTo(RawH2.REFUSED_STREAM);
+            stillServes(s);
+        }
+    }
+
+    @Test
+    void aHeaderListOverTheLimitIsAnswered431() throws Exception {
+        try (TestServer s = server(c -> c.maxHeaderSize(1024)); RawH2 h2 = new RawH2(s.port())) {
+            RawH2.Answer a = h2.answer(h2.headers(h2.nextStreamId(), RawH2.request("GET", "/x").set("x-big", "a".repeat(1100)), true));
+            assertThat(a.status()).isEqualTo(431);
+            assertThat(h2.answer(h2.send("GET", "/x")).body()).isEqualTo("x"); // the connection goes on
+        }
+    }
+
+    @Test
+    void aRapidResetFloodIsCutWithEnhanceYourCalm() throws Exception {
+        try (TestServer s = server(c -> c.http2MaxResetsPerWindow(50)); RawH2 h2 = new RawH2(s.port())) {
+            boolean cut = false;
+            try {
+                for (int i = 0; i < 1000; i++) { // CVE-2023-44487: open and cancel, over and over
+                    int id = h2.send("GET", "/x");
+                    h2.rst(id, RawH2.CANCEL);
+                }
+            } catch (IOException e) {
+                cut = true; // the server closed on us mid-flood
+            }
+            RawH2.Frame goAway = h2.awaitGoAway();
+            assertThat(cut || goAway != null).isTrue();
+            if (goAway != null) {
+                assertThat(goAway.errorCode()).isEqualTo(RawH2.ENHANCE_YOUR_CALM);
+            }
+            stillServes(s);
+        }
+    }
+
+    @Test
+    void anEndlessContinuationIsCutAtTheHeaderListLimit() throws Exception {
+        try (TestServer s = server(c -> c.maxHeaderSize(4096)); RawH2 h2 = new RawH2(s.port())) {
+            int id = h2.nextStreamId();
+            byte[] block = h2.encode(id, RawH2.request("GET", "/x"));
+            h2.frame(RawH2.HEADERS, 0, id, block); // no END_HEADERS
+            boolean cut = false;
+            try {
+                for (int i = 0; i < 10_000; i++) { // CVE-2024-27316: 10 MB of header block, never ended
+                    h2.frame(RawH2.CONTINUATION, 0, id, literal("x-f" + i, "v".repeat(1000)));
+                }
+            } catch (IOException e) {
+                cut = true;
+            }
+            assertThat(cut || h2.closedByServer()).isTrue();
+            stillServes(s);
+        }
+    }
+
+    @Test
+    void aFloodOfTinyContinuationFramesIsCut() throws Exception {
+        try (TestServer s = server(c -> { }); RawH2 h2 = new RawH2(s.port())) {
+            int id = h2.nextStreamId();
+            h2.frame(RawH2.HEADERS, 0, id, h2.encode(id, RawH2.request("GET", "/x")));
+            boolean cut = false;
+            try {
+                for (int i = 0; i < 10_000; i++) {
+                    h2.frame(RawH2.CONTINUATION, 0, id, new byte[0]);
+                }
+            } catch (IOException e) {
+                cut = true;
+            }
+            assertThat(cut || h2.closedByServer()).isTrue();
+            stillServes(s);
+        }
+    }
+
+    @Test
+    void aSettingsFloodFromAClientThatDoesNotReadIsCut() throws Exception {
+        assertFloodIsCut(h2 -> h2.repeat(RawH2.SETTINGS, 0, 0, new byte[0], 1_000_000));
+    }
+
+    @Test
+    void aPingFloodFromAClientThatDoesNotReadIsCut() throws Exception {
+        assertFloodIsCut(h2 -> h2.repeat(RawH2.PING, 0, 0, new byte[8], 1_000_000));
+    }
+
+    private interface FrameSender {
+        void send(RawH2 h2) throws IOException;
+    }
+
+    /** The client sends control frames whose acks it never reads, until the server cuts it. */
+    private static void assertFloodIsCut(FrameSender sender) throws Exception {
+        try (TestServer s = server(c -> c.http2MaxQueuedControlFrames(100)); RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(5), 4096)) {
+            boolean cut = false;
+            try {
+                sender.send(h2); // a million frames, bounded
+            } catch (IOException e) {
+                cut = true;
+            }
+            assertThat(cut || h2.closedByServer()).isTrue();
+            stillServes(s);
+        }
+    }
+
+    @Test
+    void aFloodOfEmptyDataFramesIsCutWithEnhanceYourCalm() throws Exception {
+        try (TestServer s = server(c -> { }); RawH2 h2 = new RawH2(s.port())) {
+            int id = h2.headers(h2.nextStreamId(), RawH2.request("POST", "/x"), false);
+            boolean cut = false;
+            try {
+                for (int i = 0; i < 10_000; i++) {
+                    h2.data(id, new byte[0], false);
+                }
+            } catch (IOException e) {
+                cut = true;
+            }
+            RawH2.Frame goAway = h2.awaitGoAway();
+            assertThat(cut || goAway != null).isTrue();
+            if (goAway != null) {
+                assertThat(goAway.errorCode()).isEqualTo(RawH2.ENHANCE_YOUR_CALM);
+            }
+            stillServes(s);
+        }
+    }
+
+    @Test
+    void aConnectionWindowPushedPastItsMaximumIsAFlowControlError() throws Exception {
+        try (TestServer s = server(c -> { }); RawH2 h2 = new RawH2(s.port())) {
+            h2.windowUpdate(0, Integer.MAX_VALUE); // the window is 2^31-1 already: this overflows it
+            RawH2.Frame goAway = h2.awaitGoAway();
+            assertThat(goAway).isNotNull();
+            assertThat(goAway.errorCode()).isEqualTo(RawH2.FLOW_CONTROL_ERROR);
+            stillServes(s);
+        }
+    }
+
+    @Test
+    void aStreamWindowPushedPastItsMaximumResetsTheStream() throws Exception {
+        try (TestServer s = server(c -> { }); RawH2 h2 = new RawH2(s.port())) {
+            int id = h2.send("GET", "/hang");
+            h2.windowUpdate(id, Integer.MAX_VALUE);
+            assertThat(h2.answer(id).resetCode()).isEqualTo(RawH2.FLOW_CONTROL_ERROR);
+            assertThat(h2.answer(h2.send("GET", "/x")).body()).isEqualTo("x");
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsSentGoAwayAndClosed() throws Exception {
+        try (TestServer s = server(c -> c.idleTimeout(Duration.ofMillis(300))); RawH2 h2 = new RawH2(s.port())) {
+            assertThat(h2.answer(h2.send("GET", "/x")).body()).isEqualTo("x");
+            RawH2.Frame goAway = h2.awaitGoAway();
+            assertThat(goAway).isNotNull();
+            assertThat(goAway.errorCode()).isEqualTo(RawH2.NO_ERROR);
+            Await.until("connection closed", Duration.ofSeconds(5), () -> s.server.stats().openConnections() == 0);
+        }
+    }
+
+    private static int settingValue(byte[] payload, int id) {
+        for (int i = 0; i + 6 <= payload.length; i += 6) {
+            int key = ((payload[i] & 0xff) << 8) | (payload[i + 1] & 0xff);
+            if (key == id) {
+                return ((payload[i + 2] & 0xff) << 24) | ((payload[i + 3] & 0xff) << 16) | ((payload[i + 4] & 0xff) << 8) | (payload[i + 5] & 0xff);
+            }
+        }
+        return -1;
+    }
+
+    /** An HPACK literal field without indexing, new name (short name and value). */
+    private static byte[] literal(String name, String value) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0);
+        out.write(name.length());
+        out.writeBytes(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int n = value.length(); // 127 + rest, 7-bit prefix
+        out.write(127);
+        n -= 127;
+        while (n >= 128) {
+            out.write((n & 0x7f) | 0x80);
+            n >>>= 7;
+        }
+        out.write(n);
+        out.writeBytes(value.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+}
