@@ -26,6 +26,17 @@ class Http2Test {
     }
 
     @Test
+    void curlWithPriorKnowledgeSpeaksHttp2ToIt() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.post("/echo", ctx -> ctx.request().protocol() + " " + ctx.request().bodyText()))) {
+            // an outside client: fails (does not skip) when curl is missing
+            Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-w", " v%{http_version}", "--data-binary", "ping",
+                    "-H", "content-type: text/plain", "http://127.0.0.1:" + s.port() + "/echo").redirectErrorStream(true).start();
+            assertThat(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("HTTP/2.0 ping v2");
+        }
+    }
+
+    @Test
     void http1StillWorksBesideIt() throws Exception {
         try (TestServer s = TestServer.start(r -> r.get("/hello", ctx -> "hi"))) {
             assertThat(s.get("/hello").body()).isEqualTo("hi");
