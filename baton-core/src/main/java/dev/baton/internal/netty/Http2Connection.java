@@ -26,13 +26,22 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
     private final ServerMetrics metrics;
     private final Http2ResponseHead heads;
     private final IdleTimer idleTimer;
+    private final RequestAccounting accounting;
+    /** The timeouts of all the connection's requests: one lazily re-armed timer, no task per request. */
+    private final LazyTimer timeouts = new LazyTimer(System::nanoTime, this::timeoutsDue);
     private final Set<Http2StreamHandler> streams = new HashSet<>();
     private ChannelHandlerContext ctx;
     private long lastActivityNanos = System.nanoTime();
+    private boolean flushScheduled;
+    private final Runnable flush = () -> {
+        flushScheduled = false;
+        ctx.channel().flush(); // through the codec, which writes what flow control held too
+    };
 
     Http2Connection(ServerParts server) {
         this.metrics = server.metrics();
         this.heads = new Http2ResponseHead(server.config().serverHeader());
+        this.accounting = new RequestAccounting(server);
         this.idleTimer = new IdleTimer(server.config().idleTimeout().toNanos(), () -> lastActivityNanos, this::isQuiet,
                 () -> ctx.channel().close()); // from the tail: the codec sends GOAWAY first
     }
@@ -41,11 +50,39 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         return heads;
     }
 
+    RequestAccounting accounting() {
+        return accounting;
+    }
+
+    /** Times {@code ex} out at its budget's instant, if it has one. */
+    void watch(Exchange ex) {
+        if (ex.timeoutAtNanos != 0) {
+            timeouts.fireBy(ex.timeoutAtNanos);
+        }
+    }
+
+    private long timeoutsDue(long now) {
+        long next = 0;
+        for (Http2StreamHandler s : streams) {
+            Exchange ex = s.inFlight();
+            if (ex == null || ex.isCompleted() || ex.timeoutAtNanos == 0) {
+                continue;
+            }
+            if (now - ex.timeoutAtNanos >= 0) {
+                RequestTimeout.fire(ex, now);
+            } else if (next == 0 || ex.timeoutAtNanos - next < 0) {
+                next = ex.timeoutAtNanos;
+            }
+        }
+        return next;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         metrics.openConnections.incrementAndGet();
         idleTimer.start(ctx.executor());
+        timeouts.bind(ctx.executor());
     }
 
     void opened(Http2StreamHandler stream) {
@@ -56,6 +93,17 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
     void closed(Http2StreamHandler stream) {
         streams.remove(stream);
         touch();
+    }
+
+    /**
+     * Flushes after the tasks and reads the event loop has queued now: the answers of many streams
+     * (a read burst's, or the workers' that completed meanwhile) go out in one write.
+     */
+    void flushSoon() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.channel().eventLoop().execute(flush);
+        }
     }
 
     /** A frame arrived on a stream. */
@@ -81,6 +129,7 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.openConnections.decrementAndGet();
         idleTimer.stop();
+        timeouts.stop();
         ctx.fireChannelInactive();
     }
 

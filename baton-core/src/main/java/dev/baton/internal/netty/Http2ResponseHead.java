@@ -1,6 +1,7 @@
 package dev.baton.internal.netty;
 
 import dev.baton.http.Response;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -39,7 +40,7 @@ final class Http2ResponseHead {
     Http2Headers of(Response r, long contentLength, String serverTiming) {
         int status = r.status();
         Http2Headers h = new DefaultHttp2Headers(false, r.headers().size() + 6);
-        h.status(AsciiString.of(Integer.toString(status)));
+        h.status(HttpResponseStatus.valueOf(status).codeAsText());
         for (Map.Entry<String, String> field : r.headers()) {
             String name = field.getKey().toLowerCase(Locale.ROOT);
             if (!isServerOwned(name)) {

@@ -45,14 +45,13 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
     private boolean clientDone;
     private Exchange current;
     private ResponseStream stream;
-    private final RequestTimeout timeout = new RequestTimeout(() -> current);
 
     Http2StreamHandler(Http2Connection connection, RequestDispatcher dispatcher) {
         this.connection = connection;
         this.dispatcher = dispatcher;
         this.server = dispatcher.server();
         this.config = server.config();
-        this.accounting = new RequestAccounting(server);
+        this.accounting = connection.accounting();
     }
 
     Http2ResponseHead heads() {
@@ -67,7 +66,6 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        timeout.bind(ctx.executor());
         connection.opened(this);
     }
 
@@ -150,7 +148,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
             current = ex;
             ex.start();
             if (!ex.isCompleted()) {
-                timeout.watch(ex);
+                connection.watch(ex); // a request answered inline needs no timer
             }
         } else {
             refuse((Dispatch.Refused) decision);
@@ -229,19 +227,25 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
                 : content.length;
         boolean data = !isHead && !noContent && content != null && content.length > 0;
         var headers = new DefaultHttp2HeadersFrame(connection.heads().of(r, length, serverTiming), !data);
-        var last = data ? ctx.write(headers) : null;
-        var done = data ? ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(content), true)) : ctx.writeAndFlush(headers);
-        if (last != null) {
-            last.addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        // a failed write reaches exceptionCaught, which closes the stream: no promise when nothing waits for it
+        boolean wait = written != null || !clientDone;
+        if (data) {
+            ctx.write(headers, ctx.voidPromise());
         }
-        done.addListener(f -> {
-            if (written != null) {
-                written.run();
-            }
-            if (f.isSuccess() && !clientDone && ctx.channel().isActive()) {
-                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
-            }
-        });
+        Object end = data ? new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(content), true) : headers;
+        if (wait) {
+            ctx.write(end).addListener(f -> {
+                if (written != null) {
+                    written.run();
+                }
+                if (f.isSuccess() && !clientDone && ctx.channel().isActive()) {
+                    ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+                }
+            });
+        } else {
+            ctx.write(end, ctx.voidPromise());
+        }
+        connection.flushSoon(); // one flush for all the streams answered in this turn of the loop
         return data ? content.length : 0;
     }
 
@@ -265,7 +269,6 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
     /** The stream closed: answered, reset by the client, or its connection gone. */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        timeout.stop();
         releaseBody();
         requestEnded = true;
         Exchange ex = current;
@@ -295,6 +298,11 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
             server.shutdown().cancelled.increment();
             stream.cut(CancellationReason.SHUTDOWN);
         }
+    }
+
+    /** The request awaiting its handler's answer, or null. */
+    Exchange inFlight() {
+        return current;
     }
 
     /** Whether a request of this stream is being served (not merely arriving). */
