@@ -13,6 +13,10 @@
 #                                           long-running operations: creates/s beside the same server's
 #                                           plaintext, progress latency over 1000 event streams, heap per
 #                                           queued operation (env OPS_*, see ops_settings below)
+#   ./baton bench h2 [--quick] [--no-build] [--targets A,B]
+#                                           HTTP/2 (h2c) with h2load, 100 streams per connection, on
+#                                           /plaintext and /json, beside h2c builds of the Vert.x and
+#                                           Helidon peers (see bench/h2.sh)
 #   ./baton bench faults [--quick] [--no-build]
 #                                           fault figures with outside tools (slowhttptest, wrk, raw
 #                                           sockets): slowloris, slow body and read, overload, a
@@ -880,6 +884,9 @@ case "${1:-}" in
   faults)
     shift
     exec "$here/faults.sh" "$@" ;;
+  h2)
+    shift
+    exec "$here/h2.sh" "$@" ;;
   table)
     [ $# -eq 2 ] || die "usage: bench table RAW-FILE   (rows of this script or of the peers' bench.sh)"
     if grep -q '^# baton bench operations --store postgres' "$2"; then ops_settings; ops_pg_settings; ops_pg_table "$2"
