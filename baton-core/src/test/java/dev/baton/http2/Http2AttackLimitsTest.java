@@ -57,20 +57,12 @@ class Http2AttackLimitsTest {
     @Test
     void aRapidResetFloodIsCutWithEnhanceYourCalm() throws Exception {
         try (TestServer s = server(c -> c.http2MaxResetsPerWindow(50)); RawH2 h2 = new RawH2(s.port())) {
-            boolean cut = false;
-            try {
+            boolean cut = cutWhileSending(h2, c -> {
                 for (int i = 0; i < 1000; i++) { // CVE-2023-44487: open and cancel, over and over
-                    int id = h2.send("GET", "/x");
-                    h2.rst(id, RawH2.CANCEL);
+                    c.rst(c.send("GET", "/x"), RawH2.CANCEL);
                 }
-            } catch (IOException e) {
-                cut = true; // the server closed on us mid-flood
-            }
-            RawH2.Frame goAway = h2.awaitGoAway();
-            assertThat(cut || goAway != null).isTrue();
-            if (goAway != null) {
-                assertThat(goAway.errorCode()).isEqualTo(RawH2.ENHANCE_YOUR_CALM);
-            }
+            });
+            assertCutWith(h2, cut, RawH2.ENHANCE_YOUR_CALM);
             stillServes(s);
         }
     }
@@ -81,14 +73,11 @@ class Http2AttackLimitsTest {
             int id = h2.nextStreamId();
             byte[] block = h2.encode(id, RawH2.request("GET", "/x"));
             h2.frame(RawH2.HEADERS, 0, id, block); // no END_HEADERS
-            boolean cut = false;
-            try {
+            boolean cut = cutWhileSending(h2, c -> {
                 for (int i = 0; i < 10_000; i++) { // CVE-2024-27316: 10 MB of header block, never ended
-                    h2.frame(RawH2.CONTINUATION, 0, id, literal("x-f" + i, "v".repeat(1000)));
+                    c.frame(RawH2.CONTINUATION, 0, id, RawH2.literal("x-f" + i, "v".repeat(1000)));
                 }
-            } catch (IOException e) {
-                cut = true;
-            }
+            });
             assertThat(cut || h2.closedByServer()).isTrue();
             stillServes(s);
         }
@@ -99,14 +88,7 @@ class Http2AttackLimitsTest {
         try (TestServer s = server(c -> { }); RawH2 h2 = new RawH2(s.port())) {
             int id = h2.nextStreamId();
             h2.frame(RawH2.HEADERS, 0, id, h2.encode(id, RawH2.request("GET", "/x")));
-            boolean cut = false;
-            try {
-                for (int i = 0; i < 10_000; i++) {
-                    h2.frame(RawH2.CONTINUATION, 0, id, new byte[0]);
-                }
-            } catch (IOException e) {
-                cut = true;
-            }
+            boolean cut = cutWhileSending(h2, c -> c.repeat(RawH2.CONTINUATION, 0, id, new byte[0], 10_000));
             assertThat(cut || h2.closedByServer()).isTrue();
             stillServes(s);
         }
@@ -126,15 +108,29 @@ class Http2AttackLimitsTest {
         void send(RawH2 h2) throws IOException;
     }
 
+    /** Sends the attack; true if the server closed on us while it went on. */
+    private static boolean cutWhileSending(RawH2 h2, FrameSender attack) {
+        try {
+            attack.send(h2);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The server cut the offender: a GOAWAY with {@code code}, or at least the connection closed under the attack. */
+    private static void assertCutWith(RawH2 h2, boolean cut, int code) throws IOException {
+        RawH2.Frame goAway = h2.awaitGoAway();
+        assertThat(cut || goAway != null).isTrue();
+        if (goAway != null) {
+            assertThat(goAway.errorCode()).isEqualTo(code);
+        }
+    }
+
     /** The client sends control frames whose acks it never reads, until the server cuts it. */
     private static void assertFloodIsCut(FrameSender sender) throws Exception {
         try (TestServer s = server(c -> c.http2MaxQueuedControlFrames(100)); RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(5), 4096)) {
-            boolean cut = false;
-            try {
-                sender.send(h2); // a million frames, bounded
-            } catch (IOException e) {
-                cut = true;
-            }
+            boolean cut = cutWhileSending(h2, sender); // a million frames, bounded
             assertThat(cut || h2.closedByServer()).isTrue();
             stillServes(s);
         }
@@ -144,19 +140,8 @@ class Http2AttackLimitsTest {
     void aFloodOfEmptyDataFramesIsCutWithEnhanceYourCalm() throws Exception {
         try (TestServer s = server(c -> { }); RawH2 h2 = new RawH2(s.port())) {
             int id = h2.headers(h2.nextStreamId(), RawH2.request("POST", "/x"), false);
-            boolean cut = false;
-            try {
-                for (int i = 0; i < 10_000; i++) {
-                    h2.data(id, new byte[0], false);
-                }
-            } catch (IOException e) {
-                cut = true;
-            }
-            RawH2.Frame goAway = h2.awaitGoAway();
-            assertThat(cut || goAway != null).isTrue();
-            if (goAway != null) {
-                assertThat(goAway.errorCode()).isEqualTo(RawH2.ENHANCE_YOUR_CALM);
-            }
+            boolean cut = cutWhileSending(h2, c -> c.repeat(RawH2.DATA, 0, id, new byte[0], 10_000));
+            assertCutWith(h2, cut, RawH2.ENHANCE_YOUR_CALM);
             stillServes(s);
         }
     }
@@ -201,23 +186,5 @@ class Http2AttackLimitsTest {
             }
         }
         return -1;
-    }
-
-    /** An HPACK literal field without indexing, new name (short name and value). */
-    private static byte[] literal(String name, String value) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.write(0);
-        out.write(name.length());
-        out.writeBytes(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        int n = value.length(); // 127 + rest, 7-bit prefix
-        out.write(127);
-        n -= 127;
-        while (n >= 128) {
-            out.write((n & 0x7f) | 0x80);
-            n >>>= 7;
-        }
-        out.write(n);
-        out.writeBytes(value.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        return out.toByteArray();
     }
 }

@@ -130,12 +130,19 @@ public final class RawH2 implements AutoCloseable {
     public int literalHeaders(int streamId, boolean endStream, String... nameValues) throws IOException {
         java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < nameValues.length; i += 2) {
-            block.write(0); // literal header field without indexing, new name (RFC 7541 6.2.2)
-            string(block, nameValues[i]);
-            string(block, nameValues[i + 1]);
+            block.writeBytes(literal(nameValues[i], nameValues[i + 1]));
         }
         frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), streamId, block.toByteArray());
         return streamId;
+    }
+
+    /** One field as an HPACK literal without indexing, with a new name (RFC 7541 6.2.2). */
+    public static byte[] literal(String name, String value) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0);
+        string(out, name);
+        string(out, value);
+        return out.toByteArray();
     }
 
     private static void string(java.io.ByteArrayOutputStream out, String s) {
@@ -178,6 +185,12 @@ public final class RawH2 implements AutoCloseable {
 
     /** Any frame, as given: the way to send what a codec would refuse to. */
     public void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
+        out.write(framed(type, flags, streamId, payload));
+        out.flush();
+    }
+
+    /** A frame's bytes: the 9-byte header (RFC 9113 4.1), then the payload. */
+    private static byte[] framed(int type, int flags, int streamId, byte[] payload) {
         byte[] f = new byte[9 + payload.length];
         f[0] = (byte) (payload.length >>> 16);
         f[1] = (byte) (payload.length >>> 8);
@@ -189,23 +202,12 @@ public final class RawH2 implements AutoCloseable {
         f[7] = (byte) (streamId >>> 8);
         f[8] = (byte) streamId;
         System.arraycopy(payload, 0, f, 9, payload.length);
-        out.write(f);
-        out.flush();
+        return f;
     }
 
     /** The same frame {@code count} times, written in large batches: a flood at socket speed. */
     public void repeat(int type, int flags, int streamId, byte[] payload, int count) throws IOException {
-        byte[] one = new byte[9 + payload.length];
-        one[0] = (byte) (payload.length >>> 16);
-        one[1] = (byte) (payload.length >>> 8);
-        one[2] = (byte) payload.length;
-        one[3] = (byte) type;
-        one[4] = (byte) flags;
-        one[5] = (byte) ((streamId >>> 24) & 0x7f);
-        one[6] = (byte) (streamId >>> 16);
-        one[7] = (byte) (streamId >>> 8);
-        one[8] = (byte) streamId;
-        System.arraycopy(payload, 0, one, 9, payload.length);
+        byte[] one = framed(type, flags, streamId, payload);
         int perBatch = Math.max(1, 64 * 1024 / one.length);
         byte[] batch = new byte[perBatch * one.length];
         for (int i = 0; i < perBatch; i++) {

@@ -200,16 +200,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     @Override
-    public void write(Exchange ex, ResponseRenderer.Rendered answer) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            writeNow(ex, answer);
-        } else {
-            loop.execute(() -> writeNow(ex, answer));
-        }
-    }
-
-    private void writeNow(Exchange ex, ResponseRenderer.Rendered answer) {
+    public void writeOnLoop(Exchange ex, ResponseRenderer.Rendered answer) {
         if (ex != current || !ctx.channel().isActive()) {
             if (ex == current) {
                 account(ex, false);

@@ -174,16 +174,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
     }
 
     @Override
-    public void write(Exchange ex, ResponseRenderer.Rendered answer) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            writeNow(ex, answer);
-        } else {
-            loop.execute(() -> writeNow(ex, answer));
-        }
-    }
-
-    private void writeNow(Exchange ex, ResponseRenderer.Rendered answer) {
+    public void writeOnLoop(Exchange ex, ResponseRenderer.Rendered answer) {
         if (ex != current) {
             return;
         }
