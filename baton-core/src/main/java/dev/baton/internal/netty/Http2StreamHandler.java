@@ -111,6 +111,10 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         if (requestEnded) {
             return;
         }
+        if (head == null) { // (the codec refuses DATA on an idle stream; this is a second line)
+            reject(new Http2RequestHead.Malformed(0, "DATA before HEADERS"));
+            return;
+        }
         int n = f.content().readableBytes();
         if (n > 0) {
             bodyBytes += n;
