@@ -156,4 +156,69 @@ class Http2RequestLifecycleTest {
             s.close();
         }
     }
+
+    @Test
+    void aStreamStillRunningWhenTheGraceEndsIsAnswered503AndCancelledWithShutdown() throws Exception {
+        CompletableFuture<CancellationReason> reason = new CompletableFuture<>();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        TestServer s = TestServer.start(c -> c.shutdownGrace(Duration.ofMillis(200)), r -> r.get("/hang", ctx -> {
+            ctx.cancellation().onCancel(reason::complete);
+            started.complete(null);
+            return new CompletableFuture<>();
+        }));
+        try (RawH2 h2 = new RawH2(s.port())) {
+            int id = h2.send("GET", "/hang");
+            started.get(5, TimeUnit.SECONDS);
+            var report = s.server.stop(Duration.ofMillis(200));
+            RawH2.Answer a = h2.answer(id);
+            assertThat(a.status()).isEqualTo(503);
+            assertThat(reason.get(5, TimeUnit.SECONDS)).isEqualTo(CancellationReason.SHUTDOWN);
+            assertThat(report.cancelled()).isEqualTo(1);
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void bodiesLargerThanTheWindowWaitForTheClientsWindowUpdates() throws Exception {
+        byte[] big = new byte[300_000];
+        java.util.Arrays.fill(big, (byte) 'a');
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/whole", ctx -> Response.ok().bytes(big, "text/plain"));
+            r.get("/streamed", ctx -> Response.ok().stream("text/plain", sink -> {
+                var written = CompletableFuture.<Void>completedFuture(null);
+                for (int i = 0; i < 30; i++) {
+                    written = written.thenCompose(v -> sink.write(new byte[10_000]));
+                }
+                written.whenComplete((v, e) -> sink.close());
+            }));
+        })) {
+            for (String path : new String[] {"/whole", "/streamed"}) {
+                try (RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(10), 0, false)) {
+                    int id = h2.send("GET", path);
+                    long window = 65_535; // HTTP/2's initial window, the stream's and the connection's
+                    long received = 0;
+                    boolean ended = false;
+                    while (!ended) {
+                        RawH2.Frame f = h2.read();
+                        assertThat(f).as(path + ": connection closed early").isNotNull();
+                        if (f.type() == RawH2.DATA && f.streamId() == id) {
+                            received += f.payload().length;
+                            window -= f.payload().length;
+                            assertThat(window).as(path + ": the server overran the window").isNotNegative();
+                            ended = f.endStream();
+                            if (window < 20_000 && !ended) { // take it in, then grant as much again
+                                h2.windowUpdate(0, 40_000);
+                                h2.windowUpdate(id, 40_000);
+                                window += 40_000;
+                            }
+                        } else if (f.type() == RawH2.HEADERS && f.streamId() == id) {
+                            ended = f.endStream();
+                        }
+                    }
+                    assertThat(received).as(path).isEqualTo(300_000);
+                }
+            }
+        }
+    }
 }

@@ -74,6 +74,14 @@ public final class RawH2 implements AutoCloseable {
 
     /** {@code receiveBuffer}: the socket's receive buffer in bytes (small: a client that reads slowly), 0 for the default. */
     public RawH2(int port, Duration readTimeout, int receiveBuffer) throws IOException {
+        this(port, readTimeout, receiveBuffer, true);
+    }
+
+    /**
+     * {@code liftWindows}: false keeps HTTP/2's default windows of 65535 bytes, for a test that
+     * grants the server more with {@link #windowUpdate} as it reads.
+     */
+    public RawH2(int port, Duration readTimeout, int receiveBuffer, boolean liftWindows) throws IOException {
         this.port = port;
         socket = new Socket();
         if (receiveBuffer > 0) {
@@ -85,9 +93,13 @@ public final class RawH2 implements AutoCloseable {
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        // SETTINGS_INITIAL_WINDOW_SIZE = 2^31-1, and the connection's window as large
-        frame(SETTINGS, 0, 0, new byte[] {0, 4, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-        windowUpdate(0, Integer.MAX_VALUE - 65_535);
+        if (liftWindows) {
+            // SETTINGS_INITIAL_WINDOW_SIZE = 2^31-1, and the connection's window as large
+            frame(SETTINGS, 0, 0, new byte[] {0, 4, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+            windowUpdate(0, Integer.MAX_VALUE - 65_535);
+        } else {
+            frame(SETTINGS, 0, 0, new byte[0]);
+        }
     }
 
     public int port() {
