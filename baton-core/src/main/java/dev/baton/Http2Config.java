@@ -20,13 +20,19 @@ import java.time.Duration;
  * @param maxQueuedControlFrames     control frames (SETTINGS ack, PING ack, RST) queued for a client that does not read before it is cut: SETTINGS and PING floods
  * @param maxEmptyDataFrames         consecutive DATA frames without payload nor END_STREAM before GOAWAY
  * @param maxSmallContinuationFrames CONTINUATION frames with almost no payload before GOAWAY (CVE-2024-27316, with the header list limit)
+ * @param maxConnectionBodyBytes     request body bytes one connection may hold at once across its streams, until each request is
+ *                                   whole; a stream whose DATA would pass it is reset with REFUSED_STREAM (the client may retry it)
  */
 public record Http2Config(boolean enabled, int maxConcurrentStreams, int initialWindowSize, int maxFrameSize,
                           int maxResetsPerWindow, Duration resetWindow, int maxQueuedControlFrames,
-                          int maxEmptyDataFrames, int maxSmallContinuationFrames) {
+                          int maxEmptyDataFrames, int maxSmallContinuationFrames, long maxConnectionBodyBytes) {
 
-    /** The defaults: on, 100 streams, 64 KiB windows, 16 KiB frames, 200 resets per 30 s, 10000 control frames, 2 empty DATA, 16 small CONTINUATION. */
-    public static final Http2Config DEFAULTS = new Http2Config(true, 100, 65_535, 16_384, 200, Duration.ofSeconds(30), 10_000, 2, 16);
+    /**
+     * The defaults: on, 100 streams, 64 KiB windows, 16 KiB frames, 200 resets per 30 s, 10000 control frames, 2 empty DATA,
+     * 16 small CONTINUATION, 32 MiB of request bodies per connection.
+     */
+    public static final Http2Config DEFAULTS = new Http2Config(true, 100, 65_535, 16_384, 200, Duration.ofSeconds(30), 10_000, 2, 16,
+            32L * 1024 * 1024);
 
     public Http2Config {
         require(maxConcurrentStreams > 0, "http2MaxConcurrentStreams must be > 0");
@@ -37,6 +43,7 @@ public record Http2Config(boolean enabled, int maxConcurrentStreams, int initial
         require(maxQueuedControlFrames > 0, "http2MaxQueuedControlFrames must be > 0");
         require(maxEmptyDataFrames > 0, "http2MaxEmptyDataFrames must be > 0");
         require(maxSmallContinuationFrames > 0, "http2MaxSmallContinuationFrames must be > 0");
+        require(maxConnectionBodyBytes > 0, "http2MaxConnectionBodyBytes must be > 0");
     }
 
     private static void require(boolean ok, String message) {

@@ -84,7 +84,7 @@ public final class ServerConfig {
         this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
         this.http2 = new Http2Config(b.http2, b.http2MaxConcurrentStreams, b.http2InitialWindowSize, b.http2MaxFrameSize,
                 b.http2MaxResetsPerWindow, b.http2ResetWindow, b.http2MaxQueuedControlFrames, b.http2MaxEmptyDataFrames,
-                b.http2MaxSmallContinuationFrames);
+                b.http2MaxSmallContinuationFrames, b.http2MaxConnectionBodyBytes);
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
         require(workerThreads > 0, "workerThreads must be > 0");
@@ -363,6 +363,7 @@ public final class ServerConfig {
         private int http2MaxQueuedControlFrames = Http2Config.DEFAULTS.maxQueuedControlFrames();
         private int http2MaxEmptyDataFrames = Http2Config.DEFAULTS.maxEmptyDataFrames();
         private int http2MaxSmallContinuationFrames = Http2Config.DEFAULTS.maxSmallContinuationFrames();
+        private long http2MaxConnectionBodyBytes = Http2Config.DEFAULTS.maxConnectionBodyBytes();
 
         Builder() {
         }
@@ -452,6 +453,8 @@ public final class ServerConfig {
         public Builder http2MaxQueuedControlFrames(int v) { http2MaxQueuedControlFrames = v; return this; }
         public Builder http2MaxEmptyDataFrames(int v) { http2MaxEmptyDataFrames = v; return this; }
         public Builder http2MaxSmallContinuationFrames(int v) { http2MaxSmallContinuationFrames = v; return this; }
+        /** Request body bytes one HTTP/2 connection may hold at once across its streams; 32 MiB by default. */
+        public Builder http2MaxConnectionBodyBytes(long v) { http2MaxConnectionBodyBytes = v; return this; }
 
         /** All HTTP/2 settings at once. */
         public Builder http2(Http2Config v) {
@@ -464,6 +467,7 @@ public final class ServerConfig {
             http2MaxQueuedControlFrames = v.maxQueuedControlFrames();
             http2MaxEmptyDataFrames = v.maxEmptyDataFrames();
             http2MaxSmallContinuationFrames = v.maxSmallContinuationFrames();
+            http2MaxConnectionBodyBytes = v.maxConnectionBodyBytes();
             return this;
         }
 

@@ -168,6 +168,23 @@ class Http2AttackLimitsTest {
     }
 
     @Test
+    void bodiesPastTheConnectionsBudgetAreRefusedAndTheOthersServed() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.http2MaxConnectionBodyBytes(1000), r -> r.post("/x", ctx -> ctx.request().body().length));
+             RawH2 h2 = new RawH2(s.port())) {
+            int first = h2.headers(h2.nextStreamId(), RawH2.request("POST", "/x"), false);
+            h2.data(first, new byte[600], false);
+            int second = h2.headers(h2.nextStreamId(), RawH2.request("POST", "/x"), false);
+            h2.data(second, new byte[600], false); // 1200 bytes held: past the budget
+            assertThat(h2.answer(second).resetCode()).isEqualTo(RawH2.REFUSED_STREAM);
+            h2.data(first, new byte[300], true);
+            assertThat(h2.answer(first).body()).isEqualTo("900");
+            int third = h2.headers(h2.nextStreamId(), RawH2.request("POST", "/x"), false); // the budget is free again
+            h2.data(third, new byte[900], true);
+            assertThat(h2.answer(third).body()).isEqualTo("900");
+        }
+    }
+
+    @Test
     void anIdleConnectionIsSentGoAwayAndClosed() throws Exception {
         try (TestServer s = server(c -> c.idleTimeout(Duration.ofMillis(300))); RawH2 h2 = new RawH2(s.port())) {
             assertThat(h2.answer(h2.send("GET", "/x")).body()).isEqualTo("x");

@@ -32,6 +32,9 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
     private final Set<Http2StreamHandler> streams = new HashSet<>();
     private ChannelHandlerContext ctx;
     private long lastActivityNanos = System.nanoTime();
+    private final long maxBodyBytes;
+    /** Request body bytes the streams hold until their requests are whole: bounded per connection. */
+    private long bodyBytes;
     private boolean flushScheduled;
     private final Runnable flush = () -> {
         flushScheduled = false;
@@ -42,6 +45,7 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         this.metrics = server.metrics();
         this.heads = new Http2ResponseHead(server.config().serverHeader());
         this.accounting = new RequestAccounting(server);
+        this.maxBodyBytes = server.config().http2().maxConnectionBodyBytes();
         this.idleTimer = new IdleTimer(server.config().idleTimeout().toNanos(), () -> lastActivityNanos, this::isQuiet,
                 () -> ctx.channel().close()); // from the tail: the codec sends GOAWAY first
     }
@@ -104,6 +108,20 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
             flushScheduled = true;
             ctx.channel().eventLoop().execute(flush);
         }
+    }
+
+    /** Takes {@code n} more body bytes into the connection's budget; false (nothing taken) when it would pass it. */
+    boolean holdBody(int n) {
+        if (bodyBytes + n > maxBodyBytes) {
+            return false;
+        }
+        bodyBytes += n;
+        return true;
+    }
+
+    /** A stream handed on or dropped {@code n} body bytes it held. */
+    void releaseBody(long n) {
+        bodyBytes -= n;
     }
 
     /** A frame arrived on a stream. */

@@ -126,8 +126,16 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
                 reject(new Http2RequestHead.Malformed(0, "more DATA than content-length"));
                 return;
             }
+            if (!connection.holdBody(n)) {
+                // the connection holds as many bodies as it may: this stream was not processed, the client may retry it
+                requestEnded = true;
+                releaseBody();
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM)).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             if (body == null) {
-                body = ctx.alloc().heapBuffer((int) Math.min(head.contentLength >= 0 ? head.contentLength : n, config.maxBodySize()));
+                // grown as DATA comes: a declared length is no reason to reserve memory before the bytes arrive
+                body = ctx.alloc().heapBuffer(Math.max(n, (int) Math.min(head.contentLength >= 0 ? head.contentLength : n, 64 * 1024)));
             }
             body.writeBytes(f.content());
         }
@@ -145,6 +153,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         requestEnded = true;
         ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : body;
         body = null;
+        connection.releaseBody(content.readableBytes()); // the dispatcher copies it out now
         FullHttpRequest req = head.toRequest(content);
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
         Dispatch decision = dispatcher.dispatch(req, arrivalNanos, remote, this);
@@ -307,6 +316,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
 
     private void releaseBody() {
         if (body != null) {
+            connection.releaseBody(body.readableBytes());
             body.release();
             body = null;
         }
