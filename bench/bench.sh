@@ -20,6 +20,10 @@
 #                                           what gzip costs: req/s, server CPU ms per request and bytes
 #                                           per response with and without Accept-Encoding: gzip (JSON,
 #                                           a static file by sendfile or gzip stream)
+#   ./baton bench h2 [--quick] [--no-build] [--targets A,B]
+#                                           HTTP/2 (h2c) with h2load, 100 streams per connection, on
+#                                           /plaintext and /json, beside h2c builds of the Vert.x and
+#                                           Helidon peers (see bench/h2.sh)
 #   ./baton bench faults [--quick] [--no-build]
 #                                           fault figures with outside tools (slowhttptest, wrk, raw
 #                                           sockets): slowloris, slow body and read, overload, a
@@ -975,6 +979,9 @@ case "${1:-}" in
   compression)
     shift
     exec "$here/compression.sh" "$@" ;;
+  h2)
+    shift
+    exec "$here/h2.sh" "$@" ;;
   table)
     [ $# -eq 2 ] || die "usage: bench table RAW-FILE   (rows of this script or of the peers' bench.sh)"
     if grep -q '^# baton bench operations --store postgres' "$2"; then ops_settings; ops_pg_settings; ops_pg_table "$2"
@@ -998,7 +1005,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --store) STORE=$2; shift ;;
     --vertx) TLS_VERTX=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); [ -f "$TLS_VERTX" ] || die "no such jar $2"; shift ;;
-    -h|--help) sed -n '2,61p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,65p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (try --help)" ;;
   esac
   shift

@@ -59,6 +59,7 @@ public final class ServerConfig {
     private final String webSocketAllowedOrigins;
     private final boolean webSocketCompression;
     private final TlsConfig tls;
+    private final Http2Config http2;
 
     /** Worker threads when none are configured: 8 per core, at least 16 (see README for the measurement). */
     public static int defaultWorkerThreads() {
@@ -108,6 +109,9 @@ public final class ServerConfig {
         this.webSocketAllowedOrigins = b.webSocketAllowedOrigins == null ? "" : b.webSocketAllowedOrigins.strip();
         this.tls = b.tls == null ? null : b.tls.build();
         this.serverHeader = b.serverHeader == null ? "" : b.serverHeader;
+        this.http2 = new Http2Config(b.http2, b.http2MaxConcurrentStreams, b.http2InitialWindowSize, b.http2MaxFrameSize,
+                b.http2MaxResetsPerWindow, b.http2ResetWindow, b.http2MaxQueuedControlFrames, b.http2MaxEmptyDataFrames,
+                b.http2MaxSmallContinuationFrames, b.http2MaxConnectionBodyBytes);
         require(port >= 0 && port <= 65535, "port must be 0..65535");
         require(eventLoopThreads >= 0, "eventLoopThreads must be >= 0");
         require(workerThreads > 0, "workerThreads must be > 0");
@@ -370,17 +374,22 @@ public final class ServerConfig {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook && compression == o.compression && compressionLevel == o.compressionLevel && compressionThreshold == o.compressionThreshold && Objects.equals(compressionTypes, o.compressionTypes) && webSocketMaxFrameSize == o.webSocketMaxFrameSize && webSocketMaxMessageSize == o.webSocketMaxMessageSize && webSocketSendBufferSize == o.webSocketSendBufferSize && Objects.equals(webSocketIdleTimeout, o.webSocketIdleTimeout) && Objects.equals(webSocketPingInterval, o.webSocketPingInterval) && Objects.equals(webSocketAllowedOrigins, o.webSocketAllowedOrigins) && webSocketCompression == o.webSocketCompression && Objects.equals(tls, o.tls);
+        return other instanceof ServerConfig o && Objects.equals(host, o.host) && port == o.port && eventLoopThreads == o.eventLoopThreads && workerThreads == o.workerThreads && requestQueueCapacity == o.requestQueueCapacity && maxInFlight == o.maxInFlight && maxConnections == o.maxConnections && maxRequestLineLength == o.maxRequestLineLength && maxHeaderSize == o.maxHeaderSize && maxHeaderCount == o.maxHeaderCount && maxBodySize == o.maxBodySize && Objects.equals(requestHeadTimeout, o.requestHeadTimeout) && minRequestBodyRate == o.minRequestBodyRate && Objects.equals(bodyRateGrace, o.bodyRateGrace) && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(requestTimeout, o.requestTimeout) && timeoutStatus == o.timeoutStatus && Objects.equals(retryAfter, o.retryAfter) && Objects.equals(shutdownGrace, o.shutdownGrace) && Objects.equals(defaultExecution, o.defaultExecution) && nativeTransport == o.nativeTransport && Objects.equals(serverHeader, o.serverHeader) && Objects.equals(tracing, o.tracing) && Objects.equals(blockedThreadThreshold, o.blockedThreadThreshold) && Objects.equals(fakeAsyncThreshold, o.fakeAsyncThreshold) && accessLog == o.accessLog && Objects.equals(livenessPath, o.livenessPath) && Objects.equals(readinessPath, o.readinessPath) && Objects.equals(shutdownDelay, o.shutdownDelay) && shutdownHook == o.shutdownHook && compression == o.compression && compressionLevel == o.compressionLevel && compressionThreshold == o.compressionThreshold && Objects.equals(compressionTypes, o.compressionTypes) && webSocketMaxFrameSize == o.webSocketMaxFrameSize && webSocketMaxMessageSize == o.webSocketMaxMessageSize && webSocketSendBufferSize == o.webSocketSendBufferSize && Objects.equals(webSocketIdleTimeout, o.webSocketIdleTimeout) && Objects.equals(webSocketPingInterval, o.webSocketPingInterval) && Objects.equals(webSocketAllowedOrigins, o.webSocketAllowedOrigins) && webSocketCompression == o.webSocketCompression && Objects.equals(tls, o.tls) && http2.equals(o.http2);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook, compression, compressionLevel, compressionThreshold, compressionTypes, webSocketMaxFrameSize, webSocketMaxMessageSize, webSocketSendBufferSize, webSocketIdleTimeout, webSocketPingInterval, webSocketAllowedOrigins, webSocketCompression, tls);
+        return Objects.hash(host, port, eventLoopThreads, workerThreads, requestQueueCapacity, maxInFlight, maxConnections, maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize, requestHeadTimeout, minRequestBodyRate, bodyRateGrace, idleTimeout, requestTimeout, timeoutStatus, retryAfter, shutdownGrace, defaultExecution, nativeTransport, serverHeader, tracing, blockedThreadThreshold, fakeAsyncThreshold, accessLog, livenessPath, readinessPath, shutdownDelay, shutdownHook, compression, compressionLevel, compressionThreshold, compressionTypes, webSocketMaxFrameSize, webSocketMaxMessageSize, webSocketSendBufferSize, webSocketIdleTimeout, webSocketPingInterval, webSocketAllowedOrigins, webSocketCompression, tls, http2);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + ", compression=" + compression + ", compressionLevel=" + compressionLevel + ", compressionThreshold=" + compressionThreshold + ", compressionTypes=" + compressionTypes + ", " + "webSocketMaxFrameSize=" + webSocketMaxFrameSize + ", " + "webSocketMaxMessageSize=" + webSocketMaxMessageSize + ", " + "webSocketSendBufferSize=" + webSocketSendBufferSize + ", " + "webSocketIdleTimeout=" + webSocketIdleTimeout + ", " + "webSocketPingInterval=" + webSocketPingInterval + ", " + "webSocketAllowedOrigins=" + webSocketAllowedOrigins + ", " + "webSocketCompression=" + webSocketCompression + ", " + "tls=" + tls + "]";
+        return "ServerConfig[" + "host=" + host + ", " + "port=" + port + ", " + "eventLoopThreads=" + eventLoopThreads + ", " + "workerThreads=" + workerThreads + ", " + "requestQueueCapacity=" + requestQueueCapacity + ", " + "maxInFlight=" + maxInFlight + ", " + "maxConnections=" + maxConnections + ", " + "maxRequestLineLength=" + maxRequestLineLength + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxHeaderCount=" + maxHeaderCount + ", " + "maxBodySize=" + maxBodySize + ", " + "requestHeadTimeout=" + requestHeadTimeout + ", " + "minRequestBodyRate=" + minRequestBodyRate + ", " + "bodyRateGrace=" + bodyRateGrace + ", " + "idleTimeout=" + idleTimeout + ", " + "requestTimeout=" + requestTimeout + ", " + "timeoutStatus=" + timeoutStatus + ", " + "retryAfter=" + retryAfter + ", " + "shutdownGrace=" + shutdownGrace + ", " + "defaultExecution=" + defaultExecution + ", " + "nativeTransport=" + nativeTransport + ", " + "serverHeader=" + serverHeader + ", " + "tracing=" + tracing + ", " + "blockedThreadThreshold=" + blockedThreadThreshold + ", " + "fakeAsyncThreshold=" + fakeAsyncThreshold + ", " + "accessLog=" + accessLog + ", " + "livenessPath=" + livenessPath + ", " + "readinessPath=" + readinessPath + ", " + "shutdownDelay=" + shutdownDelay + ", " + "shutdownHook=" + shutdownHook + ", compression=" + compression + ", compressionLevel=" + compressionLevel + ", compressionThreshold=" + compressionThreshold + ", compressionTypes=" + compressionTypes + ", " + "webSocketMaxFrameSize=" + webSocketMaxFrameSize + ", " + "webSocketMaxMessageSize=" + webSocketMaxMessageSize + ", " + "webSocketSendBufferSize=" + webSocketSendBufferSize + ", " + "webSocketIdleTimeout=" + webSocketIdleTimeout + ", " + "webSocketPingInterval=" + webSocketPingInterval + ", " + "webSocketAllowedOrigins=" + webSocketAllowedOrigins + ", " + "webSocketCompression=" + webSocketCompression + ", " + "tls=" + tls + ", " + "http2=" + http2 + "]";
+    }
+
+    /** HTTP/2: on or off, and its limits. */
+    public Http2Config http2() {
+        return http2;
     }
 
     public static Builder builder() {
@@ -456,6 +465,16 @@ public final class ServerConfig {
         private String webSocketAllowedOrigins = "";
         private boolean webSocketCompression = false;
         private TlsConfig.Builder tls;
+        private boolean http2 = Http2Config.DEFAULTS.enabled();
+        private int http2MaxConcurrentStreams = Http2Config.DEFAULTS.maxConcurrentStreams();
+        private int http2InitialWindowSize = Http2Config.DEFAULTS.initialWindowSize();
+        private int http2MaxFrameSize = Http2Config.DEFAULTS.maxFrameSize();
+        private int http2MaxResetsPerWindow = Http2Config.DEFAULTS.maxResetsPerWindow();
+        private Duration http2ResetWindow = Http2Config.DEFAULTS.resetWindow();
+        private int http2MaxQueuedControlFrames = Http2Config.DEFAULTS.maxQueuedControlFrames();
+        private int http2MaxEmptyDataFrames = Http2Config.DEFAULTS.maxEmptyDataFrames();
+        private int http2MaxSmallContinuationFrames = Http2Config.DEFAULTS.maxSmallContinuationFrames();
+        private long http2MaxConnectionBodyBytes = Http2Config.DEFAULTS.maxConnectionBodyBytes();
 
         Builder() {
         }
@@ -503,6 +522,7 @@ public final class ServerConfig {
             webSocketAllowedOrigins = c.webSocketAllowedOrigins;
             webSocketCompression = c.webSocketCompression;
             tls = c.tls == null ? null : c.tls.toBuilder();
+            http2(c.http2);
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -580,6 +600,37 @@ public final class ServerConfig {
          */
         public Builder tls(String setting, String value) {
             BatonConfig.set(tls == null ? tls = TlsConfig.builder() : tls, setting, value);
+            return this;
+        }
+
+        /** Whether the server speaks HTTP/2 (h2c by prior knowledge, h2 by ALPN); true by default. */
+        public Builder http2(boolean v) { http2 = v; return this; }
+        /** Streams one HTTP/2 client may have open at once; 100 by default. */
+        public Builder http2MaxConcurrentStreams(int v) { http2MaxConcurrentStreams = v; return this; }
+        public Builder http2InitialWindowSize(int v) { http2InitialWindowSize = v; return this; }
+        public Builder http2MaxFrameSize(int v) { http2MaxFrameSize = v; return this; }
+        /** RST_STREAM frames a client may send per {@link #http2ResetWindow} (the rapid-reset flood); 200 by default, 0 disables. */
+        public Builder http2MaxResetsPerWindow(int v) { http2MaxResetsPerWindow = v; return this; }
+        public Builder http2ResetWindow(Duration v) { http2ResetWindow = v; return this; }
+        /** Control frames queued for a client that does not read (SETTINGS and PING floods); 10000 by default. */
+        public Builder http2MaxQueuedControlFrames(int v) { http2MaxQueuedControlFrames = v; return this; }
+        public Builder http2MaxEmptyDataFrames(int v) { http2MaxEmptyDataFrames = v; return this; }
+        public Builder http2MaxSmallContinuationFrames(int v) { http2MaxSmallContinuationFrames = v; return this; }
+        /** Request body bytes one HTTP/2 connection may hold at once across its streams; 32 MiB by default. */
+        public Builder http2MaxConnectionBodyBytes(long v) { http2MaxConnectionBodyBytes = v; return this; }
+
+        /** All HTTP/2 settings at once. */
+        public Builder http2(Http2Config v) {
+            http2 = v.enabled();
+            http2MaxConcurrentStreams = v.maxConcurrentStreams();
+            http2InitialWindowSize = v.initialWindowSize();
+            http2MaxFrameSize = v.maxFrameSize();
+            http2MaxResetsPerWindow = v.maxResetsPerWindow();
+            http2ResetWindow = v.resetWindow();
+            http2MaxQueuedControlFrames = v.maxQueuedControlFrames();
+            http2MaxEmptyDataFrames = v.maxEmptyDataFrames();
+            http2MaxSmallContinuationFrames = v.maxSmallContinuationFrames();
+            http2MaxConnectionBodyBytes = v.maxConnectionBodyBytes();
             return this;
         }
 

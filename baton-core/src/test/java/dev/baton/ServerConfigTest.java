@@ -35,6 +35,12 @@ class ServerConfigTest {
             return dev.baton.tls.TlsConfig.builder().certificateChain(resource("/tls/server-a.pem"))
                     .privateKey(resource("/tls/server-a.key")).build();
         }
+        if (type == Http2Config.class) {
+            Http2Config h = (Http2Config) current;
+            return new Http2Config(!h.enabled(), h.maxConcurrentStreams() + 1, h.initialWindowSize() + 1, h.maxFrameSize() + 1,
+                    h.maxResetsPerWindow() + 1, h.resetWindow().plusSeconds(1), h.maxQueuedControlFrames() + 1,
+                    h.maxEmptyDataFrames() + 1, h.maxSmallContinuationFrames() + 1, h.maxConnectionBodyBytes() + 1);
+        }
         throw new AssertionError("no other value known for " + f.getName() + " of " + type + ": add one here");
     }
 
@@ -68,5 +74,21 @@ class ServerConfigTest {
             assertThat(changed.toBuilder().build()).as(f.getName() + " in toBuilder").isEqualTo(changed);
         }
         assertThat(settings).isGreaterThanOrEqualTo(30);
+    }
+
+    @Test
+    void eachHttp2SetterSetsItsPartOfTheHttp2Settings() {
+        Http2Config h = ServerConfig.builder().http2(false).http2MaxConcurrentStreams(7).http2InitialWindowSize(1000)
+                .http2MaxFrameSize(20_000).http2MaxResetsPerWindow(9).http2ResetWindow(Duration.ofSeconds(3))
+                .http2MaxQueuedControlFrames(11).http2MaxEmptyDataFrames(4).http2MaxSmallContinuationFrames(5)
+                .http2MaxConnectionBodyBytes(1000).build().http2();
+        assertThat(h).isEqualTo(new Http2Config(false, 7, 1000, 20_000, 9, Duration.ofSeconds(3), 11, 4, 5, 1000));
+        assertThat(ServerConfig.builder().build().http2()).isEqualTo(Http2Config.DEFAULTS);
+    }
+
+    @Test
+    void anHttp2FrameSizeOutsideTheRfcRangeIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerConfig.builder().http2MaxFrameSize(1000).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http2MaxFrameSize");
     }
 }

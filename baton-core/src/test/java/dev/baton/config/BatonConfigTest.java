@@ -81,6 +81,25 @@ class BatonConfigTest {
     }
 
     @Test
+    void theHttp2SettingsLoadFromAYamlFile() throws IOException {
+        Path file = write("baton.yaml", """
+                server:
+                  http2: false
+                  http2MaxConcurrentStreams: 5
+                  http2-reset-window: 10s
+                  http2MaxResetsPerWindow: 0
+                """);
+
+        dev.baton.Http2Config h2 = server(BatonConfig.builder().file(file).build()).http2();
+
+        assertThat(h2.enabled()).isFalse();
+        assertThat(h2.maxConcurrentStreams()).isEqualTo(5);
+        assertThat(h2.resetWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(h2.maxResetsPerWindow()).isZero();
+        assertThat(h2.maxFrameSize()).isEqualTo(dev.baton.Http2Config.DEFAULTS.maxFrameSize());
+    }
+
+    @Test
     void aPropertiesFileSetsTheSameSettingsAsAYamlFile() throws IOException {
         Path yaml = write("baton.yaml", """
                 server:

@@ -91,16 +91,61 @@ class TlsServerTest {
                 .hasMessageContaining("cannot load the certificate").hasMessageContaining("server-a.p12");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = {"OPENSSL", "JDK"})
+    void alpnPrefersH2AndTheJdkClientSpeaksItOverTls(TlsProvider provider) throws Exception {
+        try (TestServer s = start(TlsFixtures.pem("a").provider(provider).build());
+             HttpClient client = HttpClient.newBuilder().sslContext(TlsFixtures.client(false)).version(HttpClient.Version.HTTP_2).build()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + s.port() + SHOW_TLS))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(response.body()).as("the stream's request sees its connection's session").isEqualTo("https TLSv1.3 h2 []");
+        }
+    }
+
     @Test
-    void alpnNegotiatesHttp11AndTheHandlerSeesTheSession() throws Exception {
+    void alpnChoosesHttp11ForAClientThatOffersOnlyItAndWhenHttp2IsOff() throws Exception {
         try (TestServer s = start(TlsFixtures.pem("a").build()); SSLSocket socket = connect(s.port(), TlsFixtures.client(false))) {
+            SSLParameters p = socket.getSSLParameters();
+            p.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(p);
+            socket.startHandshake();
+
+            assertThat(socket.getApplicationProtocol()).isEqualTo("http/1.1");
+            assertThat(exchange(socket, SHOW_TLS)).endsWith("https TLSv1.3 http/1.1 []");
+        }
+        try (TestServer s = start(TlsFixtures.pem("a").build(), c -> c.http2(false));
+             SSLSocket socket = connect(s.port(), TlsFixtures.client(false))) {
             SSLParameters p = socket.getSSLParameters();
             p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
             socket.setSSLParameters(p);
             socket.startHandshake();
 
             assertThat(socket.getApplicationProtocol()).isEqualTo("http/1.1");
-            assertThat(exchange(socket, SHOW_TLS)).endsWith("https TLSv1.3 http/1.1 []");
+        }
+    }
+
+    @Test
+    void aFileIsSentOverH2AsDataFramesWholeAndItsLengthToAHead(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[300_000]; // several times a stream's initial window: flow control paces it
+        new java.util.Random(42).nextBytes(content);
+        Path file = Files.write(dir.resolve("data.bin"), content);
+        dev.baton.http.FileBody body = new dev.baton.http.FileBody(file, 0, content.length);
+        try (TestServer s = TestServer.start(c -> c.tls(TlsFixtures.pem("a").build()),
+                r -> r.get("/data.bin", ctx -> dev.baton.http.Response.ok().file(body, "application/octet-stream")));
+             HttpClient client = HttpClient.newBuilder().sslContext(TlsFixtures.client(false)).version(HttpClient.Version.HTTP_2).build()) {
+            URI uri = URI.create("https://localhost:" + s.port() + "/data.bin");
+            HttpResponse<byte[]> got = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> head = client.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(got.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(got.statusCode()).isEqualTo(200);
+            assertThat(got.body()).isEqualTo(content);
+            assertThat(head.headers().firstValueAsLong("content-length")).hasValue(content.length);
+            assertThat(head.body()).isEmpty();
         }
     }
 

@@ -219,16 +219,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     @Override
-    public void write(Exchange ex, ResponseRenderer.Rendered answer) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            writeNow(ex, answer);
-        } else {
-            loop.execute(() -> writeNow(ex, answer));
-        }
-    }
-
-    private void writeNow(Exchange ex, ResponseRenderer.Rendered answer) {
+    public void writeOnLoop(Exchange ex, ResponseRenderer.Rendered answer) {
         if (ex != current || !ctx.channel().isActive()) {
             if (ex == current) {
                 account(ex, false);
@@ -250,7 +241,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         boolean close = bodyUnread || !ex.keepAlive || closing || (server.shutdown().isDraining() && pending.isEmpty());
         if (streamed) {
             current = null;
-            stream = new ResponseStream(ctx, writer, ex, response, close, this::streamEnded);
+            stream = new ResponseStream(ctx, new Http1StreamWire(ctx, writer, close), ex, response, this::streamEnded);
             stream.start();
             return;
         }
@@ -319,6 +310,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         if (close) {
             closing = true;
             pending.releaseAll();
+        }
+    }
+
+    /** Taken out of a live connection (it turned out to speak HTTP/2): it no longer counts or times it. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive() && !closing) {
+            metrics.openConnections.decrementAndGet();
+            timeout.stop();
+            idleTimer.stop();
+            closing = true;
         }
     }
 

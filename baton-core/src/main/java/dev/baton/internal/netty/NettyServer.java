@@ -69,7 +69,7 @@ public final class NettyServer {
         Health health = Health.of(config, checks, shutdown, threads.watchdog());
         this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads, health);
         // its files are read now: a certificate that cannot load stops the build, not the first handshake
-        this.tls = config.tls().map(t -> new ServerTls(t, ProtocolSelector.PROTOCOLS)).orElse(null);
+        this.tls = config.tls().map(t -> new ServerTls(t, ProtocolSelector.advertised(config.http2().enabled()))).orElse(null);
         this.epoll = config.nativeTransport() && NativeTransport.epoll();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -149,6 +149,7 @@ public final class NettyServer {
         long inFlightAtStart = metrics.inFlight.get();
         // open connections stay up: a request that arrives on one now is answered 503 + close
         shutdown.startDraining(metrics);
+        forEach(Http2Connection.class, Http2Connection::goAway);
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
@@ -176,6 +177,7 @@ public final class NettyServer {
             }
         }
         forEach(ConnectionHandler.class, ConnectionHandler::cancelForShutdown);
+        forEach(Http2Connection.class, Http2Connection::cancelForShutdown);
         // event streams close once their last chunk is out; a client too slow to take it is cut
         long closedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         for (Channel ch : channels) {

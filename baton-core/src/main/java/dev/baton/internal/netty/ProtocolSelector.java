@@ -16,20 +16,30 @@ import org.slf4j.LoggerFactory;
  */
 final class ProtocolSelector extends ApplicationProtocolNegotiationHandler {
     private static final Logger log = LoggerFactory.getLogger(ProtocolSelector.class);
-    /** The protocols the server advertises through ALPN, preferred first. */
-    static final List<String> PROTOCOLS = List.of(ApplicationProtocolNames.HTTP_1_1);
-
     private final Consumer<ChannelPipeline> http1;
+    /** Null when HTTP/2 is off. */
+    private final Consumer<ChannelPipeline> http2;
 
-    ProtocolSelector(Consumer<ChannelPipeline> http1) {
+    ProtocolSelector(Consumer<ChannelPipeline> http1, Consumer<ChannelPipeline> http2) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.http1 = http1;
+        this.http2 = http2;
+    }
+
+    /** The protocols the server advertises through ALPN, preferred first: h2 (unless it is off), then http/1.1. */
+    static List<String> advertised(boolean http2) {
+        return http2 ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+                : List.of(ApplicationProtocolNames.HTTP_1_1);
     }
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
             http1.accept(ctx.pipeline());
+            return;
+        }
+        if (http2 != null && ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            http2.accept(ctx.pipeline());
             return;
         }
         throw new IllegalStateException("ALPN chose " + protocol + ", which the server did not advertise");

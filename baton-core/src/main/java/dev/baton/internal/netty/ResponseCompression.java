@@ -8,7 +8,7 @@ import dev.baton.http.Response;
 import dev.baton.internal.coding.AcceptEncoding;
 import dev.baton.internal.coding.CompressibleTypes;
 import dev.baton.internal.coding.ContentCodings;
-import dev.baton.internal.coding.FileGzipStream;
+import dev.baton.internal.coding.FileBodyStream;
 import dev.baton.internal.coding.Gzip;
 import dev.baton.internal.coding.GzipSink;
 import java.util.Locale;
@@ -64,7 +64,7 @@ final class ResponseCompression {
             case BYTES -> new ResponseRenderer.Rendered(coded.withBytes(Gzip.compress((byte[]) r.body(), level)), null);
             case JSON -> new ResponseRenderer.Rendered(coded.withBytes(Gzip.compress(answer.json(), level)), null);
             case STREAM -> new ResponseRenderer.Rendered(coded.withStream(gzipped((BodyStream) r.body())), null);
-            case FILE -> new ResponseRenderer.Rendered(coded.withStream(new FileGzipStream((FileBody) r.body(), level)), null);
+            case FILE -> new ResponseRenderer.Rendered(coded.withStream(FileBodyStream.gzipped((FileBody) r.body(), level)), null);
             default -> answer; // EMPTY and EVENTS never vary
         };
     }

@@ -3,7 +3,6 @@ package dev.baton.internal.netty;
 import dev.baton.context.CancellationReason;
 import dev.baton.http.HttpException;
 import dev.baton.http.Response;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
@@ -20,8 +19,25 @@ final class ResponseStream {
         void ended(ResponseStream stream, boolean closeDelimited);
     }
 
+    /** How the stream's connection writes it: HTTP/1 ({@link Http1StreamWire}) or an HTTP/2 stream. */
+    interface Wire {
+        /** The response head, sent with the first write or once the producer returns. */
+        Object head(Response response, String serverTiming);
+
+        StreamSink.Framing framing();
+
+        /**
+         * Writes a whole response in place of the stream (the error of a producer that failed before
+         * the head) and runs {@code written} once it is out; returns its bytes.
+         */
+        long writeAnswer(ResponseRenderer.Rendered answer, boolean head, Runnable written);
+
+        /** Whether the body ends with the connection's close (HTTP/1.0, or a connection closing after it). */
+        boolean closeDelimited();
+    }
+
     private final ChannelHandlerContext ctx;
-    private final ResponseWriter writer;
+    private final Wire wire;
     private final Exchange ex;
     private final Response response;
     private final boolean closeDelimited;
@@ -35,12 +51,12 @@ final class ResponseStream {
     private int status;
     private long errorBytes;
 
-    ResponseStream(ChannelHandlerContext ctx, ResponseWriter writer, Exchange ex, Response response, boolean close, Ended onEnded) {
+    ResponseStream(ChannelHandlerContext ctx, Wire wire, Exchange ex, Response response, Ended onEnded) {
         this.ctx = ctx;
-        this.writer = writer;
+        this.wire = wire;
         this.ex = ex;
         this.response = response;
-        this.closeDelimited = writer.http10() || close;
+        this.closeDelimited = wire.closeDelimited();
         this.onEnded = onEnded;
         this.eventStream = response.bodyKind() == Response.BodyKind.EVENTS;
     }
@@ -51,10 +67,10 @@ final class ResponseStream {
     }
 
     void start() {
-        ByteBuf head = writer.streamHead(response, closeDelimited, ex.listener.serverTiming());
+        Object head = wire.head(response, ex.listener.serverTiming());
         boolean serverError = response.status() >= 500;
         status = response.status();
-        StreamSink s = new StreamSink(ctx, !writer.http10(), head, this::answerFailed, () -> record(serverError), this::ended);
+        StreamSink s = new StreamSink(ctx, wire.framing(), head, this::answerFailed, () -> record(serverError), this::ended);
         sink = s;
         if (!ex.executeProducer(() -> s.start(response, ex))) {
             s.fail(new HttpException(503, "the request queue is full"));
@@ -86,10 +102,7 @@ final class ResponseStream {
         ResponseRenderer.Rendered r = ex.errorAnswer(error);
         record(r.response().status() >= 500);
         status = r.response().status();
-        // (while the stream was in progress no later request started: the writer's version is still its own)
-        ByteBuf answer = writer.encode(r.response(), r.json(), ex.head, closeDelimited, null);
-        errorBytes = answer.readableBytes();
-        ctx.writeAndFlush(answer).addListener(f -> end.run());
+        errorBytes = wire.writeAnswer(r, ex.head, end);
     }
 
     /** The route's latency, once. */

@@ -11,9 +11,10 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 /**
  * The connection pipeline, assembled in one place. Over TLS: a check for plain text, the
  * SslHandler, {@code close_notify} handling and, once the handshake is done, the pipeline of
- * the protocol ALPN chose ({@link ProtocolSelector}). HTTP/1.1: strict scanner, Netty's request
- * decoder, aggregator (100-continue, 413), connection handler. Responses need no encoder:
- * {@link ResponseEncoder} writes them as bytes.
+ * the protocol ALPN chose ({@link ProtocolSelector}): HTTP/2 or HTTP/1.1. In clear text: the h2c
+ * preface check, then HTTP/1.1. HTTP/1.1: strict scanner, Netty's request decoder, aggregator
+ * (100-continue, 413), connection handler. Responses need no encoder: {@link ResponseEncoder}
+ * writes them as bytes.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerConfig config;
@@ -38,13 +39,17 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (tls == null) {
+            if (config.http2().enabled()) {
+                p.addLast(new H2cPreface(dispatcher)); // h2c by prior knowledge: steps aside at the first HTTP/1 byte
+            }
             addHttp1(p);
             return;
         }
         p.addLast(new PlaintextOnTlsPort());
         p.addLast(tls.newHandler(ch.alloc()));
         p.addLast(new TlsClosure());
-        p.addLast(new ProtocolSelector(this::addHttp1));
+        p.addLast(new ProtocolSelector(this::addHttp1,
+                config.http2().enabled() ? pipeline -> Http2Pipeline.install(pipeline, dispatcher) : null));
     }
 
     /** The HTTP/1.1 pipeline, after whatever carries it (TCP, or TLS once ALPN chose http/1.1). */

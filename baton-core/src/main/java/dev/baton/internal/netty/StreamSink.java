@@ -7,11 +7,14 @@ import dev.baton.http.EventStream;
 import dev.baton.http.Response;
 import dev.baton.internal.OnceCallbacks;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The body of a streamed response: chunks written from any thread, each write's stage
  * completing when the connection took it. Ends once, by close, failure or the client leaving.
- * On HTTP/1.1 each write is one chunk (RFC 9112 7.1); on HTTP/1.0 the bytes go as they are and
- * the connection's close ends the body.
+ * Its {@link Framing} puts each write on the wire: one chunk on HTTP/1.1 (RFC 9112 7.1), the bytes
+ * as they are on HTTP/1.0 (the connection's close ends the body), a DATA frame on HTTP/2.
  */
 final class StreamSink implements BodySink {
     private static final Logger log = LoggerFactory.getLogger(StreamSink.class);
@@ -32,15 +35,55 @@ final class StreamSink implements BodySink {
     private static final short CRLF = ('\r' << 8) | '\n';
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
+    /** How a body's writes and its end go on the wire. */
+    interface Framing {
+        /** One write's bytes, framed. */
+        Object chunk(ByteBufAllocator alloc, byte[] chunk);
+
+        /** What ends the body. */
+        Object last();
+    }
+
+    /** HTTP/1.1: each write a chunk, the last chunk at the end. */
+    static final Framing CHUNKED = new Framing() {
+        @Override
+        public Object chunk(ByteBufAllocator alloc, byte[] chunk) {
+            ByteBuf buf = alloc.buffer(chunk.length + 12);
+            ByteBufUtil.writeAscii(buf, Integer.toHexString(chunk.length));
+            buf.writeShort(CRLF);
+            buf.writeBytes(chunk);
+            buf.writeShort(CRLF);
+            return buf;
+        }
+
+        @Override
+        public Object last() {
+            return Unpooled.wrappedBuffer(LAST_CHUNK);
+        }
+    };
+
+    /** HTTP/1.0: the bytes as they are; the connection's close ends the body. */
+    static final Framing RAW = new Framing() {
+        @Override
+        public Object chunk(ByteBufAllocator alloc, byte[] chunk) {
+            return Unpooled.wrappedBuffer(chunk);
+        }
+
+        @Override
+        public Object last() {
+            return Unpooled.EMPTY_BUFFER;
+        }
+    };
+
     private final ChannelHandlerContext ctx;
-    private final boolean chunked;
+    private final Framing framing;
     private final Runnable onEnd;
     /** Runs on the event loop as the head goes out: a stream's latency is its time to first byte. */
     private final Runnable headSent;
     /** Answers a producer that failed before anything was sent; the runnable ends the stream once that answer is out. */
     private final java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead;
     /** Event loop only: the response head, until it goes out with the first chunk or when the producer returns. */
-    private ByteBuf head;
+    private Object head;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean ended = new AtomicBoolean();
     private final OnceCallbacks<Boolean> closeCallbacks = new OnceCallbacks<>("a stream's close");
@@ -55,10 +98,10 @@ final class StreamSink implements BodySink {
      * @param failedBeforeHead answers such a producer's failure instead of the head
      * @param headSent         runs (event loop) when the head goes out
      */
-    StreamSink(ChannelHandlerContext ctx, boolean chunked, ByteBuf head, java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead,
+    StreamSink(ChannelHandlerContext ctx, Framing framing, Object head, java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead,
                Runnable headSent, Runnable onEnd) {
         this.ctx = ctx;
-        this.chunked = chunked;
+        this.framing = framing;
         this.head = head;
         this.failedBeforeHead = failedBeforeHead;
         this.headSent = headSent;
@@ -95,24 +138,22 @@ final class StreamSink implements BodySink {
 
     /** Writes the head if it has not gone yet (event loop only); true if it went now. */
     private boolean sendHead() {
-        ByteBuf h = head;
+        Object h = head;
         if (h == null) {
             return false;
         }
         head = null;
         headSent.run();
-        bytesSent += h.readableBytes();
+        bytesSent += sizeOf(h);
         ctx.write(h).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         return true;
     }
 
     /** The head was never sent (event loop only): drops it; true if it was still pending. */
     private boolean dropHead() {
-        ByteBuf h = head;
+        Object h = head;
         head = null;
-        if (h != null) {
-            h.release();
-        }
+        ReferenceCountUtil.release(h);
         return h != null;
     }
 
@@ -143,8 +184,8 @@ final class StreamSink implements BodySink {
                     ended();
                 }
             });
-            ByteBuf framed = frame(chunk);
-            bytesSent += framed.readableBytes();
+            Object framed = framing.chunk(ctx.alloc(), chunk);
+            bytesSent += sizeOf(framed);
             ctx.writeAndFlush(framed, promise);
         }, done);
         return done;
@@ -168,16 +209,9 @@ final class StreamSink implements BodySink {
         }
     }
 
-    private ByteBuf frame(byte[] chunk) {
-        if (!chunked) {
-            return Unpooled.wrappedBuffer(chunk);
-        }
-        ByteBuf buf = ctx.alloc().buffer(chunk.length + 12);
-        ByteBufUtil.writeAscii(buf, Integer.toHexString(chunk.length));
-        buf.writeShort(CRLF);
-        buf.writeBytes(chunk);
-        buf.writeShort(CRLF);
-        return buf;
+    /** The bytes a framed write carries (an HTTP/2 frame: its payload). */
+    private static long sizeOf(Object framed) {
+        return framed instanceof ByteBuf b ? b.readableBytes() : framed instanceof ByteBufHolder h ? h.content().readableBytes() : 0;
     }
 
     @Override
@@ -196,8 +230,9 @@ final class StreamSink implements BodySink {
             onLoop(() -> {
                 lastWritten = true;
                 sendHead();
-                bytesSent += chunked ? LAST_CHUNK.length : 0;
-                ctx.writeAndFlush(chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER).addListener(f -> ended());
+                Object last = framing.last();
+                bytesSent += sizeOf(last);
+                ctx.writeAndFlush(last).addListener(f -> ended());
             }, new CompletableFuture<>());
         }
     }

@@ -1,0 +1,50 @@
+package dev.baton.internal.netty;
+
+import dev.baton.http.Response;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+
+/**
+ * A streamed response on an HTTP/2 stream: its head a HEADERS frame, each write a DATA frame, and
+ * an empty DATA frame with END_STREAM its end. The codec sends DATA as the stream's flow-control
+ * window allows; the stream channel's writability is the producer's backpressure.
+ */
+final class Http2StreamWire implements ResponseStream.Wire, StreamSink.Framing {
+    private final Http2StreamHandler stream;
+
+    Http2StreamWire(Http2StreamHandler stream) {
+        this.stream = stream;
+    }
+
+    @Override
+    public Object head(Response response, String serverTiming) {
+        return new DefaultHttp2HeadersFrame(stream.heads().of(response, -1, serverTiming), false);
+    }
+
+    @Override
+    public StreamSink.Framing framing() {
+        return this;
+    }
+
+    @Override
+    public Object chunk(ByteBufAllocator alloc, byte[] chunk) {
+        return new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(chunk), false);
+    }
+
+    @Override
+    public Object last() {
+        return new DefaultHttp2DataFrame(true);
+    }
+
+    @Override
+    public long writeAnswer(ResponseRenderer.Rendered answer, boolean head, Runnable written) {
+        return stream.writeWhole(answer, head, null, written);
+    }
+
+    @Override
+    public boolean closeDelimited() {
+        return false; // a stream ends with END_STREAM; the connection goes on
+    }
+}
