@@ -297,11 +297,30 @@ class Http2ClientTest {
     @Test
     void priorKnowledgeToAServerThatSpeaksOnlyHttp11FailsToConnectClearly() throws Exception {
         try (Servers servers = new Servers()) {
-            dev.baton.Server h1 = servers.start(r -> r.get("/", ctx -> "h1"));
+            // Baton speaks h2c by prior knowledge unless told not to
+            dev.baton.Server h1 = servers.start(cfg -> cfg.http2(false), r -> r.get("/", ctx -> "h1"));
             HttpClient c = servers.client(b -> b.h2PriorKnowledgeFor("127.0.0.1:" + h1.port(), true).retry(RetryPolicy.none()));
 
             assertThatThrownBy(() -> c.get(Servers.url(h1, "/")).send().get(10, TimeUnit.SECONDS))
                     .cause().isInstanceOf(ConnectFailedException.class).hasMessageContaining("HTTP/2");
+        }
+    }
+
+    @Test
+    void aBatonServerIsCalledOverH2cWithManyStreamsOnOneConnection() throws Exception {
+        try (Servers servers = new Servers()) {
+            dev.baton.Server baton = servers.start(r -> r.get("/hello/{n}", ctx -> java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> "hello " + ctx.request().path("n").asString() + " over " + ctx.request().protocol())));
+            HttpClient c = servers.client(b -> b.h2PriorKnowledge(true).maxConnectionsPerHost(100));
+
+            List<CompletableFuture<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                calls.add(c.get(Servers.url(baton, "/hello/" + i)).send(BodyReader.text()));
+            }
+            for (int i = 0; i < 40; i++) {
+                assertThat(calls.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("hello " + i + " over HTTP/2.0");
+            }
+            assertThat(c.stats().connectionsOpened()).isEqualTo(1);
         }
     }
 

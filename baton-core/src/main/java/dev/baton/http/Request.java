@@ -22,7 +22,7 @@ public interface Request {
     /** The request target as sent (path and query). */
     String uri();
 
-    /** The version the request was sent with: {@code HTTP/1.1}, {@code HTTP/1.0}, or a later {@code HTTP/1.x} (served as 1.1). */
+    /** The version the request was sent with: {@code HTTP/1.1}, {@code HTTP/1.0}, a later {@code HTTP/1.x} (served as 1.1), or {@code HTTP/2.0} on an HTTP/2 stream. */
     String protocol();
 
     Headers headers();
