@@ -459,8 +459,9 @@ class WebSocketTest {
             raw.socket().setReceiveBufferSize(4096);
             raw.text("produce");
             int sent = paused.get(10, TimeUnit.SECONDS);
+            // the producer stopped on its own, long before its bound: the session said it was full. (Whether
+            // it is still full now depends on how much the kernel's socket buffers took meanwhile: not asserted.)
             assertThat(sent).isLessThan(10_000);
-            assertThat(resumed).as("not writable while the client reads nothing").isNotDone();
             for (int i = 0; i < sent; i++) {
                 assertThat(raw.read().opcode()).isEqualTo(RawWebSocket.BINARY);
             }
