@@ -31,8 +31,10 @@ class BatonMetricsTest {
                 .config(c -> c.host("127.0.0.1").port(0).workerThreads(1).requestQueueCapacity(1))
                 .routing(r -> {
                     r.get("/hello", ctx -> "hello");
+                    // waits 100 ms holding no thread: its hold ratio stays far below 0.5 even when a loaded
+                    // machine stretches the few milliseconds it does hold one (first requests load classes)
                     r.get("/gizmos/{id}", ctx -> CompletableFuture.supplyAsync(() -> "gizmo " + ctx.request().path("id").asString(),
-                            CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS)));
+                            CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)));
                     r.get("/blocking", ctx -> {
                         Thread.sleep(300);
                         return "slept";
