@@ -20,10 +20,12 @@ import io.netty.handler.codec.http2.Http2Headers;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +106,34 @@ class Http2StreamedBodyTest {
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.body()).isEqualTo(size + " " + crcOf(new BodyPattern(size)));
             assertThat(seen.get().peakHeldBytes()).isLessThanOrEqualTo(HELD_BOUND);
+        }
+    }
+
+    @Test
+    void overH2cAPausedReaderWithholdsTheStreamsWindowUntilItReads() throws Exception {
+        long size = 1L << 20;
+        AtomicReference<RequestBodyStream> seen = new AtomicReference<>();
+        CompletableFuture<Void> readNow = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.post("/slow", ctx -> {
+            RequestBodyStream body = (RequestBodyStream) ctx.request().bodyStream();
+            seen.set(body);
+            return readNow.thenCompose(v -> crc(body));
+        }).streamBody(size)); RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(1))) {
+            int id = h2.nextStreamId();
+            h2.headers(id, post("/slow", size), false);
+            FlowControlledUpload upload = new FlowControlledUpload(h2, id, size);
+
+            upload.sendWhileTheServerGrantsWindow();
+            // the server stopped granting: the reader's 128 KiB are held, and one window the stream did not consume
+            assertThat(upload.sent).isLessThan(size).isLessThanOrEqualTo(HELD_BOUND);
+            assertThat(seen.get().isPaused()).isTrue();
+
+            readNow.complete(null);
+            upload.sendWhileTheServerGrantsWindow();
+            assertThat(upload.sent).isEqualTo(size);
+            RawH2.Answer a = h2.answer(id);
+            assertThat(a.status()).isEqualTo(200);
+            assertThat(a.body()).isEqualTo(size + " " + crcOf(new BodyPattern(size)));
         }
     }
 
@@ -278,6 +308,55 @@ class Http2StreamedBodyTest {
     }
 
     // ---- helpers ----
+
+    /** A raw client's upload that keeps to the windows the server grants, as a real client must. */
+    private static final class FlowControlledUpload {
+        private final RawH2 h2;
+        private final int id;
+        private final long size;
+        private final InputStream pattern;
+        /** HTTP/2's initial windows, the stream's and the connection's, until the server's WINDOW_UPDATEs. */
+        private long streamWindow = 65_535;
+        private long connectionWindow = 65_535;
+        long sent;
+
+        FlowControlledUpload(RawH2 h2, int id, long size) {
+            this.h2 = h2;
+            this.id = id;
+            this.size = size;
+            this.pattern = new BodyPattern(size);
+        }
+
+        /** Sends until the whole body is out, or until no window comes for the client's read timeout. */
+        void sendWhileTheServerGrantsWindow() throws IOException {
+            while (sent < size) {
+                int n = (int) Math.min(Math.min(16_384, size - sent), Math.min(streamWindow, connectionWindow));
+                if (n > 0) {
+                    byte[] piece = pattern.readNBytes(n);
+                    h2.data(id, piece, sent + n == size);
+                    sent += n;
+                    streamWindow -= n;
+                    connectionWindow -= n;
+                    continue;
+                }
+                RawH2.Frame f;
+                try {
+                    f = h2.read();
+                } catch (SocketTimeoutException stalled) {
+                    return;
+                }
+                assertThat(f).as("the connection stays open").isNotNull();
+                if (f.type() == RawH2.WINDOW_UPDATE) {
+                    int increment = ByteBuffer.wrap(f.payload()).getInt() & 0x7fffffff;
+                    if (f.streamId() == 0) {
+                        connectionWindow += increment;
+                    } else if (f.streamId() == id) {
+                        streamWindow += increment;
+                    }
+                }
+            }
+        }
+    }
 
     private static TestServer tls(Consumer<ServerConfig.Builder> config, Consumer<Routing> routes) {
         return TestServer.start(c -> {
