@@ -31,7 +31,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -121,19 +124,50 @@ class Http2StreamedBodyTest {
         }).streamBody(size)); RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(1))) {
             int id = h2.nextStreamId();
             h2.headers(id, post("/slow", size), false);
-            FlowControlledUpload upload = new FlowControlledUpload(h2, id, size);
+            FlowControlledUploads upload = new FlowControlledUploads(h2, size, id);
 
             upload.sendWhileTheServerGrantsWindow();
             // the server stopped granting: the reader's 128 KiB are held, and one window the stream did not consume
-            assertThat(upload.sent).isLessThan(size).isLessThanOrEqualTo(HELD_BOUND);
+            assertThat(upload.sent(id)).isLessThan(size).isLessThanOrEqualTo(HELD_BOUND);
             assertThat(seen.get().isPaused()).isTrue();
 
             readNow.complete(null);
             upload.sendWhileTheServerGrantsWindow();
-            assertThat(upload.sent).isEqualTo(size);
+            assertThat(upload.sent(id)).isEqualTo(size);
             RawH2.Answer a = h2.answer(id);
             assertThat(a.status()).isEqualTo(200);
             assertThat(a.body()).isEqualTo(size + " " + crcOf(new BodyPattern(size)));
+        }
+    }
+
+    @Test
+    void streamedBodiesAreNotHeldToTheConnectionsBodyBudget() throws Exception {
+        long size = 4L << 20;
+        // 256 KiB for the bodies the connection aggregates; two streamed uploads of 4 MiB at once go through it
+        try (TestServer s = TestServer.start(c -> c.http2MaxConnectionBodyBytes(256 * 1024), r -> r.post("/upload",
+                ctx -> crc(ctx.request().bodyStream())).streamBody(size)); RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(1))) {
+            int first = h2.nextStreamId();
+            int second = h2.nextStreamId();
+            h2.headers(first, post("/upload", size), false);
+            h2.headers(second, post("/upload", size), false);
+            FlowControlledUploads uploads = new FlowControlledUploads(h2, size, first, second);
+            uploads.sendWhileTheServerGrantsWindow();
+            assertThat(uploads.sent(first) + uploads.sent(second)).isEqualTo(2 * size);
+            String expected = size + " " + crcOf(new BodyPattern(size));
+            assertThat(h2.answer(first).body()).isEqualTo(expected);
+            assertThat(h2.answer(second).body()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void anExpectationOtherThan100ContinueIs417() throws Exception {
+        try (TestServer s = TestServer.start(r -> r.post("/upload", ctx -> ctx.request().bodyStream().discard()).streamBody(1000));
+             RawH2 h2 = new RawH2(s.port())) {
+            int id = h2.nextStreamId();
+            h2.headers(id, post("/upload", 5).add("expect", "100-continue, something-else"), false);
+            RawH2.Answer a = h2.answer(id);
+            assertThat(a.status()).isEqualTo(417);
+            assertThat(a.body()).contains("100-continue");
         }
     }
 
@@ -309,52 +343,69 @@ class Http2StreamedBodyTest {
 
     // ---- helpers ----
 
-    /** A raw client's upload that keeps to the windows the server grants, as a real client must. */
-    private static final class FlowControlledUpload {
+    /** Raw uploads of {@code size} pattern bytes on streams of one connection, keeping to the windows the server grants. */
+    private static final class FlowControlledUploads {
         private final RawH2 h2;
-        private final int id;
         private final long size;
-        private final InputStream pattern;
-        /** HTTP/2's initial windows, the stream's and the connection's, until the server's WINDOW_UPDATEs. */
-        private long streamWindow = 65_535;
+        private final Map<Integer, InputStream> patterns = new LinkedHashMap<>();
+        private final Map<Integer, Long> sent = new HashMap<>();
+        /** HTTP/2's initial windows, each stream's and the connection's, until the server's WINDOW_UPDATEs. */
+        private final Map<Integer, Long> windows = new HashMap<>();
         private long connectionWindow = 65_535;
-        long sent;
 
-        FlowControlledUpload(RawH2 h2, int id, long size) {
+        FlowControlledUploads(RawH2 h2, long size, int... ids) {
             this.h2 = h2;
-            this.id = id;
             this.size = size;
-            this.pattern = new BodyPattern(size);
+            for (int id : ids) {
+                patterns.put(id, new BodyPattern(size));
+                sent.put(id, 0L);
+                windows.put(id, 65_535L);
+            }
         }
 
-        /** Sends until the whole body is out, or until no window comes for the client's read timeout. */
+        long sent(int id) {
+            return sent.get(id);
+        }
+
+        /** Sends until every body is out, or until no window comes for the client's read timeout. */
         void sendWhileTheServerGrantsWindow() throws IOException {
-            while (sent < size) {
-                int n = (int) Math.min(Math.min(16_384, size - sent), Math.min(streamWindow, connectionWindow));
-                if (n > 0) {
-                    byte[] piece = pattern.readNBytes(n);
-                    h2.data(id, piece, sent + n == size);
-                    sent += n;
-                    streamWindow -= n;
-                    connectionWindow -= n;
-                    continue;
-                }
-                RawH2.Frame f;
-                try {
-                    f = h2.read();
-                } catch (SocketTimeoutException stalled) {
-                    return;
-                }
-                assertThat(f).as("the connection stays open").isNotNull();
-                if (f.type() == RawH2.WINDOW_UPDATE) {
-                    int increment = ByteBuffer.wrap(f.payload()).getInt() & 0x7fffffff;
-                    if (f.streamId() == 0) {
-                        connectionWindow += increment;
-                    } else if (f.streamId() == id) {
-                        streamWindow += increment;
+            while (sent.values().stream().anyMatch(n -> n < size)) {
+                boolean any = false;
+                for (int id : patterns.keySet()) {
+                    long done = sent.get(id);
+                    int n = (int) Math.min(Math.min(16_384, size - done), Math.min(windows.get(id), connectionWindow));
+                    if (n > 0) {
+                        h2.data(id, patterns.get(id).readNBytes(n), done + n == size);
+                        sent.put(id, done + n);
+                        windows.merge(id, (long) -n, Long::sum);
+                        connectionWindow -= n;
+                        any = true;
                     }
                 }
+                if (!any && !windowCame()) {
+                    return;
+                }
             }
+        }
+
+        /** Reads the next frame: false when none came within the read timeout. */
+        private boolean windowCame() throws IOException {
+            RawH2.Frame f;
+            try {
+                f = h2.read();
+            } catch (SocketTimeoutException stalled) {
+                return false;
+            }
+            assertThat(f).as("the connection stays open").isNotNull();
+            if (f.type() == RawH2.WINDOW_UPDATE) {
+                long increment = ByteBuffer.wrap(f.payload()).getInt() & 0x7fffffff;
+                if (f.streamId() == 0) {
+                    connectionWindow += increment;
+                } else {
+                    windows.computeIfPresent(f.streamId(), (id, w) -> w + increment);
+                }
+            }
+            return true;
         }
     }
 
