@@ -141,6 +141,55 @@ class Http2StreamedBodyTest {
     }
 
     @Test
+    void aConnectionClosingUnderAPausedReaderFiresTheTokenAndFailsTheBody() throws Exception {
+        leaveWhilePaused(false);
+    }
+
+    @Test
+    void aStreamResetUnderAPausedReaderFiresTheTokenAndFailsTheBody() throws Exception {
+        leaveWhilePaused(true);
+    }
+
+    /** The client leaves an upload whose reader is paused: by RST_STREAM on {@code reset}, else by closing the connection. */
+    private static void leaveWhilePaused(boolean reset) throws Exception {
+        long size = 1L << 20;
+        AtomicReference<RequestBodyStream> seen = new AtomicReference<>();
+        CompletableFuture<CancellationReason> cancelled = new CompletableFuture<>();
+        CompletableFuture<Void> readNow = new CompletableFuture<>();
+        CompletableFuture<Throwable> bodyFailure = new CompletableFuture<>();
+        try (TestServer s = TestServer.start(r -> r.post("/slow", ctx -> {
+            ctx.cancellation().onCancel(cancelled::complete);
+            RequestBodyStream body = (RequestBodyStream) ctx.request().bodyStream();
+            seen.set(body);
+            CompletionStage<String> read = readNow.thenCompose(v -> crc(body));
+            read.whenComplete((n, e) -> bodyFailure.complete(e));
+            return read.thenApply(crc -> crc);
+        }).streamBody(size)); RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(1))) {
+            int id = h2.nextStreamId();
+            h2.headers(id, post("/slow", size), false);
+            new FlowControlledUploads(h2, size, id).sendWhileTheServerGrantsWindow();
+            assertThat(seen.get().isPaused()).isTrue(); // DATA the stream has not consumed waits in it
+            if (reset) {
+                h2.rst(id, RawH2.CANCEL);
+            } else {
+                h2.close();
+            }
+
+            assertThat(Await.result(cancelled, WITHIN)).isEqualTo(CancellationReason.CLIENT_DISCONNECT);
+            readNow.complete(null);
+            assertThat(Await.result(bodyFailure, WITHIN)).isInstanceOf(CompletionException.class).cause()
+                    .isInstanceOf(IOException.class);
+            Await.until("nothing in flight", WITHIN, () -> s.server.stats().inFlight() == 0);
+            if (reset) {
+                int next = h2.nextStreamId();
+                h2.headers(next, post("/slow", 0), true);
+                readNow.complete(null);
+                assertThat(h2.answer(next).body()).isEqualTo("0 0"); // the connection goes on
+            }
+        }
+    }
+
+    @Test
     void streamedBodiesAreNotHeldToTheConnectionsBodyBudget() throws Exception {
         long size = 4L << 20;
         // 256 KiB for the bodies the connection aggregates; two streamed uploads of 4 MiB at once go through it

@@ -187,6 +187,9 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        for (Http2StreamHandler s : new ArrayList<>(streams)) {
+            s.closeHeld();
+        }
         metrics.openConnections.decrementAndGet();
         idleTimer.stop();
         timeouts.stop();

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 
@@ -406,6 +407,26 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         }
         connection.closed(this);
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * The client reset the stream. A stream whose reading is paused holds DATA it has not read and
+     * would wait for a read to close: it is closed on the next turn of the loop, once the codec has
+     * closed the stream (so that no reset of ours answers the client's, RFC 9113 5.4.2).
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame) {
+            ctx.executor().execute(this::closeHeld);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** The connection closed: a stream paused with DATA unread closes now too (it would wait for a read). */
+    void closeHeld() {
+        if (ctx.channel().isOpen()) {
+            ctx.close();
+        }
     }
 
     /** Graceful shutdown ran out of time: cancel what is in flight on this stream and answer 503. */
