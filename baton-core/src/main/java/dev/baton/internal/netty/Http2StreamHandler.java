@@ -356,7 +356,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
                     written.run();
                 }
                 if (f.isSuccess() && !clientDone && ctx.channel().isActive()) {
-                    ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+                    resetAfterAnswer();
                 }
             });
         } else {
@@ -366,13 +366,22 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         return data ? content.length : 0;
     }
 
+    /**
+     * RST_STREAM(NO_ERROR) after a complete answer to a client still sending (RFC 9113 8.1), then
+     * the stream channel's close: one whose reading was stopped holds DATA it would otherwise wait
+     * to be read before it closes.
+     */
+    private void resetAfterAnswer() {
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)).addListener(ChannelFutureListener.CLOSE);
+    }
+
     /** A streamed answer ended; a streamed request body it did not read to its end is dropped, the stream reset. */
     private void streamEnded(ResponseStream ended) {
         stream = null;
         accounting.streamEnded();
         ended.request().settleBody();
         if (!clientDone && ctx.channel().isActive()) {
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)); // RFC 9113 8.1
+            resetAfterAnswer();
         }
     }
 
