@@ -21,7 +21,8 @@ import java.time.Duration;
  * @param maxEmptyDataFrames         consecutive DATA frames without payload nor END_STREAM before GOAWAY
  * @param maxSmallContinuationFrames CONTINUATION frames with almost no payload before GOAWAY (CVE-2024-27316, with the header list limit)
  * @param maxConnectionBodyBytes     request body bytes one connection may hold at once across its streams, until each request is
- *                                   whole; a stream whose DATA would pass it is reset with REFUSED_STREAM (the client may retry it)
+ *                                   whole (a body streamed to its route is bounded by its window instead); a stream whose DATA
+ *                                   would pass it is reset with REFUSED_STREAM (the client may retry it)
  */
 public record Http2Config(boolean enabled, int maxConcurrentStreams, int initialWindowSize, int maxFrameSize,
                           int maxResetsPerWindow, Duration resetWindow, int maxQueuedControlFrames,

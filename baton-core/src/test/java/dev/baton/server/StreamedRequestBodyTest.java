@@ -1,5 +1,7 @@
 package dev.baton.server;
 
+import static dev.baton.support.BodyPattern.crc;
+import static dev.baton.support.BodyPattern.crcOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.ExecutionModel;
@@ -8,6 +10,7 @@ import dev.baton.http.HttpException;
 import dev.baton.http.RequestBody;
 import dev.baton.http.Response;
 import dev.baton.internal.body.RequestBodyStream;
+import dev.baton.support.BodyPattern;
 import dev.baton.support.RawHttp;
 import dev.baton.support.TestServer;
 import dev.baton.testing.await.Await;
@@ -17,7 +20,6 @@ import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
@@ -53,14 +54,14 @@ class StreamedRequestBodyTest {
             return body.transferTo(file).thenApply(n -> n + " " + body.contentLength());
         }).streamBody(1L << 30))) {
             HttpRequest req = s.request("/upload").version(HttpClient.Version.HTTP_1_1)
-                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new Pattern(size)), size))
+                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new BodyPattern(size)), size))
                     .build();
             HttpResponse<String> res = s.send(req);
 
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.body()).isEqualTo(size + " " + size);
             assertThat(Files.size(file)).isEqualTo(size);
-            assertThat(crcOf(Files.newInputStream(file))).isEqualTo(crcOf(new Pattern(size)));
+            assertThat(crcOf(Files.newInputStream(file))).isEqualTo(crcOf(new BodyPattern(size)));
             assertThat(seen.get().peakHeldBytes()).isPositive().isLessThanOrEqualTo(HELD_BOUND);
         }
     }
@@ -87,7 +88,7 @@ class StreamedRequestBodyTest {
             readNow.complete(null);
             Await.result(upload, WITHIN);
             String response = raw.readResponse();
-            assertThat(response).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new Pattern(size)));
+            assertThat(response).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new BodyPattern(size)));
             assertThat(seen.get().peakHeldBytes()).isLessThanOrEqualTo(HELD_BOUND);
         }
     }
@@ -117,7 +118,7 @@ class StreamedRequestBodyTest {
 
             readNow.complete(null);
             Await.result(upload, WITHIN);
-            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new Pattern(size)));
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new BodyPattern(size)));
         }
     }
 
@@ -157,7 +158,7 @@ class StreamedRequestBodyTest {
 
             readNow.complete(null);
             Await.result(upload, WITHIN);
-            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new Pattern(size)));
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(size + " " + crcOf(new BodyPattern(size)));
         }
     }
 
@@ -224,7 +225,7 @@ class StreamedRequestBodyTest {
             r.post("/upload", ctx -> crc(ctx.request().bodyStream())).streamBody(10L << 20);
             r.get("/hello", ctx -> "hello");
         }); RawHttp raw = new RawHttp(s.port())) {
-            byte[] data = new Pattern(300_000).readAllBytes();
+            byte[] data = new BodyPattern(300_000).readAllBytes();
             StringBuilder chunked = new StringBuilder("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
             for (int off = 0; off < data.length; off += 70_000) {
                 int n = Math.min(70_000, data.length - off);
@@ -234,7 +235,7 @@ class StreamedRequestBodyTest {
             chunked.append("0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             raw.send(chunked.toString());
 
-            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(data.length + " " + crcOf(new Pattern(data.length)));
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith(data.length + " " + crcOf(new BodyPattern(data.length)));
             assertThat(raw.readResponse()).startsWith("HTTP/1.1 200").endsWith("hello");
         }
     }
@@ -297,7 +298,7 @@ class StreamedRequestBodyTest {
             Await.result(upload, WITHIN);
 
             assertThat(echoed).isEqualTo(size);
-            assertThat(crc.getValue()).isEqualTo(crcOf(new Pattern(size)));
+            assertThat(crc.getValue()).isEqualTo(crcOf(new BodyPattern(size)));
             raw.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(raw.readResponse()).as("the connection goes on").startsWith("HTTP/1.1 200").endsWith("hello");
         }
@@ -348,7 +349,7 @@ class StreamedRequestBodyTest {
         }).streamBody(size).execution(ExecutionModel.VIRTUAL))) {
             // no length: the JDK client sends it chunked
             HttpRequest req = s.request("/blocking").version(HttpClient.Version.HTTP_1_1)
-                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new Pattern(size))).build();
+                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new BodyPattern(size))).build();
             HttpResponse<String> res = s.send(req);
 
             assertThat(res.statusCode()).isEqualTo(200);
@@ -452,7 +453,7 @@ class StreamedRequestBodyTest {
             try {
                 OutputStream out = raw.socket().getOutputStream();
                 out.write(head.getBytes(StandardCharsets.US_ASCII));
-                InputStream pattern = new Pattern(size);
+                InputStream pattern = new BodyPattern(size);
                 byte[] piece = new byte[64 * 1024];
                 int n;
                 while ((n = pattern.read(piece)) > 0) {
@@ -466,52 +467,6 @@ class StreamedRequestBodyTest {
         });
     }
 
-    /** The body's size and CRC-32, read one buffer at a time. */
-    private static CompletionStage<String> crc(RequestBody body) {
-        CompletableFuture<String> result = new CompletableFuture<>();
-        body.subscribe(new Flow.Subscriber<>() {
-            private final CRC32 crc = new CRC32();
-            private long size;
-            private Flow.Subscription subscription;
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription = s;
-                s.request(1);
-            }
-
-            @Override
-            public void onNext(ByteBuffer bytes) {
-                size += bytes.remaining();
-                crc.update(bytes);
-                subscription.request(1);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                result.completeExceptionally(error);
-            }
-
-            @Override
-            public void onComplete() {
-                result.complete(size + " " + crc.getValue());
-            }
-        });
-        return result;
-    }
-
-    private static long crcOf(InputStream in) throws IOException {
-        try (in) {
-            CRC32 crc = new CRC32();
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                crc.update(buf, 0, n);
-            }
-            return crc.getValue();
-        }
-    }
-
     private static long size(InputStream in) throws IOException {
         long total = 0;
         byte[] buf = new byte[16 * 1024];
@@ -520,37 +475,5 @@ class StreamedRequestBodyTest {
             total += n;
         }
         return total;
-    }
-
-    /** {@code size} bytes of a fixed, non-repeating-looking pattern, made as they are read. */
-    private static final class Pattern extends InputStream {
-        private final long size;
-        private long at;
-
-        Pattern(long size) {
-            this.size = size;
-        }
-
-        @Override
-        public int read() {
-            return at < size ? next() : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (at >= size) {
-                return -1;
-            }
-            int n = (int) Math.min(len, size - at);
-            for (int i = 0; i < n; i++) {
-                b[off + i] = (byte) next();
-            }
-            return n;
-        }
-
-        private int next() {
-            long i = at++;
-            return (int) ((i * 31 + (i >>> 9) + (i >>> 17)) & 0xff);
-        }
     }
 }

@@ -20,7 +20,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** The certificates under src/test/resources/tls (see its README) and client contexts that trust them. */
-final class TlsFixtures {
+public final class TlsFixtures {
     private TlsFixtures() {
     }
 
@@ -33,7 +33,7 @@ final class TlsFixtures {
     }
 
     /** PEM settings of certificate {@code a} or {@code b}, read from the resources. */
-    static TlsConfig.Builder pem(String which) {
+    public static TlsConfig.Builder pem(String which) {
         return TlsConfig.builder().certificateChain(resource("server-" + which + ".pem")).privateKey(resource("server-" + which + ".key"));
     }
 
@@ -62,7 +62,7 @@ final class TlsFixtures {
     }
 
     /** A client context that trusts certificates {@code a} and {@code b}, and presents {@code client.p12} when {@code withClientCertificate}. */
-    static SSLContext client(boolean withClientCertificate) {
+    public static SSLContext client(boolean withClientCertificate) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);

@@ -24,6 +24,13 @@ final class BodyRate {
         bytes = 0;
     }
 
+    /** The server starts waiting for the body at {@code nowNanos}, unless its clock runs already. */
+    void start(long nowNanos) {
+        if (startNanos == 0) {
+            startNanos = nowNanos;
+        }
+    }
+
     /** Reading was off for {@code nanos} (too many pipelined requests): not the client's slowness. */
     void paused(long nanos) {
         if (startNanos != 0) {

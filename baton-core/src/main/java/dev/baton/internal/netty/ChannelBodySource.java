@@ -34,12 +34,13 @@ final class ChannelBodySource implements BodySource {
     /** The answer went out first: what still arrives is dropped, {@code drainLeft} more bytes at most. */
     private boolean abandoned;
     private long drainLeft;
-    private long pausedAtNanos;
+    private final PausedReading reading;
 
     ChannelBodySource(ChannelHandlerContext ctx, HttpRequest head, long limit, boolean continueOwed) {
         this.ctx = ctx;
         this.scanner = ctx.pipeline().get(StrictRequestScanner.class);
         this.continueOwed = continueOwed;
+        this.reading = new PausedReading(ctx.channel());
         long length = HttpUtil.isTransferEncodingChunked(head) ? -1 : HttpUtil.getContentLength(head, 0L);
         this.body = new RequestBodyStream(ctx.executor(), this, length, limit);
     }
@@ -94,22 +95,20 @@ final class ChannelBodySource implements BodySource {
 
     @Override
     public void pause() {
-        if (!broken && ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(false);
-            pausedAtNanos = System.nanoTime();
+        if (!broken) {
+            reading.pause();
         }
     }
 
     @Override
     public void resume() {
-        if (broken || ctx.channel().config().isAutoRead()) {
-            return;
+        if (!broken) {
+            reading.resume(nanos -> {
+                if (scanner != null && nanos > 0) {
+                    scanner.readingWasPaused(nanos); // the reader's pace, not the client's
+                }
+            });
         }
-        if (scanner != null && pausedAtNanos != 0) {
-            scanner.readingWasPaused(System.nanoTime() - pausedAtNanos); // the reader's pace, not the client's
-        }
-        pausedAtNanos = 0;
-        ctx.channel().config().setAutoRead(true);
     }
 
     @Override

@@ -91,8 +91,8 @@ final class Dispatcher implements RequestDispatcher {
         return server;
     }
 
-    /** The routes that stream their request bodies, for the connections' decoding. */
-    StreamedRoutes streamedRoutes() {
+    @Override
+    public StreamedRoutes streamedRoutes() {
         return streamedRoutes;
     }
 

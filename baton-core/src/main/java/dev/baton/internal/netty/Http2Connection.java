@@ -4,6 +4,8 @@ import dev.baton.internal.metrics.ServerMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.util.ReferenceCountUtil;
@@ -22,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Http2Connection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
+    /** How often the bodies the server waits for are checked against the minimum rate. */
+    private static final long BODY_RATE_CHECK_NANOS = 500_000_000L;
 
     private final ServerMetrics metrics;
     private final Http2ResponseHead heads;
@@ -29,6 +33,10 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
     private final RequestAccounting accounting;
     /** The timeouts of all the connection's requests: one lazily re-armed timer, no task per request. */
     private final LazyTimer timeouts = new LazyTimer(System::nanoTime, this::timeoutsDue);
+    /** The bodies the server waits for, held to the minimum body rate: one timer while any is awaited. */
+    private final LazyTimer bodyRates = new LazyTimer(System::nanoTime, this::bodyRatesDue);
+    private final boolean bodyRateOn;
+    private final int connectionWindow;
     private final Set<Http2StreamHandler> streams = new HashSet<>();
     private ChannelHandlerContext ctx;
     /** The TLS session every stream of an h2 connection shares; null for h2c. */
@@ -48,6 +56,11 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         this.heads = new Http2ResponseHead(server.config().serverHeader());
         this.accounting = new RequestAccounting(server);
         this.maxBodyBytes = server.config().http2().maxConnectionBodyBytes();
+        this.bodyRateOn = server.config().minRequestBodyRate() > 0;
+        // room for every stream's window at once: a stream whose reader is paused holds its window
+        // unconsumed, and must not stall the connection's other streams on the connection's window
+        this.connectionWindow = (int) Math.min(Integer.MAX_VALUE,
+                (long) server.config().http2().initialWindowSize() * server.config().http2().maxConcurrentStreams());
         this.idleTimer = new IdleTimer(server.config().idleTimeout().toNanos(), () -> lastActivityNanos, this::isQuiet,
                 () -> ctx.channel().close()); // from the tail: the codec sends GOAWAY first
     }
@@ -83,6 +96,21 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         return next;
     }
 
+    /** A stream waits for its body: checked against the minimum rate until it has it. */
+    void watchBodyRate() {
+        if (bodyRateOn) {
+            bodyRates.fireBy(System.nanoTime() + BODY_RATE_CHECK_NANOS);
+        }
+    }
+
+    private long bodyRatesDue(long now) {
+        boolean awaited = false;
+        for (Http2StreamHandler s : new ArrayList<>(streams)) { // a 408 may close a stream meanwhile
+            awaited |= s.checkBodyRate(now);
+        }
+        return awaited ? now + BODY_RATE_CHECK_NANOS : 0;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -91,6 +119,11 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         metrics.openConnections.incrementAndGet();
         idleTimer.start(ctx.executor());
         timeouts.bind(ctx.executor());
+        bodyRates.bind(ctx.executor());
+        if (connectionWindow > Http2CodecUtil.DEFAULT_WINDOW_SIZE) {
+            // after the codec's SETTINGS, which it sent as it was added to the active channel
+            ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(connectionWindow - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+        }
     }
 
     /** The connection's TLS session, which its streams' requests report; null over h2c. */
@@ -154,9 +187,13 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        for (Http2StreamHandler s : new ArrayList<>(streams)) {
+            s.closeHeld();
+        }
         metrics.openConnections.decrementAndGet();
         idleTimer.stop();
         timeouts.stop();
+        bodyRates.stop();
         ctx.fireChannelInactive();
     }
 

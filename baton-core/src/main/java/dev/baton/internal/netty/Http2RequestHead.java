@@ -43,17 +43,20 @@ final class Http2RequestHead {
     final String method;
     final String target;
     final long contentLength;
+    /** The client asked {@code Expect: 100-continue} (the field itself is taken off, as on HTTP/1.1). */
+    final boolean expectsContinue;
     private final HttpHeaders fields;
 
-    private Http2RequestHead(String method, String target, long contentLength, HttpHeaders fields) {
+    private Http2RequestHead(String method, String target, long contentLength, boolean expectsContinue, HttpHeaders fields) {
         this.method = method;
         this.target = target;
         this.contentLength = contentLength;
+        this.expectsContinue = expectsContinue;
         this.fields = fields;
     }
 
-    /** Checks {@code h}; at most {@code maxFields} regular fields, a body of at most {@code maxBody} bytes. */
-    static Http2RequestHead of(Http2Headers h, int maxFields, long maxBody) throws Malformed {
+    /** Checks {@code h}, with at most {@code maxFields} regular fields; the body's size is checked by {@link #checkLength}. */
+    static Http2RequestHead of(Http2Headers h, int maxFields) throws Malformed {
         CharSequence method = null;
         CharSequence scheme = null;
         CharSequence path = null;
@@ -129,11 +132,35 @@ final class Http2RequestHead {
             }
             fields.set(HttpHeaderNames.HOST, authority);
         }
-        return new Http2RequestHead(m, target, contentLength(fields, maxBody), fields);
+        return new Http2RequestHead(m, target, contentLength(fields), expectsContinue(fields), fields);
+    }
+
+    /** 413 when the declared length passes {@code maxBody}: the route's streaming limit, or the server's. */
+    void checkLength(long maxBody) throws Malformed {
+        if (contentLength > maxBody) {
+            throw new Malformed(413, "the request body exceeds " + maxBody + " bytes");
+        }
+    }
+
+    /** Whether the Expect fields ask for 100-continue; 417 for any other expectation, as on HTTP/1.1. */
+    private static boolean expectsContinue(HttpHeaders fields) throws Malformed {
+        var values = fields.getAll(HttpHeaderNames.EXPECT);
+        if (values.isEmpty()) {
+            return false;
+        }
+        boolean wanted = false;
+        for (String v : values) {
+            if (!RequestFraming.isServed(v)) {
+                throw new Malformed(417, "the only expectation served is 100-continue");
+            }
+            wanted |= RequestFraming.expectsContinue(v);
+        }
+        fields.remove(HttpHeaderNames.EXPECT);
+        return wanted;
     }
 
     /** The declared length, -1 for none. */
-    private static long contentLength(HttpHeaders fields, long maxBody) throws Malformed {
+    private static long contentLength(HttpHeaders fields) throws Malformed {
         var values = fields.getAll(HttpHeaderNames.CONTENT_LENGTH);
         if (values.isEmpty()) {
             return -1;
@@ -150,9 +177,6 @@ final class Http2RequestHead {
                 throw streamError("malformed content-length");
             }
             length = n;
-        }
-        if (length > maxBody) {
-            throw new Malformed(413, "the request body exceeds " + maxBody + " bytes");
         }
         return length;
     }

@@ -14,21 +14,25 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 
 /**
  * One HTTP/2 stream, one request: gathers its HEADERS and DATA (up to the body limit) into the
  * request the dispatcher takes, then answers as the connection handler does on HTTP/1.1, through
- * the same dispatcher, exchange and accounting, as HEADERS and DATA frames. A stream the client
- * resets, or whose connection closes, cancels its request with {@code CLIENT_DISCONNECT}. Confined
- * to its connection's event loop, but for {@link #write} (any thread).
+ * the same dispatcher, exchange and accounting, as HEADERS and DATA frames. A route that streams
+ * its body gets its request at the HEADERS, and the DATA through an {@link Http2BodySource}. A
+ * body is held to the server's minimum rate while the server waits for it (408). A stream the
+ * client resets, or whose connection closes, cancels its request with {@code CLIENT_DISCONNECT}.
+ * Confined to its connection's event loop, but for {@link #write} (any thread).
  */
 final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements ResponseSink {
     private final Http2Connection connection;
@@ -36,8 +40,12 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
     private final ServerParts server;
     private final ServerConfig config;
     private final RequestAccounting accounting;
+    private final StreamedRoutes streamedRoutes;
     private ChannelHandlerContext ctx;
     private Http2RequestHead head;
+    private BodyRate rate;
+    /** The body of a route that streams it, or null while the body is aggregated. */
+    private Http2BodySource streaming;
     private long arrivalNanos;
     private ByteBuf body;
     private long bodyBytes;
@@ -54,6 +62,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         this.server = dispatcher.server();
         this.config = server.config();
         this.accounting = connection.accounting();
+        this.streamedRoutes = dispatcher.streamedRoutes();
     }
 
     Http2ResponseHead heads() {
@@ -88,13 +97,21 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
     }
 
     private void onHeaders(Http2HeadersFrame f) {
+        if (streaming != null) {
+            streamedTrailers(f);
+            return;
+        }
         if (requestEnded) {
             return;
         }
+        long streamLimit = 0;
         try {
             if (head == null) {
                 arrivalNanos = System.nanoTime();
-                head = Http2RequestHead.of(f.headers(), config.maxHeaderCount(), config.maxBodySize());
+                head = Http2RequestHead.of(f.headers(), config.maxHeaderCount());
+                streamLimit = streamedRoutes.streamLimit(head.method, head.target);
+                head.checkLength(streamLimit > 0 ? streamLimit : config.maxBodySize());
+                rate = new BodyRate(config.minRequestBodyRate(), config.bodyRateGrace().toNanos());
             } else if (!f.isEndStream()) {
                 throw new Http2RequestHead.Malformed(0, "HEADERS after the head that does not end the stream");
             } else {
@@ -104,12 +121,88 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
             reject(m);
             return;
         }
-        if (f.isEndStream()) {
+        if (streamLimit > 0) {
+            // dispatched at its head: the body follows as it arrives, and its 100 when the handler asks
+            streaming = new Http2BodySource(ctx, connection, head.contentLength, streamLimit,
+                    head.expectsContinue && !f.isEndStream(), rate);
+            dispatch(new StreamedRequest(head.toRequest(Unpooled.EMPTY_BUFFER), streaming.body));
+            onStreamedData(Unpooled.EMPTY_BUFFER, f.isEndStream());
+        } else if (f.isEndStream()) {
             dispatch();
+        } else if (head != null && bodyAwaited()) {
+            awaitBody();
         }
     }
 
+    /** An aggregated body is wanted from its HEADERS on: a 100 if asked (unless the answer is known already), and its pace watched. */
+    private void awaitBody() {
+        if (head.expectsContinue) {
+            Dispatch.Refused refused = dispatcher.refuseBeforeBody(head.toRequest(Unpooled.EMPTY_BUFFER));
+            if (refused != null) {
+                requestEnded = true; // its final answer, then the reset: the body is not read
+                refuse(refused);
+                return;
+            }
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false));
+        }
+        rate.start(System.nanoTime());
+        connection.watchBodyRate();
+    }
+
+    private boolean bodyAwaited() {
+        return !requestEnded && !clientDone;
+    }
+
+    /** Trailers after a streamed body: checked and dropped, as after an aggregated one. */
+    private void streamedTrailers(Http2HeadersFrame f) {
+        try {
+            if (!f.isEndStream()) {
+                throw new Http2RequestHead.Malformed(0, "HEADERS after the head that does not end the stream");
+            }
+            Http2RequestHead.checkTrailers(f.headers());
+        } catch (Http2RequestHead.Malformed m) {
+            streaming.closed();
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        onStreamedData(Unpooled.EMPTY_BUFFER, true);
+    }
+
+    /** A streamed body's DATA (or its end): a body that breaks its content-length resets the stream. */
+    private void onStreamedData(ByteBuf content, boolean last) {
+        if (!streaming.data(content, last) && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * For the connection's body-rate timer: true while this stream's body is still awaited. An
+     * aggregated body trickling below the minimum rate is answered 408; a streamed one fails its
+     * reader with 408.
+     */
+    boolean checkBodyRate(long nowNanos) {
+        if (streaming != null) {
+            return streaming.checkRate(nowNanos);
+        }
+        if (head == null || !bodyAwaited()) {
+            return false;
+        }
+        if (rate.tooSlow(0, nowNanos)) {
+            reject(slowBody());
+            return false;
+        }
+        return true;
+    }
+
+    private Http2RequestHead.Malformed slowBody() {
+        return new Http2RequestHead.Malformed(408, "the request body arrived slower than " + rate.minBytesPerSecond() + " bytes per second");
+    }
+
     private void onData(Http2DataFrame f) {
+        if (streaming != null) {
+            onStreamedData(f.content(), f.isEndStream());
+            return;
+        }
         if (requestEnded) {
             return;
         }
@@ -126,6 +219,10 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
             }
             if (head.contentLength >= 0 && bodyBytes > head.contentLength) {
                 reject(new Http2RequestHead.Malformed(0, "more DATA than content-length"));
+                return;
+            }
+            if (!f.isEndStream() && rate.tooSlow(n, System.nanoTime())) {
+                reject(slowBody());
                 return;
             }
             if (!connection.holdBody(n)) {
@@ -152,11 +249,14 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
 
     /** The request is whole: routed and admitted like an HTTP/1.1 one. */
     private void dispatch() {
-        requestEnded = true;
         ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : body;
         body = null;
         connection.releaseBody(content.readableBytes()); // the dispatcher copies it out now
-        FullHttpRequest req = head.toRequest(content);
+        dispatch(head.toRequest(content));
+    }
+
+    private void dispatch(FullHttpRequest req) {
+        requestEnded = true;
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
         Dispatch decision = dispatcher.dispatch(req, arrivalNanos, remote, connection.tls(), this);
         if (decision instanceof Exchange ex) {
@@ -166,7 +266,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
                 connection.watch(ex); // a request answered inline needs no timer
             }
         } else {
-            refuse((Dispatch.Refused) decision);
+            refuse(StreamedRequest.settle(req, (Dispatch.Refused) decision));
         }
     }
 
@@ -205,10 +305,11 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         if (streamed && !ResponseWriter.endsWithHead(ex.head, response.status())) {
             current = null;
-            stream = new ResponseStream(ctx, new Http2StreamWire(this), ex, response, (s, closeDelimited) -> streamEnded());
+            stream = new ResponseStream(ctx, new Http2StreamWire(this), ex, response, (s, closeDelimited) -> streamEnded(s));
             stream.start();
             return;
         }
+        ex.request.settleBody(); // a streamed body not read to its end: the stream is reset after the answer
         // account before the bytes leave, so that a client never sees its response before the numbers do
         lastNumbers(ex, response.status() >= 500);
         ex.listener.sent(response.status(), writeWhole(answer, ex.head, ex.listener.serverTiming(), null));
@@ -255,7 +356,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
                     written.run();
                 }
                 if (f.isSuccess() && !clientDone && ctx.channel().isActive()) {
-                    ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+                    resetAfterAnswer();
                 }
             });
         } else {
@@ -265,9 +366,23 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         return data ? content.length : 0;
     }
 
-    private void streamEnded() {
+    /**
+     * RST_STREAM(NO_ERROR) after a complete answer to a client still sending (RFC 9113 8.1), then
+     * the stream channel's close: one whose reading was stopped holds DATA it would otherwise wait
+     * to be read before it closes.
+     */
+    private void resetAfterAnswer() {
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A streamed answer ended; a streamed request body it did not read to its end is dropped, the stream reset. */
+    private void streamEnded(ResponseStream ended) {
         stream = null;
         accounting.streamEnded();
+        ended.request().settleBody();
+        if (!clientDone && ctx.channel().isActive()) {
+            resetAfterAnswer();
+        }
     }
 
     /** The request's numbers as it ends. */
@@ -292,6 +407,9 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
             server.metrics().clientDisconnects.increment();
             ended(ex, AccessLog.CLIENT_GONE, 0, false);
         }
+        if (streaming != null) {
+            streaming.closed(); // after the token: a handler failing with its body is not an answer to a client gone
+        }
         if (stream != null) {
             server.metrics().clientDisconnects.increment();
             stream.cut(CancellationReason.CLIENT_DISCONNECT);
@@ -300,12 +418,33 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements R
         ctx.fireChannelInactive();
     }
 
+    /**
+     * The client reset the stream. A stream whose reading is paused holds DATA it has not read and
+     * would wait for a read to close: it is closed on the next turn of the loop, once the codec has
+     * closed the stream (so that no reset of ours answers the client's, RFC 9113 5.4.2).
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame) {
+            ctx.executor().execute(this::closeHeld);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** The connection closed: a stream paused with DATA unread closes now too (it would wait for a read). */
+    void closeHeld() {
+        if (ctx.channel().isOpen()) {
+            ctx.close();
+        }
+    }
+
     /** Graceful shutdown ran out of time: cancel what is in flight on this stream and answer 503. */
     void cancelForShutdown() {
         Exchange ex = current;
         if (ex != null && ex.abandon(CancellationReason.SHUTDOWN)) {
             server.shutdown().cancelled.increment();
             Response unavailable = server.renderer().unavailable("the server shut down before the request completed", ex.request.path());
+            ex.request.settleBody();
             lastNumbers(ex, true);
             ex.listener.sent(503, writeWhole(server.renderer().own(unavailable), ex.head, null, null));
             current = null;

@@ -28,6 +28,11 @@ interface RequestDispatcher {
         return null;
     }
 
+    /** The routes that stream their request bodies, for the connections' decoding. */
+    default StreamedRoutes streamedRoutes() {
+        return StreamedRoutes.NONE;
+    }
+
     /** The server-wide parts the connection uses. */
     ServerParts server();
 }

@@ -74,13 +74,21 @@ final class RequestFraming {
 
     /** Netty's aggregator would answer anything but 100-continue itself, without problem details. */
     void expect(String value) {
+        if (!isServed(value)) {
+            unsupportedExpectation = true;
+        }
+    }
+
+    /** True when an Expect field value asks nothing but 100-continue (HTTP/1.1's and HTTP/2's one expectation). */
+    static boolean isServed(String value) {
         for (String element : value.split(",", -1)) {
             String e = element.strip();
             // RFC 9110 5.6.1: empty list elements do not count
             if (!e.isEmpty() && !e.equalsIgnoreCase("100-continue")) {
-                unsupportedExpectation = true;
+                return false;
             }
         }
+        return true;
     }
 
     /** True when an Expect field value holds 100-continue (as an element of its list). */

@@ -1,0 +1,154 @@
+package dev.baton.internal.netty;
+
+import dev.baton.http.HttpException;
+import dev.baton.internal.body.BodySource;
+import dev.baton.internal.body.RequestBodyStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import java.io.IOException;
+
+/**
+ * An HTTP/2 request body streaming to its handler. DATA goes into the body as it comes; while the
+ * reader holds enough, the stream channel stops reading, so what the client sends stays
+ * unconsumed and the stream's flow-control window is not returned: the client's sends stall on
+ * it, and a slow reader holds at most the window and {@link RequestBodyStream#HIGH_WATER}. A 100
+ * (HEADERS with {@code :status 100}) goes out when the reader first asks for bytes. Past the
+ * route's limit the body fails with 413, trickling below the minimum rate with 408, and no more is
+ * read; answered before its end, the rest is dropped and the stream is reset after the answer
+ * (RFC 9113 8.1). Event loop only.
+ */
+final class Http2BodySource implements BodySource {
+    private final ChannelHandlerContext ctx;
+    private final Http2Connection connection;
+    final RequestBodyStream body;
+    private final long length;
+    private final long limit;
+    private final BodyRate rate;
+    private long received;
+    private boolean continueOwed;
+    /** The body failed (too large, too slow, malformed, the client gone): nothing more is read for it. */
+    private boolean broken;
+    /** The answer went out first: what still arrives is dropped until the stream's reset. */
+    private boolean abandoned;
+    private final PausedReading reading;
+
+    /** {@code length}: declared, or -1; {@code limit}: the route's; {@code continueOwed}: the client waits for a 100. */
+    Http2BodySource(ChannelHandlerContext ctx, Http2Connection connection, long length, long limit, boolean continueOwed, BodyRate rate) {
+        this.ctx = ctx;
+        this.connection = connection;
+        this.length = length;
+        this.limit = limit;
+        this.continueOwed = continueOwed;
+        this.rate = rate;
+        this.reading = new PausedReading(ctx.channel());
+        this.body = new RequestBodyStream(ctx.executor(), this, length, limit);
+    }
+
+    /**
+     * A DATA frame's payload (the caller keeps and releases it), {@code last} with END_STREAM.
+     * False when the body broke the framing its content-length declared: a malformed request,
+     * which the caller resets with PROTOCOL_ERROR (RFC 9113 8.1.1).
+     */
+    boolean data(ByteBuf content, boolean last) {
+        int n = content.readableBytes();
+        if (n > 0) {
+            continueOwed = false; // the client sends its body without waiting
+            received += n;
+            if (length >= 0 && received > length) {
+                stop(new HttpException(400, "more DATA than content-length"));
+                return false;
+            }
+            if (broken || abandoned) {
+                return true;
+            }
+            if (received > limit) {
+                stop(new HttpException(413, "the request body is larger than " + limit + " bytes"));
+                return true;
+            }
+            if (body.awaitsClient() && rate.tooSlow(n, System.nanoTime())) {
+                stop(tooSlow());
+                return true;
+            }
+            body.offer(content);
+        }
+        if (last) {
+            if (length >= 0 && received != length) {
+                stop(new HttpException(400, "less DATA than content-length"));
+                return false;
+            }
+            body.end();
+        }
+        return true;
+    }
+
+    /** For the connection's body-rate timer: true while the body is still awaited (and checked again). */
+    boolean checkRate(long nowNanos) {
+        if (broken || abandoned || body.isEnded()) {
+            return false;
+        }
+        if (body.awaitsClient() && rate.tooSlow(0, nowNanos)) {
+            stop(tooSlow());
+            return false;
+        }
+        return true;
+    }
+
+    private HttpException tooSlow() {
+        return new HttpException(408, "the request body arrived slower than " + rate.minBytesPerSecond() + " bytes per second");
+    }
+
+    /** The stream closed before the body ended: the client reset it, or the connection went. */
+    void closed() {
+        broken = true;
+        body.fail(new IOException("the client reset the stream before the request body ended"));
+    }
+
+    /**
+     * The reader gets {@code failure} and nothing more is read: the client's window closes on what
+     * it still sends, and the answer (the status of {@code failure}, if the handler passes it on)
+     * and the stream's reset end it.
+     */
+    private void stop(HttpException failure) {
+        broken = true;
+        continueOwed = false;
+        body.fail(failure);
+        reading.stop();
+    }
+
+    @Override
+    public void pause() {
+        if (!broken) {
+            reading.pause();
+        }
+    }
+
+    @Override
+    public void resume() {
+        if (!broken) {
+            reading.resume(rate::paused); // the reader's pace, not the client's
+        }
+    }
+
+    @Override
+    public void started() {
+        if (broken || abandoned) {
+            return;
+        }
+        rate.start(System.nanoTime());
+        connection.watchBodyRate();
+        if (continueOwed) {
+            continueOwed = false;
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false));
+        }
+    }
+
+    /** The stream is reset after the answer: the connection goes on whatever is left of the body. */
+    @Override
+    public boolean abandon(long received, long length) {
+        abandoned = true;
+        continueOwed = false;
+        return true;
+    }
+}
