@@ -4,19 +4,23 @@ import dev.baton.context.CancellationReason;
 import dev.baton.http.Problem;
 import dev.baton.http.Response;
 import dev.baton.internal.metrics.ServerMetrics;
+import dev.baton.internal.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter implements ResponseSink {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    /** The HTTP/1.1 handlers before this one, which a WebSocket session replaces. */
+    private static final List<Class<? extends ChannelHandler>> HTTP_CODECS =
+            List.of(RequestAggregator.class, HttpRequestDecoder.class, StrictRequestScanner.class);
 
     private final RequestDispatcher dispatcher;
     private final ServerParts server;
@@ -273,7 +280,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         idleTimer.stop();
         current = null;
         closing = true; // nothing more is read as HTTP here
-        ex.listener.sent(101, WebSocketUpgrade.switchProtocols(ctx, ex, answer.response(), server));
+        ex.listener.sent(101, WebSocketUpgrade.switchProtocols(ctx, ex, answer.response(), server.metrics(), HTTP_CODECS));
     }
 
     /** A streamed body ended (event loop): the connection goes on, or closes if the body's end was its close. */

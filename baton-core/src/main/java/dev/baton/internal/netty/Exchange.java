@@ -4,6 +4,7 @@ import dev.baton.context.CancellationReason;
 import dev.baton.http.RequestTimeoutException;
 import dev.baton.http.Response;
 import dev.baton.internal.ResultAdapter;
+import dev.baton.internal.websocket.HandshakeExchange;
 import dev.baton.internal.metrics.ServerMetrics;
 import dev.baton.routing.Route;
 import java.util.concurrent.CancellationException;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * through its {@link ResponseSink} and is observed by its {@link ExchangeListener}; it calls
  * nothing else of the server.
  */
-public final class Exchange extends RequestScope implements Dispatch {
+public final class Exchange extends RequestScope implements Dispatch, HandshakeExchange {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     final NettyRequest request;
@@ -69,13 +70,14 @@ public final class Exchange extends RequestScope implements Dispatch {
         }
     }
 
-    /** The server's settings (a WebSocket handshake reads its own). */
-    dev.baton.ServerConfig serverConfig() {
+    @Override
+    public dev.baton.ServerConfig serverConfig() {
         return server.config();
     }
 
-    /** Runs {@code producer} (a streamed body's) the way the route runs its handlers; false if refused. */
-    boolean executeProducer(Runnable producer) {
+    /** Runs {@code producer} (a streamed body's, a session's callback) as the route runs its handlers; false if refused. */
+    @Override
+    public boolean executeProducer(Runnable producer) {
         return executor.execute(producer, sink.eventLoop());
     }
 

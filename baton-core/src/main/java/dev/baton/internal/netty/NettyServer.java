@@ -7,6 +7,7 @@ import dev.baton.ShutdownReport;
 import dev.baton.http.ExceptionMapper;
 import dev.baton.internal.metrics.ServerMetrics;
 import dev.baton.internal.routing.RouteTable;
+import dev.baton.internal.websocket.WebSocketConnection;
 import dev.baton.routing.Route;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
