@@ -67,7 +67,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         // they only ever act as a second line of defence
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 // Netty counts the empty lines it skips before a request line as part of it
-                .setMaxInitialLineLength(config.maxRequestLineLength() + 2 + 2 * StrictRequestScanner.MAX_EMPTY_LINES)
+                .setMaxInitialLineLength(config.maxRequestLineLength() + 2 + 2 * FieldSectionScanner.MAX_EMPTY_LINES)
                 .setMaxHeaderSize(config.maxHeaderSize() + 256)
                 .setMaxChunkSize(64 * 1024)
                 .setAllowDuplicateContentLengths(true)
