@@ -96,7 +96,7 @@ public final class WebSocketUpgrade {
 
         @Override
         protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
-            // see closeFrame()
+            // see CloseHandshake.received()
         }
     }
 
