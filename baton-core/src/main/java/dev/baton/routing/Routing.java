@@ -1,6 +1,7 @@
 package dev.baton.routing;
 
 import dev.baton.ExecutionModel;
+import dev.baton.internal.websocket.WebSocketHandshake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +114,7 @@ public final class Routing {
     public RouteSpec ws(String path, Consumer<dev.baton.websocket.WebSocketEndpoint> endpoint) {
         dev.baton.websocket.WebSocketEndpoint e = new dev.baton.websocket.WebSocketEndpoint();
         endpoint.accept(e);
-        return route("GET", path, new dev.baton.internal.netty.WebSocketHandshake(e));
+        return route("GET", path, new WebSocketHandshake(e));
     }
 
     /** Registers the routes {@code group} adds under {@code prefix}. */

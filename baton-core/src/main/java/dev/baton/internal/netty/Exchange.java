@@ -1,10 +1,12 @@
 package dev.baton.internal.netty;
 
+import dev.baton.ServerConfig;
 import dev.baton.context.CancellationReason;
 import dev.baton.http.RequestTimeoutException;
 import dev.baton.http.Response;
 import dev.baton.internal.ResultAdapter;
 import dev.baton.internal.metrics.ServerMetrics;
+import dev.baton.internal.websocket.HandshakeExchange;
 import dev.baton.routing.Route;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * through its {@link ResponseSink} and is observed by its {@link ExchangeListener}; it calls
  * nothing else of the server.
  */
-public final class Exchange extends RequestScope implements Dispatch {
+public final class Exchange extends RequestScope implements Dispatch, HandshakeExchange {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     final NettyRequest request;
@@ -36,8 +38,8 @@ public final class Exchange extends RequestScope implements Dispatch {
     private final ServerParts server;
     private final RouteExecutor executor;
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
-    /** Its place in the worker queue until a worker takes it; given back if the request ends first. */
-    private volatile WorkerPool.Task queuedTask;
+    /** Its place in the worker queue until a worker takes it. */
+    final QueuePlace queuePlace;
     private volatile CompletableFuture<?> pendingStage;
     /** Set when the timeout fires: the pipeline is unwinding with a RequestTimeoutException. */
     private final AtomicBoolean timingOut = new AtomicBoolean();
@@ -59,6 +61,7 @@ public final class Exchange extends RequestScope implements Dispatch {
         this.keepAlive = keepAlive;
         this.head = head;
         this.arrivalNanos = arrivalNanos;
+        this.queuePlace = new QueuePlace(server.workers());
     }
 
     /** Starts the handler under its route's executor; a full worker queue is answered 503 at once. */
@@ -69,13 +72,14 @@ public final class Exchange extends RequestScope implements Dispatch {
         }
     }
 
-    /** The server's settings (a WebSocket handshake reads its own). */
-    dev.baton.ServerConfig serverConfig() {
+    @Override
+    public ServerConfig serverConfig() {
         return server.config();
     }
 
-    /** Runs {@code producer} (a streamed body's) the way the route runs its handlers; false if refused. */
-    boolean executeProducer(Runnable producer) {
+    /** Runs {@code producer} (a streamed body's, a session's callback) as the route runs its handlers; false if refused. */
+    @Override
+    public boolean executeProducer(Runnable producer) {
         return executor.execute(producer, sink.eventLoop());
     }
 
@@ -202,7 +206,7 @@ public final class Exchange extends RequestScope implements Dispatch {
             return false;
         }
         server.metrics().timedOut.increment();
-        leaveQueue();
+        queuePlace.giveBack();
         timeoutFailure = failure;
         return true;
     }
@@ -214,11 +218,21 @@ public final class Exchange extends RequestScope implements Dispatch {
     }
 
     /**
-     * Fails {@code target} with the timeout before the token fires, so that a callback that
-     * cancels the stage on the token cannot turn the timeout into a plain cancellation (fail()
-     * reads one that still wins a race as the timeout).
+     * Unwinds the pipeline with the timeout (off the event loop). {@code target}, the stage pending,
+     * fails before the token fires, so that a callback that cancels the stage on the token cannot
+     * turn the timeout into a plain cancellation (fail() reads one that still wins a race as the
+     * timeout). With nothing to unwind (null: still queued, or the handler holds its thread) the
+     * exception mappers answer.
      */
-    void failWithTimeout(CompletableFuture<?> target, RequestTimeoutException failure) {
+    void unwindTimeout(CompletableFuture<?> target, RequestTimeoutException failure) {
+        if (target == null) {
+            token.cancel(CancellationReason.TIMEOUT);
+            Response r = server.errors().toResponse(failure, this);
+            if (finish(Outcome.TIMED_OUT)) {
+                answer(r);
+            }
+            return;
+        }
         // the work behind that stage goes on, but its complete() will be refused where no one can
         // see it: its result is the late one, counted before the answer goes out
         boolean counted = !target.isDone();
@@ -229,15 +243,6 @@ public final class Exchange extends RequestScope implements Dispatch {
             server.metrics().lateCompletions.decrement(); // it had completed meanwhile: on time after all
         }
         token.cancel(CancellationReason.TIMEOUT);
-    }
-
-    /** Nothing to unwind (still queued, or the handler still holds its thread): the exception mappers answer. */
-    void answerTimeout(RequestTimeoutException failure) {
-        token.cancel(CancellationReason.TIMEOUT);
-        Response r = server.errors().toResponse(failure, this);
-        if (finish(Outcome.TIMED_OUT)) {
-            answer(r);
-        }
     }
 
     /** The pipeline did not answer within the grace: the built-in problem goes out. */
@@ -255,23 +260,10 @@ public final class Exchange extends RequestScope implements Dispatch {
             token.cancel(why);
             return false;
         }
-        leaveQueue();
+        queuePlace.giveBack();
         token.cancel(why);
         cancelStage();
         return true;
-    }
-
-    void queuedAs(WorkerPool.Task task) {
-        queuedTask = task;
-    }
-
-    /** An ended request still waiting for a worker must not keep live ones out of a full queue. */
-    private void leaveQueue() {
-        WorkerPool.Task t = queuedTask;
-        if (t != null) {
-            queuedTask = null;
-            server.workers().withdraw(t);
-        }
     }
 
     /** True if a pending stage was cancelled here (false: none, or it completed first and is late on its own). */

@@ -7,6 +7,8 @@ import dev.baton.ShutdownReport;
 import dev.baton.http.ExceptionMapper;
 import dev.baton.internal.metrics.ServerMetrics;
 import dev.baton.internal.routing.RouteTable;
+import dev.baton.internal.tls.TlsPipeline;
+import dev.baton.internal.websocket.WebSocketConnection;
 import dev.baton.routing.Route;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -69,7 +71,7 @@ public final class NettyServer {
         Health health = Health.of(config, checks, shutdown, threads.watchdog());
         this.dispatcher = new Dispatcher(parts, table, routes, middleware, json, threads, health);
         // its files are read now: a certificate that cannot load stops the build, not the first handshake
-        this.tls = config.tls().map(t -> new ServerTls(t, ProtocolSelector.advertised(config.http2().enabled()))).orElse(null);
+        this.tls = config.tls().map(t -> new ServerTls(t, TlsPipeline.advertised(config.http2().enabled()))).orElse(null);
         this.epoll = config.nativeTransport() && NativeTransport.epoll();
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

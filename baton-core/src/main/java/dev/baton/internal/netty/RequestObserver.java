@@ -1,5 +1,6 @@
 package dev.baton.internal.netty;
 
+import dev.baton.internal.PendingWorkTracker;
 import dev.baton.context.RequestContext.Outcome;
 import dev.baton.internal.metrics.ServerMetrics;
 import dev.baton.routing.Route;

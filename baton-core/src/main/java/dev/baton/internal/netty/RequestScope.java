@@ -1,5 +1,6 @@
 package dev.baton.internal.netty;
 
+import dev.baton.internal.PendingWorkTracker;
 import dev.baton.context.CancellationReason;
 import dev.baton.context.CancellationSource;
 import dev.baton.context.CancellationToken;
@@ -93,7 +94,7 @@ abstract class RequestScope implements RequestContext, HandlerReturn, StageTrace
     }
 
     /** Fires the token when the connection closes after the response started (streams). */
-    void cancelToken(CancellationReason why) {
+    public void cancelToken(CancellationReason why) {
         token.cancel(why);
     }
 

@@ -108,13 +108,7 @@ final class RequestTimeout {
         CompletableFuture<?> target = ex.timeoutTarget();
         // the unwinding runs application code (filters, middleware, mappers, token callbacks):
         // never on the event loop, whose timer must stay free to send the fallback
-        Thread.ofVirtual().name("baton-timeout").start(() -> {
-            if (target != null) {
-                ex.failWithTimeout(target, failure);
-            } else {
-                ex.answerTimeout(failure);
-            }
-        });
+        Thread.ofVirtual().name("baton-timeout").start(() -> ex.unwindTimeout(target, failure));
     }
 
     /** The connection closed. */

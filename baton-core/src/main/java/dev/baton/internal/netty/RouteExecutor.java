@@ -80,7 +80,7 @@ abstract sealed class RouteExecutor {
             if (queued == null) {
                 return false;
             }
-            ex.queuedAs(queued);
+            ex.queuePlace.hold(queued);
             return true;
         }
 

@@ -1,6 +1,7 @@
 package dev.baton.internal.netty;
 
 import dev.baton.ServerConfig;
+import dev.baton.internal.tls.TlsPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -9,9 +10,9 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 
 /**
- * The connection pipeline, assembled in one place. Over TLS: a check for plain text, the
- * SslHandler, {@code close_notify} handling and, once the handshake is done, the pipeline of
- * the protocol ALPN chose ({@link ProtocolSelector}): HTTP/2 or HTTP/1.1. In clear text: the h2c
+ * The connection pipeline, assembled in one place. Over TLS: the {@link TlsPipeline} front
+ * (plain-text check, SslHandler, {@code close_notify}) and, once the handshake is done, the
+ * pipeline of the protocol ALPN chose: HTTP/2 or HTTP/1.1. In clear text: the h2c
  * preface check, then HTTP/1.1. HTTP/1.1: strict scanner, Netty's request decoder, aggregator
  * (100-continue, 413), connection handler. Responses need no encoder: {@link ResponseEncoder}
  * writes them as bytes.
@@ -45,11 +46,8 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             addHttp1(p);
             return;
         }
-        p.addLast(new PlaintextOnTlsPort());
-        p.addLast(tls.newHandler(ch.alloc()));
-        p.addLast(new TlsClosure());
-        p.addLast(new ProtocolSelector(this::addHttp1,
-                config.http2().enabled() ? pipeline -> Http2Pipeline.install(pipeline, dispatcher) : null));
+        TlsPipeline.install(p, tls.newHandler(ch.alloc()), this::addHttp1,
+                config.http2().enabled() ? pipeline -> Http2Pipeline.install(pipeline, dispatcher) : null);
     }
 
     /** The HTTP/1.1 pipeline, after whatever carries it (TCP, or TLS once ALPN chose http/1.1). */
@@ -69,7 +67,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         // they only ever act as a second line of defence
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 // Netty counts the empty lines it skips before a request line as part of it
-                .setMaxInitialLineLength(config.maxRequestLineLength() + 2 + 2 * StrictRequestScanner.MAX_EMPTY_LINES)
+                .setMaxInitialLineLength(config.maxRequestLineLength() + 2 + 2 * FieldSectionScanner.MAX_EMPTY_LINES)
                 .setMaxHeaderSize(config.maxHeaderSize() + 256)
                 .setMaxChunkSize(64 * 1024)
                 .setAllowDuplicateContentLengths(true)

@@ -1,5 +1,7 @@
 package dev.baton.internal.netty;
 
+import dev.baton.internal.tls.TlsContexts;
+import dev.baton.internal.tls.TlsCredentials;
 import dev.baton.tls.TlsConfig;
 import dev.baton.tls.TlsSession;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.websocket;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.CharacterCodingException;

@@ -1,14 +1,14 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.websocket;
 
 import dev.baton.ServerConfig;
 import dev.baton.http.Response;
+import dev.baton.internal.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,17 +30,18 @@ import java.util.Map;
  * {@link WebSocketConnection} in. The pipeline of a session, nearest the socket first:
  * {@code ws-encoder, ws-decoder, [ws-rsv, ws-deflate-decoder, ws-deflate-encoder], ws-utf8, ws-session}.
  */
-final class WebSocketUpgrade {
+public final class WebSocketUpgrade {
 
     private WebSocketUpgrade() {
     }
 
     /**
-     * Writes the 101 and swaps the HTTP handlers of {@code http}'s pipeline for the WebSocket
-     * codec and a session; returns the 101's bytes. On the event loop, with nothing read after
-     * the handshake request (the caller checked).
+     * Writes the 101 and swaps the HTTP handlers of {@code http}'s pipeline ({@code http}'s own and
+     * those of {@code httpCodecs} present) for the WebSocket codec and a session; returns the 101's
+     * bytes. On the event loop, with nothing read after the handshake request (the caller checked).
      */
-    static int switchProtocols(ChannelHandlerContext http, Exchange ex, Response response, ServerParts server) {
+    public static int switchProtocols(ChannelHandlerContext http, HandshakeExchange handshake, Response response,
+                                      ServerMetrics metrics, List<Class<? extends ChannelHandler>> httpCodecs) {
         WebSocketHandshake.Accepted accepted = (WebSocketHandshake.Accepted) response.body();
         StringBuilder head = new StringBuilder(256).append("HTTP/1.1 101 Switching Protocols\r\n");
         for (Map.Entry<String, String> h : response.headers()) {
@@ -51,15 +53,17 @@ final class WebSocketUpgrade {
         byte[] bytes = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
         http.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
 
-        ServerConfig config = server.config();
+        ServerConfig config = handshake.serverConfig();
         WebSocketServerExtension compression = accepted.compression();
         ChannelPipeline p = http.pipeline();
-        WebSocketConnection session = new WebSocketConnection(ex, accepted, server);
+        WebSocketConnection session = new WebSocketConnection(handshake, accepted, metrics);
         p.addAfter(http.name(), "ws-session", session);
         p.remove(http.handler());
-        removeIfPresent(p, RequestAggregator.class);
-        removeIfPresent(p, HttpRequestDecoder.class);
-        removeIfPresent(p, StrictRequestScanner.class);
+        for (Class<? extends ChannelHandler> codec : httpCodecs) {
+            if (p.get(codec) != null) {
+                p.remove(codec);
+            }
+        }
         WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(Math.min(config.webSocketMaxFrameSize(), config.webSocketMaxMessageSize()))
                 .expectMaskedFrames(true)
@@ -92,7 +96,7 @@ final class WebSocketUpgrade {
 
         @Override
         protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
-            // see closeFrame()
+            // see CloseHandshake.received()
         }
     }
 
@@ -126,11 +130,4 @@ final class WebSocketUpgrade {
             ctx.fireChannelRead(msg);
         }
     }
-
-    private static void removeIfPresent(ChannelPipeline p, Class<? extends ChannelHandler> type) {
-        if (p.get(type) != null) {
-            p.remove(type);
-        }
-    }
-
 }

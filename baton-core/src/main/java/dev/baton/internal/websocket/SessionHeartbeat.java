@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.websocket;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.ScheduledFuture;

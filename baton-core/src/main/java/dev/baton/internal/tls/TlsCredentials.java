@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.tls;
 
 import dev.baton.tls.TlsConfig;
 import java.io.IOException;
@@ -31,7 +31,7 @@ import javax.crypto.spec.PBEKeySpec;
  * checked to belong together: a certificate renewed without its key (or the reverse) is refused
  * when it is loaded, by either provider, not at the first handshake.
  */
-record TlsCredentials(PrivateKey key, List<X509Certificate> chain) {
+public record TlsCredentials(PrivateKey key, List<X509Certificate> chain) {
     private static final Pattern PEM_KEY = Pattern.compile(
             "-----BEGIN (ENCRYPTED )?PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END (ENCRYPTED )?PRIVATE KEY-----");
 
@@ -117,7 +117,7 @@ record TlsCredentials(PrivateKey key, List<X509Certificate> chain) {
     }
 
     /** The certificate's subject and end of validity, for the log. */
-    String describe() {
+    public String describe() {
         X509Certificate own = chain.getFirst();
         return own.getSubjectX500Principal().getName() + ", valid until " + own.getNotAfter().toInstant();
     }

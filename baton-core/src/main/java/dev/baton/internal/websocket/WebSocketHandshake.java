@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.websocket;
 
 import dev.baton.ServerConfig;
 import dev.baton.context.RequestContext;
@@ -44,7 +44,7 @@ public final class WebSocketHandshake implements Handler {
     public Object handle(RequestContext ctx) {
         Request req = ctx.request();
         Headers h = req.headers();
-        ServerConfig config = ctx instanceof Exchange ex ? ex.serverConfig() : DEFAULTS;
+        ServerConfig config = ctx instanceof HandshakeExchange ex ? ex.serverConfig() : DEFAULTS;
         if (!hasToken(h, "Upgrade", "websocket") || !req.method().equals("GET")) {
             return refuse(426, "this resource speaks WebSocket only: send a GET with Upgrade: websocket", req)
                     .withHeader("Upgrade", "websocket").withHeader("Connection", "Upgrade");

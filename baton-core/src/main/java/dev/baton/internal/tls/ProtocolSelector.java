@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.tls;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;

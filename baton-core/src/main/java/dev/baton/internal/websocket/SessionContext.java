@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.websocket;
 
 import dev.baton.context.CancellationReason;
 import dev.baton.context.CancellationToken;
@@ -8,6 +8,7 @@ import dev.baton.context.RequestContext;
 import dev.baton.context.TraceParent;
 import dev.baton.http.Request;
 import dev.baton.internal.OnceCallbacks;
+import dev.baton.internal.PendingWorkTracker;
 import dev.baton.routing.Route;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,12 @@ import org.slf4j.LoggerFactory;
 final class SessionContext implements RequestContext {
     private static final Logger log = LoggerFactory.getLogger(SessionContext.class);
 
-    private final RequestScope handshake;
+    private final HandshakeExchange handshake;
     private final PendingWorkTracker work = new PendingWorkTracker();
     private final OnceCallbacks<Outcome> completion = new OnceCallbacks<>("a WebSocket session's end");
     private volatile Outcome outcome;
 
-    SessionContext(RequestScope handshake) {
+    SessionContext(HandshakeExchange handshake) {
         this.handshake = handshake;
     }
 

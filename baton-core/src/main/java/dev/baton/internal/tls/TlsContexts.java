@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.tls;
 
 import dev.baton.tls.ClientAuth;
 import dev.baton.tls.TlsConfig;
@@ -12,12 +12,12 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.util.List;
 
 /** Makes a Netty server {@link SslContext} from a {@link TlsConfig}: reads its files, picks its provider. */
-final class TlsContexts {
+public final class TlsContexts {
     private TlsContexts() {
     }
 
     /** Whether {@code provider} means OpenSSL here; OPENSSL that cannot load is an error saying why. */
-    static boolean openSsl(TlsProvider provider) {
+    public static boolean openSsl(TlsProvider provider) {
         return switch (provider) {
             case JDK -> false;
             case AUTO -> OpenSsl.isAvailable();
@@ -32,12 +32,12 @@ final class TlsContexts {
     }
 
     /** What runs the handshakes, for the startup line. */
-    static String describe(boolean openSsl) {
+    public static String describe(boolean openSsl) {
         return openSsl ? "OpenSSL (" + OpenSsl.versionString() + ")" : "the JDK's SSLEngine";
     }
 
     /** The key and chain {@code config} names, checked to be a pair. */
-    static TlsCredentials credentials(TlsConfig config) {
+    public static TlsCredentials credentials(TlsConfig config) {
         try {
             return TlsCredentials.load(config);
         } catch (Exception e) {
@@ -51,7 +51,7 @@ final class TlsContexts {
      *
      * @throws IllegalArgumentException when they make no usable context
      */
-    static SslContext load(TlsConfig config, boolean openSsl, List<String> alpn, TlsCredentials credentials) {
+    public static SslContext load(TlsConfig config, boolean openSsl, List<String> alpn, TlsCredentials credentials) {
         try {
             SslContextBuilder b = SslContextBuilder.forServer(credentials.key(), credentials.chain())
                     .sslProvider(openSsl ? SslProvider.OPENSSL : SslProvider.JDK)

@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal;
 
 import dev.baton.context.PendingWork;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The per-request {@link PendingWork}: open tickets, abandoned when the response completes first. */
-final class PendingWorkTracker implements PendingWork {
+public final class PendingWorkTracker implements PendingWork {
     private static final Logger log = LoggerFactory.getLogger(PendingWorkTracker.class);
 
     /** Made on first use: most requests start no tracked work. */
@@ -50,7 +50,7 @@ final class PendingWorkTracker implements PendingWork {
     }
 
     /** What is open now. */
-    List<String> descriptions() {
+    public List<String> descriptions() {
         List<String> out = new ArrayList<>();
         Set<TicketImpl> s = open;
         if (s != null) {
@@ -62,7 +62,7 @@ final class PendingWorkTracker implements PendingWork {
     }
 
     /** The response completed: abandons what is still open and returns its descriptions. */
-    List<String> abandonAll() {
+    public List<String> abandonAll() {
         closed = true;
         Set<TicketImpl> s = open;
         if (s == null || s.isEmpty()) {

@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.tls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

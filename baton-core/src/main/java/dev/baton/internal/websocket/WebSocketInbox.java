@@ -1,8 +1,9 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.websocket;
 
 import dev.baton.internal.Futures;
 import dev.baton.websocket.WebSocketEndpoint;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -38,7 +39,9 @@ final class WebSocketInbox {
     private record Closed(int code, String reason) implements Event {
     }
 
-    private final WebSocketConnection session;
+    private final ServerSession session;
+    /** Completed when onClose has run. */
+    private final CompletableFuture<Void> onCloseRan;
     private final WebSocketEndpoint endpoint;
     /** The route's executor: runs a callback, false when its queue refuses. */
     private final Predicate<Runnable> executor;
@@ -48,8 +51,9 @@ final class WebSocketInbox {
     private boolean failed;
     private boolean ended;
 
-    WebSocketInbox(WebSocketConnection session, WebSocketEndpoint endpoint, Predicate<Runnable> executor) {
+    WebSocketInbox(ServerSession session, WebSocketEndpoint endpoint, Predicate<Runnable> executor, CompletableFuture<Void> onCloseRan) {
         this.session = session;
+        this.onCloseRan = onCloseRan;
         this.endpoint = endpoint;
         this.executor = executor;
     }
@@ -153,7 +157,7 @@ final class WebSocketInbox {
     private void finished(Event e, Throwable error) {
         running = false;
         if (e instanceof Closed) {
-            session.ended().complete(null);
+            onCloseRan.complete(null);
         }
         if (error != null) {
             Throwable cause = Futures.unwrap(error);

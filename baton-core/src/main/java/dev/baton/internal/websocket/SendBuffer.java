@@ -1,4 +1,4 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.websocket;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
