@@ -1,5 +1,7 @@
 package dev.baton.internal.netty;
 
+import dev.baton.internal.tls.ServerTls;
+
 import dev.baton.internal.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

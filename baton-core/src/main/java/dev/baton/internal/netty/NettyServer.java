@@ -1,5 +1,7 @@
 package dev.baton.internal.netty;
 
+import dev.baton.internal.tls.ServerTls;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.ServerConfig;
 import dev.baton.ServerStats;

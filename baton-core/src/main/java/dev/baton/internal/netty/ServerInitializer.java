@@ -1,5 +1,7 @@
 package dev.baton.internal.netty;
 
+import dev.baton.internal.tls.ServerTls;
+
 import dev.baton.ServerConfig;
 import dev.baton.internal.tls.TlsPipeline;
 import io.netty.channel.ChannelInitializer;

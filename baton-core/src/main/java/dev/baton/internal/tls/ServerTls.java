@@ -1,7 +1,5 @@
-package dev.baton.internal.netty;
+package dev.baton.internal.tls;
 
-import dev.baton.internal.tls.TlsContexts;
-import dev.baton.internal.tls.TlsCredentials;
 import dev.baton.tls.TlsConfig;
 import dev.baton.tls.TlsSession;
 import io.netty.buffer.ByteBufAllocator;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * reload (connections already open keep the one they started with), and the watch that
  * reloads it when its files change.
  */
-final class ServerTls implements AutoCloseable {
+public final class ServerTls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
     private final TlsConfig config;
@@ -40,7 +38,7 @@ final class ServerTls implements AutoCloseable {
     private Map<Path, String> loaded;
     private ScheduledExecutorService watch;
 
-    ServerTls(TlsConfig config, List<String> alpn) {
+    public ServerTls(TlsConfig config, List<String> alpn) {
         this.config = config;
         this.openSsl = TlsContexts.openSsl(config.provider());
         this.alpn = List.copyOf(alpn);
@@ -56,14 +54,14 @@ final class ServerTls implements AutoCloseable {
     }
 
     /** A handler for a new connection, with the current certificate and the handshake timeout. */
-    SslHandler newHandler(ByteBufAllocator alloc) {
+    public SslHandler newHandler(ByteBufAllocator alloc) {
         SslHandler handler = context.newHandler(alloc);
         handler.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
         return handler;
     }
 
     /** What runs the handshakes, for the startup line. */
-    String provider() {
+    public String provider() {
         return TlsContexts.describe(openSsl);
     }
 
@@ -72,13 +70,13 @@ final class ServerTls implements AutoCloseable {
      *
      * @throws IllegalArgumentException when they cannot be loaded: the old certificate stays
      */
-    synchronized void reload() {
+    public synchronized void reload() {
         loaded = stamps();
         context = load("reloaded");
     }
 
     /** Checks the files every {@code reloadInterval} and reloads them when one changed; nothing when the interval is zero. */
-    synchronized void startWatching() {
+    public synchronized void startWatching() {
         if (config.reloadInterval().isZero() || watch != null) {
             return;
         }
@@ -122,7 +120,7 @@ final class ServerTls implements AutoCloseable {
     }
 
     /** What {@code handler}'s finished handshake negotiated. */
-    static TlsSession session(SslHandler handler) {
+    public static TlsSession session(SslHandler handler) {
         SSLSession s = handler.engine().getSession();
         List<X509Certificate> peer = List.of();
         // only when asked for: without client authentication there is none, and asking throws
