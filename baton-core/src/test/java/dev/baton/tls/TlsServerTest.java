@@ -150,6 +150,36 @@ class TlsServerTest {
     }
 
     @Test
+    void aWebSocketOverTlsEchoesAndClosesCleanly() throws Exception {
+        java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        try (TestServer s = TestServer.start(c -> c.tls(TlsFixtures.pem("a").build()),
+                r -> r.ws("/echo", ws -> ws.onText((session, text) -> session.sendText(
+                        text + " over " + session.request().scheme()))));
+             HttpClient client = HttpClient.newBuilder().sslContext(TlsFixtures.client(false)).build()) {
+            java.net.http.WebSocket socket = client.newWebSocketBuilder().buildAsync(
+                    URI.create("wss://localhost:" + s.port() + "/echo"), new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                            echoed.complete(data.toString());
+                            return null;
+                        }
+
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
+                            closed.complete(code);
+                            return null;
+                        }
+                    }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            socket.sendText("hello", true);
+
+            assertThat(echoed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("hello over https");
+            socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void tls12WithAnAeadCipherIsServedButACbcCipherIsRefused() throws Exception {
         try (TestServer s = start(TlsFixtures.pem("a").build())) {
             try (SSLSocket ok = connect(s.port(), TlsFixtures.client(false))) {
