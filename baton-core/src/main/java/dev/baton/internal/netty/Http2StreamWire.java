@@ -12,15 +12,15 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
  * window allows; the stream channel's writability is the producer's backpressure.
  */
 final class Http2StreamWire implements ResponseStream.Wire, StreamSink.Framing {
-    private final Http2StreamHandler stream;
+    private final Http2StreamAnswers answers;
 
-    Http2StreamWire(Http2StreamHandler stream) {
-        this.stream = stream;
+    Http2StreamWire(Http2StreamAnswers answers) {
+        this.answers = answers;
     }
 
     @Override
     public Object head(Response response, String serverTiming) {
-        return new DefaultHttp2HeadersFrame(stream.heads().of(response, -1, serverTiming), false);
+        return new DefaultHttp2HeadersFrame(answers.heads().of(response, -1, serverTiming), false);
     }
 
     @Override
@@ -40,7 +40,7 @@ final class Http2StreamWire implements ResponseStream.Wire, StreamSink.Framing {
 
     @Override
     public long writeAnswer(ResponseRenderer.Rendered answer, boolean head, Runnable written) {
-        return stream.writeWhole(answer, head, null, written);
+        return answers.writeWhole(answer, head, null, written);
     }
 
     @Override
