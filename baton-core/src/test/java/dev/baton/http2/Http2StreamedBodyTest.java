@@ -194,7 +194,7 @@ class Http2StreamedBodyTest {
         long size = 4L << 20;
         // 256 KiB for the bodies the connection aggregates; two streamed uploads of 4 MiB at once go through it
         try (TestServer s = TestServer.start(c -> c.http2MaxConnectionBodyBytes(256 * 1024), r -> r.post("/upload",
-                ctx -> crc(ctx.request().bodyStream())).streamBody(size)); RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(1))) {
+                ctx -> crc(ctx.request().bodyStream())).streamBody(size)); RawH2 h2 = new RawH2(s.port(), Duration.ofSeconds(5))) {
             int first = h2.nextStreamId();
             int second = h2.nextStreamId();
             h2.headers(first, post("/upload", size), false);
@@ -202,6 +202,7 @@ class Http2StreamedBodyTest {
             FlowControlledUploads uploads = new FlowControlledUploads(h2, size, first, second);
             uploads.sendWhileTheServerGrantsWindow();
             assertThat(uploads.sent(first) + uploads.sent(second)).isEqualTo(2 * size);
+            h2.readTimeout(Duration.ofSeconds(20)); // the answers come once both bodies are read: room for a loaded machine
             String expected = size + " " + crcOf(new BodyPattern(size));
             assertThat(h2.answer(first).body()).isEqualTo(expected);
             assertThat(h2.answer(second).body()).isEqualTo(expected);

@@ -64,6 +64,11 @@ public final class RawH2 implements AutoCloseable {
     /** Frames read for streams other than the one awaited. */
     private final Map<Integer, List<Frame>> pending = new HashMap<>();
 
+    /** How long a read waits for a frame from now on. */
+    public void readTimeout(Duration value) throws IOException {
+        socket.setSoTimeout((int) value.toMillis());
+    }
+
     public RawH2(int port) throws IOException {
         this(port, Duration.ofSeconds(10));
     }
