@@ -135,7 +135,8 @@ class DemoInChromiumTest {
     @Test
     void theDashboardsChartsRenderWithData() {
         // traffic all along, so that every second's sample has some: twenty light pages a second, and
-        // five that time out (150 ms against the backend's 400), for the timeouts' line
+        // twenty that time out (150 ms against the backend's 400), for the timeouts' line and so that
+        // about three are in flight at any sample (with five a second the in-flight line was often 0)
         ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
         Queue<CompletableFuture<?>> sent = new ConcurrentLinkedQueue<>();
         HttpRequest light = HttpRequest.newBuilder(URI.create(front + "/ProductsAsync?delay=5")).build();
@@ -143,7 +144,7 @@ class DemoInChromiumTest {
         traffic.scheduleAtFixedRate(() -> sent.add(http.sendAsync(light, HttpResponse.BodyHandlers.discarding())), 0, 50,
                 TimeUnit.MILLISECONDS);
         traffic.scheduleAtFixedRate(() -> sent.add(http.sendAsync(timingOut, HttpResponse.BodyHandlers.discarding())), 0,
-                200, TimeUnit.MILLISECONDS);
+                50, TimeUnit.MILLISECONDS);
         try {
             chromium.open(front + "/dashboard");
             chromium.waitUpTo(Duration.ofSeconds(10), "the dashboard to be live with 3 samples").until(d -> {
