@@ -4,16 +4,22 @@ import dev.baton.http.HttpException;
 import dev.baton.internal.body.BodySource;
 import dev.baton.internal.body.RequestBodyStream;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2StreamChannelOption;
 import java.io.IOException;
 
 /**
- * An HTTP/2 request body streaming to its handler. DATA goes into the body as it comes; while the
- * reader holds enough, the stream channel stops reading, so what the client sends stays
- * unconsumed and the stream's flow-control window is not returned: the client's sends stall on
- * it, and a slow reader holds at most the window and {@link RequestBodyStream#HIGH_WATER}. A 100
+ * An HTTP/2 request body streaming to its handler. DATA goes into the body as it comes, and the
+ * stream's flow-control window is returned by hand (the stream channel's automatic flow control
+ * is off): at once while the reader keeps up, and not while it holds enough, so the client's
+ * sends stall on the window and a slow reader holds at most the window and
+ * {@link RequestBodyStream#HIGH_WATER}. The stream channel itself keeps reading: the window is
+ * HTTP/2's own backpressure, and toggling the child channel's auto-read at the reader's pace
+ * stalled about one long upload in six with its last frames unread. A 100
  * (HEADERS with {@code :status 100}) goes out when the reader first asks for bytes. Past the
  * route's limit the body fails with 413, trickling below the minimum rate with 408, and no more is
  * read; answered before its end, the rest is dropped and the stream is reset after the answer
@@ -32,7 +38,10 @@ final class Http2BodySource implements BodySource {
     private boolean broken;
     /** The answer went out first: what still arrives is dropped until the stream's reset. */
     private boolean abandoned;
-    private final PausedReading reading;
+    /** DATA bytes (padding included) received and not yet returned to the client's window. */
+    private int unreturned;
+    /** When the reader began to hold enough, or 0 while it keeps up. */
+    private long pausedSince;
 
     /** {@code length}: declared, or -1; {@code limit}: the route's; {@code continueOwed}: the client waits for a 100. */
     Http2BodySource(ChannelHandlerContext ctx, Http2Connection connection, long length, long limit, boolean continueOwed, BodyRate rate) {
@@ -42,16 +51,26 @@ final class Http2BodySource implements BodySource {
         this.limit = limit;
         this.continueOwed = continueOwed;
         this.rate = rate;
-        this.reading = new PausedReading(ctx.channel());
+        ctx.channel().config().setOption(Http2StreamChannelOption.AUTO_STREAM_FLOW_CONTROL, false);
         this.body = new RequestBodyStream(ctx.executor(), this, length, limit);
     }
 
     /**
-     * A DATA frame's payload (the caller keeps and releases it), {@code last} with END_STREAM.
-     * False when the body broke the framing its content-length declared: a malformed request,
-     * which the caller resets with PROTOCOL_ERROR (RFC 9113 8.1.1).
+     * A DATA frame's payload (the caller keeps and releases it), {@code flowControlled} its bytes
+     * counted against the window (padding included), {@code last} with END_STREAM. False when the
+     * body broke the framing its content-length declared: a malformed request, which the caller
+     * resets with PROTOCOL_ERROR (RFC 9113 8.1.1).
      */
-    boolean data(ByteBuf content, boolean last) {
+    boolean data(ByteBuf content, int flowControlled, boolean last) {
+        unreturned += flowControlled;
+        boolean ok = take(content, last);
+        if (!body.isPaused()) {
+            returnWindow();
+        }
+        return ok;
+    }
+
+    private boolean take(ByteBuf content, boolean last) {
         int n = content.readableBytes();
         if (n > 0) {
             continueOwed = false; // the client sends its body without waiting
@@ -114,21 +133,31 @@ final class Http2BodySource implements BodySource {
         broken = true;
         continueOwed = false;
         body.fail(failure);
-        reading.stop();
+    }
+
+    /** Gives the client back what it sent and the reader took (or what is dropped); never for a broken body. */
+    private void returnWindow() {
+        if (unreturned > 0 && !broken && ctx.channel().isActive()) {
+            int n = unreturned;
+            unreturned = 0;
+            ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(n)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
     }
 
     @Override
     public void pause() {
-        if (!broken) {
-            reading.pause();
+        if (pausedSince == 0) {
+            pausedSince = System.nanoTime();
         }
     }
 
     @Override
     public void resume() {
-        if (!broken) {
-            reading.resume(rate::paused); // the reader's pace, not the client's
+        if (pausedSince != 0) {
+            rate.paused(System.nanoTime() - pausedSince); // the reader's pace, not the client's
+            pausedSince = 0;
         }
+        returnWindow();
     }
 
     @Override

@@ -83,7 +83,7 @@ final class Http2RequestIntake {
             streaming = new Http2BodySource(ctx, connection, head.contentLength, streamLimit,
                     head.expectsContinue && !f.isEndStream(), rate);
             dispatch(new StreamedRequest(head.toRequest(Unpooled.EMPTY_BUFFER), streaming.body));
-            onStreamedData(Unpooled.EMPTY_BUFFER, f.isEndStream());
+            onStreamedData(Unpooled.EMPTY_BUFFER, 0, f.isEndStream());
         } else if (f.isEndStream()) {
             dispatch();
         } else if (head != null && bodyAwaited()) {
@@ -122,12 +122,12 @@ final class Http2RequestIntake {
             resetStream(Http2Error.PROTOCOL_ERROR);
             return;
         }
-        onStreamedData(Unpooled.EMPTY_BUFFER, true);
+        onStreamedData(Unpooled.EMPTY_BUFFER, 0, true);
     }
 
     /** A streamed body's DATA (or its end): a body that breaks its content-length resets the stream. */
-    private void onStreamedData(ByteBuf content, boolean last) {
-        if (!streaming.data(content, last) && ctx.channel().isActive()) {
+    private void onStreamedData(ByteBuf content, int flowControlled, boolean last) {
+        if (!streaming.data(content, flowControlled, last) && ctx.channel().isActive()) {
             resetStream(Http2Error.PROTOCOL_ERROR);
         }
     }
@@ -157,7 +157,7 @@ final class Http2RequestIntake {
 
     void onData(Http2DataFrame f) {
         if (streaming != null) {
-            onStreamedData(f.content(), f.isEndStream());
+            onStreamedData(f.content(), f.initialFlowControlledBytes(), f.isEndStream());
             return;
         }
         if (requestEnded) {

@@ -6,8 +6,9 @@ import java.util.function.LongConsumer;
 /**
  * A channel's reading turned off while a streamed request body's reader holds enough, and on
  * again when it asks for more; the time in between is the reader's, not the client's slowness.
- * For a connection (HTTP/1.1) or a stream's child channel (HTTP/2, where bytes not read are not
- * consumed, so the stream's window stays closed). Event loop only.
+ * For an HTTP/1.1 connection, whose unread bytes stay in the kernel and so hold the client back
+ * (an HTTP/2 stream withholds its flow-control window instead: {@link Http2BodySource}). Event
+ * loop only.
  */
 final class PausedReading {
     private final Channel channel;
@@ -33,7 +34,7 @@ final class PausedReading {
 
     /**
      * Reads again, if it was off; {@code paused} first learns for how long it was (0 when not
-     * through {@link #pause}), before what waited is read (an HTTP/2 stream hands it over at once).
+     * through {@link #pause}), before what waited is read.
      */
     void resume(LongConsumer paused) {
         if (channel.config().isAutoRead()) {
