@@ -11,6 +11,7 @@ import dev.baton.internal.coding.ContentCodings;
 import dev.baton.internal.coding.FileBodyStream;
 import dev.baton.internal.coding.Gzip;
 import dev.baton.internal.coding.GzipSink;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,7 +19,8 @@ import java.util.Locale;
  * protocol writer sends the same representation: a body in memory is compressed at once (its
  * length stays known, HEAD included), a streamed one piece by piece, a file's through a stream
  * (no zero-copy then). Each answer whose representation depends on {@code Accept-Encoding} says
- * so with {@code Vary}, compressed or not, and a compressed one gets its own ETag. Never touched:
+ * so with {@code Vary}, compressed or not (a body in memory below the threshold does not depend
+ * on it), and a compressed one gets its own ETag. Never touched:
  * partial content (206, {@code Content-Range}), a body already coded, {@code Cache-Control:
  * no-transform} (how a handler opts out), event streams, and types that are compressed already.
  */
@@ -45,14 +47,23 @@ final class ResponseCompression {
 
     /** {@code answer} as the request with these {@code headers} gets it (its {@code Accept-Encoding} is read only if it matters). */
     ResponseRenderer.Rendered apply(ResponseRenderer.Rendered answer, Headers headers) {
+        if (!enabled) {
+            return answer;
+        }
+        long size = knownSize(answer);
+        List<String> accepted = headers.all("Accept-Encoding");
+        // a body below the threshold goes as it is to every client that takes identity: nothing
+        // varies, so no Vary either (as nginx's gzip_min_length), and the check costs nothing
+        if (size >= 0 && size < threshold && (accepted.isEmpty() || AcceptEncoding.of(accepted).identity())) {
+            return answer;
+        }
         Response r = answer.response();
-        if (!enabled || !varies(r)) {
+        if (!varies(r)) {
             return answer;
         }
         Response vary = withVary(r);
-        AcceptEncoding wants = AcceptEncoding.of(headers.all("Accept-Encoding"));
-        long size = knownSize(answer);
-        if (!wants.gzip() || size >= 0 && size < threshold && wants.identity()) {
+        AcceptEncoding wants = AcceptEncoding.of(accepted);
+        if (!wants.gzip()) {
             return new ResponseRenderer.Rendered(vary, answer.json());
         }
         Response tagged = ContentCodings.gzipTag(vary);
