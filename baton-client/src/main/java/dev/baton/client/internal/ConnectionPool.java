@@ -4,6 +4,7 @@ import dev.baton.client.ClientConfig;
 import dev.baton.client.ClientStats;
 import dev.baton.client.ConnectFailedException;
 import dev.baton.client.Protocol;
+import dev.baton.internal.netty.LeakSampling;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -55,6 +56,7 @@ public final class ConnectionPool {
     private volatile boolean closed;
 
     public ConnectionPool(ClientConfig config, EventLoopGroup group, SSLContext sslContext, ClientMetrics metrics) {
+        LeakSampling.offUnlessAsked();
         this.config = config;
         this.metrics = metrics;
         this.safetyNet = new PoolSafetyNet(config.connectionWaitThreshold().toNanos(), metrics);

@@ -60,6 +60,7 @@ public final class NettyServer {
                        Map<Class<? extends Throwable>, ExceptionMapper<? extends Throwable>> mappers, ObjectMapper json,
                        Map<String, BooleanSupplier> readinessChecks) {
         this.config = config;
+        LeakSampling.offUnlessAsked();
         Health.validate(config, readinessChecks.keySet(), routes); // before any thread is made
         ClassLoadingActivity classLoading = new ClassLoadingActivity();
         SafetyNets nets = new SafetyNets(config, metrics, classLoading);
