@@ -9,7 +9,13 @@ import dev.baton.http.Response;
 import dev.baton.support.RawH2;
 import dev.baton.support.TestServer;
 import dev.baton.testing.await.Await;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -112,6 +118,59 @@ class Http2RequestLifecycleTest {
             assertThat(a.status()).isEqualTo(504);
             assertThat(a.headers().get("content-type").toString()).isEqualTo("application/problem+json");
             assertThat(reason.get(5, TimeUnit.SECONDS)).isEqualTo(CancellationReason.TIMEOUT);
+        }
+    }
+
+    @Test
+    void requestsOnOneConnectionTimeOutEachAtItsOwnInstant() throws Exception {
+        try (TestServer s = TestServer.start(r -> {
+            r.get("/later", ctx -> new CompletableFuture<>()).timeout(Duration.ofMillis(800));
+            r.get("/sooner", ctx -> new CompletableFuture<>()).timeout(Duration.ofMillis(200));
+            r.get("/quick", ctx -> "quick");
+        }); RawH2 h2 = new RawH2(s.port())) {
+            long start = System.nanoTime();
+            int later = h2.send("GET", "/later");
+            int sooner = h2.send("GET", "/sooner");
+            int quick = h2.send("GET", "/quick"); // answered in time: its timeout never fires
+            Map<Integer, String> statuses = new HashMap<>();
+            Map<Integer, Long> endedAfterMillis = new LinkedHashMap<>();
+            while (endedAfterMillis.size() < 3) {
+                RawH2.Frame f = h2.read();
+                assertThat(f).as("the connection stays open").isNotNull();
+                if (f.type() == RawH2.HEADERS) {
+                    statuses.put(f.streamId(), f.headers().status().toString());
+                }
+                if (f.endStream()) {
+                    endedAfterMillis.put(f.streamId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                }
+            }
+            assertThat(endedAfterMillis.keySet()).containsSubsequence(sooner, later);
+            assertThat(statuses).containsEntry(quick, "200").containsEntry(sooner, "504").containsEntry(later, "504");
+            assertThat(endedAfterMillis.get(sooner)).isGreaterThanOrEqualTo(200);
+            assertThat(endedAfterMillis.get(later)).isGreaterThanOrEqualTo(800);
+        }
+    }
+
+    @Test
+    void aStreamStillBeingServedKeepsAnIdleConnectionOpen() throws Exception {
+        try (TestServer s = TestServer.start(c -> c.idleTimeout(Duration.ofMillis(200)), r -> r.get("/slow",
+                ctx -> CompletableFuture.supplyAsync(() -> "slow but fine", CompletableFuture.delayedExecutor(800, TimeUnit.MILLISECONDS))));
+             RawH2 h2 = new RawH2(s.port())) {
+            int id = h2.send("GET", "/slow");
+            List<Integer> types = new ArrayList<>();
+            StringBuilder body = new StringBuilder();
+            RawH2.Frame f;
+            do {
+                f = h2.read();
+                assertThat(f).as("the connection stays open").isNotNull();
+                types.add(f.type());
+                if (f.type() == RawH2.DATA) {
+                    body.append(new String(f.payload(), StandardCharsets.UTF_8));
+                }
+            } while (f.streamId() != id || !f.endStream());
+            assertThat(types).as("no GOAWAY while the stream runs").doesNotContain(RawH2.GOAWAY);
+            assertThat(body.toString()).isEqualTo("slow but fine");
+            assertThat(h2.awaitGoAway()).as("idle once it is answered").isNotNull();
         }
     }
 

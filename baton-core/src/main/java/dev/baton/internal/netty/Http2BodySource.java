@@ -27,7 +27,7 @@ import java.io.IOException;
  */
 final class Http2BodySource implements BodySource {
     private final ChannelHandlerContext ctx;
-    private final Http2Connection connection;
+    private final Http2ConnectionParts parts;
     final RequestBodyStream body;
     private final long length;
     private final long limit;
@@ -44,9 +44,9 @@ final class Http2BodySource implements BodySource {
     private long pausedSince;
 
     /** {@code length}: declared, or -1; {@code limit}: the route's; {@code continueOwed}: the client waits for a 100. */
-    Http2BodySource(ChannelHandlerContext ctx, Http2Connection connection, long length, long limit, boolean continueOwed, BodyRate rate) {
+    Http2BodySource(ChannelHandlerContext ctx, Http2ConnectionParts parts, long length, long limit, boolean continueOwed, BodyRate rate) {
         this.ctx = ctx;
-        this.connection = connection;
+        this.parts = parts;
         this.length = length;
         this.limit = limit;
         this.continueOwed = continueOwed;
@@ -103,7 +103,7 @@ final class Http2BodySource implements BodySource {
     }
 
     /** For the connection's body-rate timer: true while the body is still awaited (and checked again). */
-    boolean checkRate(long nowNanos) {
+    private boolean checkRate(long nowNanos) {
         if (broken || abandoned || body.isEnded()) {
             return false;
         }
@@ -166,7 +166,7 @@ final class Http2BodySource implements BodySource {
             return;
         }
         rate.start(System.nanoTime());
-        connection.watchBodyRate();
+        parts.watchBodyRate(this::checkRate);
         if (continueOwed) {
             continueOwed = false;
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false));

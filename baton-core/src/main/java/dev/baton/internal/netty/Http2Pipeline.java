@@ -14,9 +14,10 @@ import io.netty.handler.codec.http2.Http2Settings;
 /**
  * The HTTP/2 side of a connection, assembled in one place: Netty's frame codec with the server's
  * settings and its limits against known attacks, one child channel per stream (each an
- * {@link Http2StreamHandler}), and the {@link Http2Connection}. The one entry point for both ways
- * a connection comes to speak HTTP/2: h2c by prior knowledge ({@link H2cPreface}) and h2 over TLS
- * once ALPN negotiated it.
+ * {@link Http2StreamHandler}, registered here with the {@link Http2Connection} while it is open),
+ * and the connection, whose {@link Http2ConnectionParts} its streams share. The one entry point
+ * for both ways a connection comes to speak HTTP/2: h2c by prior knowledge ({@link H2cPreface})
+ * and h2 over TLS once ALPN negotiated it.
  */
 final class Http2Pipeline {
     /** How long a closing connection waits for its open streams to finish after GOAWAY. */
@@ -29,9 +30,10 @@ final class Http2Pipeline {
     static void install(ChannelPipeline p, RequestDispatcher dispatcher) {
         ServerConfig config = dispatcher.server().config();
         Http2Config h2 = config.http2();
-        Http2Connection connection = new Http2Connection(dispatcher.server());
+        Http2ConnectionParts parts = new Http2ConnectionParts(dispatcher.server(), p.channel());
+        Http2Connection connection = new Http2Connection(dispatcher.server(), parts);
         p.addLast(codec(config, h2));
-        p.addLast(new Http2MultiplexHandler(streams(connection, dispatcher)));
+        p.addLast(new Http2MultiplexHandler(streams(connection, parts, dispatcher)));
         p.addLast(connection);
     }
 
@@ -57,11 +59,14 @@ final class Http2Pipeline {
         return b.build();
     }
 
-    private static ChannelHandler streams(Http2Connection connection, RequestDispatcher dispatcher) {
+    private static ChannelHandler streams(Http2Connection connection, Http2ConnectionParts parts, RequestDispatcher dispatcher) {
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new Http2StreamHandler(connection, dispatcher));
+                Http2StreamHandler stream = new Http2StreamHandler(parts, dispatcher);
+                ch.pipeline().addLast(stream);
+                connection.add(stream);
+                ch.closeFuture().addListener(closed -> connection.remove(stream));
             }
         };
     }

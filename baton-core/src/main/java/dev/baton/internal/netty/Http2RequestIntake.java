@@ -24,7 +24,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
  */
 final class Http2RequestIntake {
     private final ChannelHandlerContext ctx;
-    private final Http2Connection connection;
+    private final Http2ConnectionParts parts;
     private final RequestDispatcher dispatcher;
     private final ServerParts server;
     private final ServerConfig config;
@@ -41,10 +41,10 @@ final class Http2RequestIntake {
     /** The request is complete, answered early or refused: further frames of the client are dropped. */
     private boolean requestEnded;
 
-    Http2RequestIntake(ChannelHandlerContext ctx, Http2Connection connection, RequestDispatcher dispatcher,
+    Http2RequestIntake(ChannelHandlerContext ctx, Http2ConnectionParts parts, RequestDispatcher dispatcher,
                        Http2StreamRequest request, Http2StreamAnswers answers) {
         this.ctx = ctx;
-        this.connection = connection;
+        this.parts = parts;
         this.dispatcher = dispatcher;
         this.server = dispatcher.server();
         this.config = server.config();
@@ -80,7 +80,7 @@ final class Http2RequestIntake {
         }
         if (streamLimit > 0) {
             // dispatched at its head: the body follows as it arrives, and its 100 when the handler asks
-            streaming = new Http2BodySource(ctx, connection, head.contentLength, streamLimit,
+            streaming = new Http2BodySource(ctx, parts, head.contentLength, streamLimit,
                     head.expectsContinue && !f.isEndStream(), rate);
             dispatch(new StreamedRequest(head.toRequest(Unpooled.EMPTY_BUFFER), streaming.body));
             onStreamedData(Unpooled.EMPTY_BUFFER, 0, f.isEndStream());
@@ -103,7 +103,7 @@ final class Http2RequestIntake {
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false));
         }
         rate.start(System.nanoTime());
-        connection.watchBodyRate();
+        parts.watchBodyRate(this::checkBodyRate);
     }
 
     private boolean bodyAwaited() {
@@ -133,15 +133,12 @@ final class Http2RequestIntake {
     }
 
     /**
-     * For the connection's body-rate timer: true while this stream's body is still awaited. An
-     * aggregated body trickling below the minimum rate is answered 408; a streamed one fails its
-     * reader with 408.
+     * For the connection's body-rate timer: true while this stream's aggregated body is still
+     * awaited; one trickling below the minimum rate is answered 408. (A streamed body is watched
+     * by its {@link Http2BodySource}.)
      */
-    boolean checkBodyRate(long nowNanos) {
-        if (streaming != null) {
-            return streaming.checkRate(nowNanos);
-        }
-        if (head == null || !bodyAwaited()) {
+    private boolean checkBodyRate(long nowNanos) {
+        if (!bodyAwaited()) {
             return false;
         }
         if (rate.tooSlow(0, nowNanos)) {
@@ -182,7 +179,7 @@ final class Http2RequestIntake {
                 reject(slowBody());
                 return;
             }
-            if (!connection.holdBody(n)) {
+            if (!parts.holdBody(n)) {
                 // the connection holds as many bodies as it may: this stream was not processed, the client may retry it
                 requestEnded = true;
                 releaseBody();
@@ -208,7 +205,7 @@ final class Http2RequestIntake {
     private void dispatch() {
         ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : body;
         body = null;
-        connection.releaseBody(content.readableBytes());
+        parts.releaseBody(content.readableBytes());
         dispatch(head.toRequest(content));
     }
 
@@ -250,7 +247,7 @@ final class Http2RequestIntake {
 
     private void releaseBody() {
         if (body != null) {
-            connection.releaseBody(body.readableBytes());
+            parts.releaseBody(body.readableBytes());
             body.release();
             body = null;
         }

@@ -18,21 +18,21 @@ import io.netty.handler.codec.http2.Http2Error;
  */
 final class Http2StreamAnswers {
     private final ChannelHandlerContext ctx;
-    private final Http2Connection connection;
+    private final Http2ConnectionParts parts;
     private final ServerParts server;
     private final RequestAccounting accounting;
     /** The client's side of the stream ended (END_STREAM): an early answer needs no reset after it. */
     private boolean clientDone;
 
-    Http2StreamAnswers(ChannelHandlerContext ctx, Http2Connection connection, ServerParts server) {
+    Http2StreamAnswers(ChannelHandlerContext ctx, Http2ConnectionParts parts, ServerParts server) {
         this.ctx = ctx;
-        this.connection = connection;
+        this.parts = parts;
         this.server = server;
-        this.accounting = connection.accounting();
+        this.accounting = parts.accounting();
     }
 
     Http2ResponseHead heads() {
-        return connection.heads();
+        return parts.heads();
     }
 
     /** A frame of the client arrived; {@code endStream}: its last. */
@@ -108,7 +108,7 @@ final class Http2StreamAnswers {
             default -> 0;
         } : content.length;
         boolean data = !isHead && !noContent && content != null && content.length > 0;
-        var headers = new DefaultHttp2HeadersFrame(connection.heads().of(r, length, serverTiming), !data);
+        var headers = new DefaultHttp2HeadersFrame(parts.heads().of(r, length, serverTiming), !data);
         // a failed write reaches exceptionCaught, which closes the stream: no promise when nothing waits for it
         boolean wait = written != null || !clientDone;
         if (data) {
@@ -127,7 +127,7 @@ final class Http2StreamAnswers {
         } else {
             ctx.write(end, ctx.voidPromise());
         }
-        connection.flushSoon(); // one flush for all the streams answered in this turn of the loop
+        parts.flushSoon(); // one flush for all the streams answered in this turn of the loop
         return data ? content.length : 0;
     }
 

@@ -9,40 +9,46 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Netty side of one HTTP/2 stream, one request: feeds the client's HEADERS and DATA to its
  * {@link Http2RequestIntake}, which makes them the request its {@link Http2StreamRequest}
  * dispatches and serves; the answers leave through the {@link Http2StreamAnswers}, as HEADERS and
  * DATA frames. A stream the client resets, or whose connection closes, cancels its request with
- * {@code CLIENT_DISCONNECT}. The {@link Http2Connection} keeps its streams' handlers, for its
- * timers and its shutdown. Confined to its connection's event loop.
+ * {@code CLIENT_DISCONNECT}. What the connection's streams share (its clock, its timers, its body
+ * budget) is its {@link Http2ConnectionParts}; the {@link Http2Connection} asks the stream whether
+ * it is busy, and cancels it on shutdown, but is never called from here. Confined to its
+ * connection's event loop.
  */
 final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
-    private final Http2Connection connection;
+    private static final Logger log = LoggerFactory.getLogger(Http2StreamHandler.class);
+
+    private final Http2ConnectionParts parts;
     private final RequestDispatcher dispatcher;
     private ChannelHandlerContext ctx;
     private Http2StreamAnswers answers;
     private Http2StreamRequest request;
     private Http2RequestIntake intake;
 
-    Http2StreamHandler(Http2Connection connection, RequestDispatcher dispatcher) {
-        this.connection = connection;
+    Http2StreamHandler(Http2ConnectionParts parts, RequestDispatcher dispatcher) {
+        this.parts = parts;
         this.dispatcher = dispatcher;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        answers = new Http2StreamAnswers(ctx, connection, dispatcher.server());
-        request = new Http2StreamRequest(ctx, connection, dispatcher, answers);
-        intake = new Http2RequestIntake(ctx, connection, dispatcher, request, answers);
-        connection.opened(this);
+        answers = new Http2StreamAnswers(ctx, parts, dispatcher.server());
+        request = new Http2StreamRequest(ctx, parts, dispatcher, answers);
+        intake = new Http2RequestIntake(ctx, parts, dispatcher, request, answers);
+        parts.touch();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        connection.touch();
+        parts.touch();
         try {
             if (msg instanceof Http2HeadersFrame f) {
                 answers.clientSent(f.isEndStream());
@@ -56,18 +62,13 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** For the connection's body-rate timer: true while this stream's body is still awaited (see {@link Http2RequestIntake#checkBodyRate}). */
-    boolean checkBodyRate(long nowNanos) {
-        return intake.checkBodyRate(nowNanos);
-    }
-
     /** The stream closed: answered, reset by the client, or its connection gone. */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         request.clientLeft();
         intake.closed(); // after the token: a handler failing with its body is not an answer to a client gone
         request.cutStream();
-        connection.closed(this);
+        parts.touch();
         ctx.fireChannelInactive();
     }
 
@@ -96,11 +97,6 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
         request.cancelForShutdown();
     }
 
-    /** The request awaiting its handler's answer, or null. */
-    Exchange inFlight() {
-        return request.inFlight();
-    }
-
     /** Whether a request of this stream is being served (not merely arriving). */
     boolean busy() {
         return request.busy();
@@ -112,7 +108,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        connection.streamFailed(cause);
+        log.debug("HTTP/2 stream on {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         if (cause instanceof Http2Exception e && ctx.channel().isActive()) {
             intake.failed();
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(e.error())).addListener(ChannelFutureListener.CLOSE);

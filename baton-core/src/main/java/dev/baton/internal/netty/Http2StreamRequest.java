@@ -18,16 +18,16 @@ import java.net.InetSocketAddress;
  */
 final class Http2StreamRequest implements ResponseSink {
     private final ChannelHandlerContext ctx;
-    private final Http2Connection connection;
+    private final Http2ConnectionParts parts;
     private final RequestDispatcher dispatcher;
     private final ServerParts server;
     private final Http2StreamAnswers answers;
     private Exchange current;
     private ResponseStream stream;
 
-    Http2StreamRequest(ChannelHandlerContext ctx, Http2Connection connection, RequestDispatcher dispatcher, Http2StreamAnswers answers) {
+    Http2StreamRequest(ChannelHandlerContext ctx, Http2ConnectionParts parts, RequestDispatcher dispatcher, Http2StreamAnswers answers) {
         this.ctx = ctx;
-        this.connection = connection;
+        this.parts = parts;
         this.dispatcher = dispatcher;
         this.server = dispatcher.server();
         this.answers = answers;
@@ -41,12 +41,12 @@ final class Http2StreamRequest implements ResponseSink {
     /** The request arrived (its head alone, for a route that streams its body): routed and admitted like an HTTP/1.1 one. */
     void dispatch(FullHttpRequest req, long arrivalNanos) {
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
-        Dispatch decision = dispatcher.dispatch(req, arrivalNanos, remote, connection.tls(), this);
+        Dispatch decision = dispatcher.dispatch(req, arrivalNanos, remote, parts.tls(), this);
         if (decision instanceof Exchange ex) {
             current = ex;
             ex.start();
             if (!ex.isCompleted()) {
-                connection.watch(ex); // a request answered inline needs no timer
+                parts.watch(ex); // a request answered inline needs no timer
             }
         } else {
             answers.refused(StreamedRequest.settle(req, (Dispatch.Refused) decision));
@@ -58,8 +58,8 @@ final class Http2StreamRequest implements ResponseSink {
         if (ex != current) {
             return;
         }
+        settled();
         if (!ctx.channel().isActive()) {
-            current = null;
             answers.clientGone(ex);
             return;
         }
@@ -70,14 +70,18 @@ final class Http2StreamRequest implements ResponseSink {
         }
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         if (streamed && !ResponseWriter.endsWithHead(ex.head, response.status())) {
-            current = null;
             stream = new ResponseStream(ctx, new Http2StreamWire(answers), ex, response, (s, closeDelimited) -> streamEnded(s));
             stream.start();
             return;
         }
         ex.request.settleBody(); // a streamed body not read to its end: the stream is reset after the answer
-        current = null;
         answers.answer(ex, answer);
+    }
+
+    /** The request in flight has its answer, or is abandoned: no longer in flight, nor timed. */
+    private void settled() {
+        parts.unwatch(current);
+        current = null;
     }
 
     private void streamEnded(ResponseStream ended) {
@@ -90,7 +94,7 @@ final class Http2StreamRequest implements ResponseSink {
         Exchange ex = current;
         if (ex != null && ex.abandon(CancellationReason.CLIENT_DISCONNECT)) {
             server.metrics().clientDisconnects.increment();
-            current = null;
+            settled();
             answers.clientGone(ex);
         }
     }
@@ -108,17 +112,12 @@ final class Http2StreamRequest implements ResponseSink {
         Exchange ex = current;
         if (ex != null && ex.abandon(CancellationReason.SHUTDOWN)) {
             server.shutdown().cancelled.increment();
-            current = null;
+            settled();
             answers.shutDown(ex);
         } else if (stream != null) {
             server.shutdown().cancelled.increment();
             stream.cut(CancellationReason.SHUTDOWN);
         }
-    }
-
-    /** The request awaiting its handler's answer, or null. */
-    Exchange inFlight() {
-        return current;
     }
 
     /** Whether the request is being served (not merely arriving). */
