@@ -70,8 +70,8 @@ class RespondAsyncTest {
     void withoutPreferTheRouteRunsAsUsual() {
         assertThat(server.get("/plain").body()).isEqualTo("plain");
         assertThat(server.get("/plain").header("Preference-Applied")).isNull();
-        // (text: its representation varies on Accept-Encoding too, which the server adds)
-        assertThat(server.get("/plain").header("Vary")).isEqualTo("Prefer, Accept-Encoding");
+        // (a short text: below the compression threshold, so it does not vary on Accept-Encoding)
+        assertThat(server.get("/plain").header("Vary")).isEqualTo("Prefer");
         assertThat(server.operations.stats().created()).isZero();
     }
 
@@ -128,11 +128,11 @@ class RespondAsyncTest {
 
     @Test
     void everyAnswerOfSuchARouteVariesOnPrefer() {
-        // (text: its representation varies on Accept-Encoding too, which the server adds)
-        assertThat(server.get("/plain").header("Vary")).isEqualTo("Prefer, Accept-Encoding");
+        // (a short text: below the compression threshold, so it does not vary on Accept-Encoding)
+        assertThat(server.get("/plain").header("Vary")).isEqualTo("Prefer");
         OpsServer.Reply zero = server.post("/reports?name=z", "", "Prefer", "wait=0");
         assertThat(zero.status()).isEqualTo(202);
-        assertThat(zero.header("Vary")).isEqualTo("Prefer, Accept-Encoding");
+        assertThat(zero.header("Vary")).isEqualTo("Prefer");
         assertThat(zero.header("Preference-Applied")).isEqualTo("wait=0");
     }
 
