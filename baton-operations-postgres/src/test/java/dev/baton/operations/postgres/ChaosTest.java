@@ -245,8 +245,9 @@ class ChaosTest {
                 assertThat(fencedWrites).isPositive();
             }
             assertThat(r.count).isPositive();
-            // a rescue waits for the lease to lapse (lease + poll); one that falls in the database's outage waits for that too
-            assertThat(r.maxMillisDatabaseUp).isLessThan(NodeMain.LEASE.plusSeconds(2).toMillis());
+            // a rescue waits for the lease to lapse (lease + poll, and a loaded machine's scheduling: 4.35 s
+            // was seen once with two builds beside the test); one in the database's outage waits for that too
+            assertThat(r.maxMillisDatabaseUp).isLessThan(NodeMain.LEASE.plusSeconds(3).toMillis());
             assertThat(r.maxMillis).isLessThan(NodeMain.LEASE.plusSeconds(4).plus(downFor).toMillis());
         }
         System.out.println("chaos: whole run " + (System.nanoTime() - began) / 1_000_000 + " ms");
