@@ -70,7 +70,7 @@ final class Http2StreamRequest implements ResponseSink {
         }
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         if (streamed && !ResponseWriter.endsWithHead(ex.head, response.status())) {
-            stream = new ResponseStream(ctx, new Http2StreamWire(answers), ex, response, (s, closeDelimited) -> streamEnded(s));
+            stream = new ResponseStream(new ChannelOutlet(ctx), new Http2StreamWire(answers), ex, response, (s, closeDelimited) -> streamEnded(s));
             stream.start();
             return;
         }
