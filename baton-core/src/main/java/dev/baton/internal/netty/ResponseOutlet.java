@@ -7,7 +7,7 @@ import io.netty.util.concurrent.EventExecutor;
 /**
  * Where a streamed response's messages go, and what its producer's backpressure and an abrupt end
  * are there: an HTTP/1 connection ({@link ChannelOutlet}) or one stream of an HTTP/2 connection
- * (its stream channel, also a {@link ChannelOutlet}). Writes on the event loop; {@link #isWritable} and {@link #isOpen}
+ * ({@link Http2StreamOutlet}). Writes on the event loop; {@link #isWritable} and {@link #isOpen}
  * from any thread.
  */
 interface ResponseOutlet {
