@@ -4,29 +4,24 @@ import dev.baton.http.HttpException;
 import dev.baton.internal.body.BodySource;
 import dev.baton.internal.body.RequestBodyStream;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2StreamChannelOption;
 import java.io.IOException;
 
 /**
  * An HTTP/2 request body streaming to its handler. DATA goes into the body as it comes, and the
- * stream's flow-control window is returned by hand (the stream channel's automatic flow control
- * is off): at once while the reader keeps up, and not while it holds enough, so the client's
- * sends stall on the window and a slow reader holds at most the window and
- * {@link RequestBodyStream#HIGH_WATER}. The stream channel itself keeps reading: the window is
- * HTTP/2's own backpressure, and toggling the child channel's auto-read at the reader's pace
- * stalled about one long upload in six with its last frames unread. A 100
+ * stream's flow-control window is returned by hand (no stream channel returns it): at once while
+ * the reader keeps up, and not while it holds enough, so the client's sends stall on the window
+ * and a slow reader holds at most the window and {@link RequestBodyStream#HIGH_WATER}; the
+ * connection keeps reading its other streams meanwhile, the window being HTTP/2's own
+ * backpressure. A 100
  * (HEADERS with {@code :status 100}) goes out when the reader first asks for bytes. Past the
  * route's limit the body fails with 413, trickling below the minimum rate with 408, and no more is
  * read; answered before its end, the rest is dropped and the stream is reset after the answer
  * (RFC 9113 8.1). Event loop only.
  */
 final class Http2BodySource implements BodySource {
-    private final ChannelHandlerContext ctx;
+    private final Http2StreamOutlet outlet;
     private final Http2ConnectionParts parts;
     final RequestBodyStream body;
     private final long length;
@@ -44,15 +39,14 @@ final class Http2BodySource implements BodySource {
     private long pausedSince;
 
     /** {@code length}: declared, or -1; {@code limit}: the route's; {@code continueOwed}: the client waits for a 100. */
-    Http2BodySource(ChannelHandlerContext ctx, Http2ConnectionParts parts, long length, long limit, boolean continueOwed, BodyRate rate) {
-        this.ctx = ctx;
+    Http2BodySource(Http2StreamOutlet outlet, Http2ConnectionParts parts, long length, long limit, boolean continueOwed, BodyRate rate) {
+        this.outlet = outlet;
         this.parts = parts;
         this.length = length;
         this.limit = limit;
         this.continueOwed = continueOwed;
         this.rate = rate;
-        ctx.channel().config().setOption(Http2StreamChannelOption.AUTO_STREAM_FLOW_CONTROL, false);
-        this.body = new RequestBodyStream(ctx.executor(), this, length, limit);
+        this.body = new RequestBodyStream(outlet.executor(), this, length, limit);
     }
 
     /**
@@ -65,7 +59,7 @@ final class Http2BodySource implements BodySource {
         unreturned += flowControlled;
         boolean ok = take(content, last);
         if (!body.isPaused()) {
-            returnWindow();
+            returnWindow(false); // the read that brought it flushes
         }
         return ok;
     }
@@ -136,11 +130,11 @@ final class Http2BodySource implements BodySource {
     }
 
     /** Gives the client back what it sent and the reader took (or what is dropped); never for a broken body. */
-    private void returnWindow() {
-        if (unreturned > 0 && !broken && ctx.channel().isActive()) {
+    private void returnWindow(boolean flush) {
+        if (unreturned > 0 && !broken) {
             int n = unreturned;
             unreturned = 0;
-            ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(n)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            outlet.returnWindow(n, flush);
         }
     }
 
@@ -157,7 +151,7 @@ final class Http2BodySource implements BodySource {
             rate.paused(System.nanoTime() - pausedSince); // the reader's pace, not the client's
             pausedSince = 0;
         }
-        returnWindow();
+        returnWindow(true);
     }
 
     @Override
@@ -169,7 +163,7 @@ final class Http2BodySource implements BodySource {
         parts.watchBodyRate(this::checkRate);
         if (continueOwed) {
             continueOwed = false;
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false));
+            outlet.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false));
         }
     }
 

@@ -7,22 +7,33 @@ import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP/2 connection, after the codec and the stream multiplexer: counts it as open, closes it
- * (GOAWAY) once no stream has been served for the idle timeout, sends GOAWAY when the server starts
- * draining, and on shutdown cancels its streams' requests. It keeps the streams' handlers that
- * {@link Http2Pipeline} registers with it, and calls into them; they never call it (what they
- * share goes through the {@link Http2ConnectionParts}). Connection-level frames the codec already
- * acted on (SETTINGS, PING) end here. Confined to the connection's event loop.
+ * One HTTP/2 connection, right after the frame codec: hands each stream's frames to its
+ * {@link Http2ServerStream} (opened at its first HEADERS, kept by id until the codec says it
+ * closed), tells it of its writability and of the stream errors the codec found; counts the
+ * connection as open, closes it (GOAWAY) once no stream has been served for the idle timeout,
+ * sends GOAWAY when the server starts draining, and on shutdown cancels its streams' requests. It
+ * calls into its streams; they never call it (what they share goes through the
+ * {@link Http2ConnectionParts}). No channel per stream: its pipeline's cost per request was most of
+ * HTTP/2's. Connection-level frames the codec already acted on (SETTINGS, PING) end here. Confined
+ * to the connection's event loop.
  */
 final class Http2Connection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
@@ -31,11 +42,17 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
     private final Http2ConnectionParts parts;
     private final IdleTimer idleTimer;
     private final int connectionWindow;
-    private final Set<Http2StreamHandler> streams = new HashSet<>();
+    private final RequestDispatcher dispatcher;
+    private final Http2FrameCodec codec;
+    private final IntObjectMap<Http2ServerStream> streams = new IntObjectHashMap<>();
     private ChannelHandlerContext ctx;
 
-    Http2Connection(ServerParts server, Http2ConnectionParts parts) {
+    /** {@code codec}: the frame codec this handler follows in the pipeline. */
+    Http2Connection(RequestDispatcher dispatcher, Http2FrameCodec codec, Http2ConnectionParts parts) {
+        ServerParts server = dispatcher.server();
         this.metrics = server.metrics();
+        this.dispatcher = dispatcher;
+        this.codec = codec;
         this.parts = parts;
         // room for every stream's window at once: a stream whose reader is paused holds its window
         // unconsumed, and must not stall the connection's other streams on the connection's window
@@ -56,18 +73,8 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A stream opened: kept for the idle timer, the connection's close and shutdown. */
-    void add(Http2StreamHandler stream) {
-        streams.add(stream);
-    }
-
-    /** A stream closed. */
-    void remove(Http2StreamHandler stream) {
-        streams.remove(stream);
-    }
-
     private boolean isQuiet() {
-        for (Http2StreamHandler s : streams) {
+        for (Http2ServerStream s : streams.values()) {
             if (s.busy()) {
                 return false;
             }
@@ -77,14 +84,68 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ReferenceCountUtil.release(msg); // SETTINGS, PING, GOAWAY: the codec has answered them
+        try {
+            if (msg instanceof Http2StreamFrame f && f.stream() != null) {
+                read(f);
+            } // else SETTINGS, PING, GOAWAY: the codec has answered them
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** A frame of a stream: HEADERS opens it; a client's RST_STREAM is followed by the stream's close, which ends it. */
+    private void read(Http2StreamFrame f) {
+        parts.touch();
+        Http2FrameStream frameStream = f.stream();
+        Http2ServerStream stream = streams.get(frameStream.id());
+        if (stream == null && f instanceof Http2HeadersFrame) {
+            stream = new Http2ServerStream(ctx, frameStream, parts, dispatcher);
+            streams.put(frameStream.id(), stream);
+        }
+        if (stream == null) {
+            if (f instanceof Http2DataFrame d) { // (the codec refuses DATA before HEADERS; this is a second line)
+                new Http2StreamOutlet(ctx, frameStream, parts.unwatched()).returnWindow(d.initialFlowControlledBytes(), false);
+            }
+            return;
+        }
+        try {
+            if (f instanceof Http2HeadersFrame h) {
+                stream.onHeaders(h);
+            } else if (f instanceof Http2DataFrame d) {
+                stream.onData(d);
+            }
+        } catch (RuntimeException e) {
+            log.warn("HTTP/2 stream {} on {} failed", frameStream.id(), ctx.channel().remoteAddress(), e);
+            stream.broke();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2FrameStreamEvent e) {
+            Http2ServerStream stream = streams.get(e.stream().id());
+            if (stream != null) {
+                if (e.type() == Http2FrameStreamEvent.Type.State && e.stream().state() == Http2Stream.State.CLOSED) {
+                    streams.remove(e.stream().id());
+                    stream.closed();
+                    parts.touch();
+                } else if (e.type() == Http2FrameStreamEvent.Type.Writability) {
+                    Http2Stream s = codec.connection().stream(e.stream().id());
+                    stream.writable(s != null && codec.connection().remote().flowController().isWritable(s));
+                }
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        for (Http2StreamHandler s : new ArrayList<>(streams)) {
-            s.closeHeld();
+        // the codec closed the streams as the connection went; any it did not tell of close now
+        for (Http2ServerStream s : new ArrayList<>(streams.values())) {
+            s.closed();
         }
+        streams.clear();
         metrics.openConnections.decrementAndGet();
         idleTimer.stop();
         parts.stop();
@@ -100,7 +161,7 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     /** Graceful shutdown ran out of time: cancel the streams' requests (503), then close. */
     void cancelForShutdown() {
-        for (Http2StreamHandler s : new ArrayList<>(streams)) {
+        for (Http2ServerStream s : new ArrayList<>(streams.values())) {
             s.cancelForShutdown();
         }
         ctx.channel().close();
@@ -108,6 +169,17 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException e) {
+            // a stream error the codec found and left to us to answer (a body breaking its content-length, say)
+            log.debug("HTTP/2 stream {} on {} failed: {}", e.stream().id(), ctx.channel().remoteAddress(), e.getCause().toString());
+            Http2ServerStream stream = streams.get(e.stream().id());
+            if (stream != null) {
+                stream.failed(e.error());
+            } else {
+                new Http2StreamOutlet(ctx, e.stream(), parts.unwatched()).reset(e.error());
+            }
+            return;
+        }
         if (cause instanceof Http2Exception) {
             // the codec has answered it already (GOAWAY with its code, then the close)
             log.debug("HTTP/2 connection {} cut: {}", ctx.channel().remoteAddress(), cause.toString());

@@ -3,6 +3,8 @@ package dev.baton.internal.netty;
 import dev.baton.internal.tls.ServerTls;
 import dev.baton.tls.TlsSession;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,10 +44,13 @@ final class Http2ConnectionParts {
     private long lastActivityNanos = System.nanoTime();
     private boolean flushScheduled;
     private final Runnable flush = this::flushNow;
+    /** For the streams' writes nothing waits for: a failure there is the stream's, which the codec resets, not the connection's. */
+    private final ChannelPromise unwatched;
 
     /** {@code channel}: the connection's, active and registered, its TLS handler (if any) in place. */
     Http2ConnectionParts(ServerParts server, Channel channel) {
         this.channel = channel;
+        this.unwatched = new VoidChannelPromise(channel, false);
         this.heads = new Http2ResponseHead(server.config().serverHeader());
         this.accounting = new RequestAccounting(server);
         SslHandler ssl = channel.pipeline().get(SslHandler.class);
@@ -83,6 +88,11 @@ final class Http2ConnectionParts {
     private void flushNow() {
         flushScheduled = false;
         channel.flush(); // through the codec, which writes what flow control held too
+    }
+
+    /** The promise of the streams' writes that nothing waits for (none is made). */
+    ChannelPromise unwatched() {
+        return unwatched;
     }
 
     /** Takes {@code n} more body bytes into the connection's budget; false (nothing taken) when it would pass it. */

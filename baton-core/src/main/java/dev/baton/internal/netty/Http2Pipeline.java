@@ -2,20 +2,16 @@ package dev.baton.internal.netty;
 
 import dev.baton.Http2Config;
 import dev.baton.ServerConfig;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 
 /**
  * The HTTP/2 side of a connection, assembled in one place: Netty's frame codec with the server's
- * settings and its limits against known attacks, one child channel per stream (each an
- * {@link Http2StreamHandler}, registered here with the {@link Http2Connection} while it is open),
- * and the connection, whose {@link Http2ConnectionParts} its streams share. The one entry point
+ * settings and its limits against known attacks, then the {@link Http2Connection}, which takes
+ * the codec's frames for its streams (each an {@link Http2ServerStream}, sharing the connection's
+ * {@link Http2ConnectionParts}). The one entry point
  * for both ways a connection comes to speak HTTP/2: h2c by prior knowledge ({@link H2cPreface})
  * and h2 over TLS once ALPN negotiated it.
  */
@@ -31,10 +27,9 @@ final class Http2Pipeline {
         ServerConfig config = dispatcher.server().config();
         Http2Config h2 = config.http2();
         Http2ConnectionParts parts = new Http2ConnectionParts(dispatcher.server(), p.channel());
-        Http2Connection connection = new Http2Connection(dispatcher.server(), parts);
-        p.addLast(codec(config, h2));
-        p.addLast(new Http2MultiplexHandler(streams(connection, parts, dispatcher)));
-        p.addLast(connection);
+        Http2FrameCodec codec = codec(config, h2);
+        p.addLast(codec);
+        p.addLast(new Http2Connection(dispatcher, codec, parts));
     }
 
     private static Http2FrameCodec codec(ServerConfig config, Http2Config h2) {
@@ -57,17 +52,5 @@ final class Http2Pipeline {
             b.decoderEnforceMaxRstFramesPerWindow(0, 0);
         }
         return b.build();
-    }
-
-    private static ChannelHandler streams(Http2Connection connection, Http2ConnectionParts parts, RequestDispatcher dispatcher) {
-        return new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                Http2StreamHandler stream = new Http2StreamHandler(parts, dispatcher);
-                ch.pipeline().addLast(stream);
-                connection.add(stream);
-                ch.closeFuture().addListener(closed -> connection.remove(stream));
-            }
-        };
     }
 }

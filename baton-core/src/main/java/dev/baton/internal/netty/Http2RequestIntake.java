@@ -4,12 +4,9 @@ import dev.baton.ServerConfig;
 import dev.baton.http.Problem;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -23,7 +20,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
  * {@link Http2StreamAnswers}. Event loop only.
  */
 final class Http2RequestIntake {
-    private final ChannelHandlerContext ctx;
+    private final Http2StreamOutlet outlet;
     private final Http2ConnectionParts parts;
     private final RequestDispatcher dispatcher;
     private final ServerParts server;
@@ -41,9 +38,9 @@ final class Http2RequestIntake {
     /** The request is complete, answered early or refused: further frames of the client are dropped. */
     private boolean requestEnded;
 
-    Http2RequestIntake(ChannelHandlerContext ctx, Http2ConnectionParts parts, RequestDispatcher dispatcher,
+    Http2RequestIntake(Http2StreamOutlet outlet, Http2ConnectionParts parts, RequestDispatcher dispatcher,
                        Http2StreamRequest request, Http2StreamAnswers answers) {
-        this.ctx = ctx;
+        this.outlet = outlet;
         this.parts = parts;
         this.dispatcher = dispatcher;
         this.server = dispatcher.server();
@@ -80,7 +77,7 @@ final class Http2RequestIntake {
         }
         if (streamLimit > 0) {
             // dispatched at its head: the body follows as it arrives, and its 100 when the handler asks
-            streaming = new Http2BodySource(ctx, parts, head.contentLength, streamLimit,
+            streaming = new Http2BodySource(outlet, parts, head.contentLength, streamLimit,
                     head.expectsContinue && !f.isEndStream(), rate);
             dispatch(new StreamedRequest(head.toRequest(Unpooled.EMPTY_BUFFER), streaming.body));
             onStreamedData(Unpooled.EMPTY_BUFFER, 0, f.isEndStream());
@@ -100,7 +97,7 @@ final class Http2RequestIntake {
                 answers.refused(refused);
                 return;
             }
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false));
+            outlet.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false));
         }
         rate.start(System.nanoTime());
         parts.watchBodyRate(this::checkBodyRate);
@@ -127,7 +124,7 @@ final class Http2RequestIntake {
 
     /** A streamed body's DATA (or its end): a body that breaks its content-length resets the stream. */
     private void onStreamedData(ByteBuf content, int flowControlled, boolean last) {
-        if (!streaming.data(content, flowControlled, last) && ctx.channel().isActive()) {
+        if (!streaming.data(content, flowControlled, last)) {
             resetStream(Http2Error.PROTOCOL_ERROR);
         }
     }
@@ -157,6 +154,8 @@ final class Http2RequestIntake {
             onStreamedData(f.content(), f.initialFlowControlledBytes(), f.isEndStream());
             return;
         }
+        // gathered, or dropped: the client has its window back at once (the body budget bounds what is held)
+        outlet.returnWindow(f.initialFlowControlledBytes(), false);
         if (requestEnded) {
             return;
         }
@@ -188,7 +187,7 @@ final class Http2RequestIntake {
             }
             if (body == null) {
                 // grown as DATA comes: a declared length is no reason to reserve memory before the bytes arrive
-                body = ctx.alloc().heapBuffer(Math.max(n, (int) Math.min(head.contentLength >= 0 ? head.contentLength : n, 64 * 1024)));
+                body = outlet.alloc().heapBuffer(Math.max(n, (int) Math.min(head.contentLength >= 0 ? head.contentLength : n, 64 * 1024)));
             }
             body.writeBytes(f.content());
         }
@@ -228,7 +227,7 @@ final class Http2RequestIntake {
     }
 
     private void resetStream(Http2Error error) {
-        ctx.writeAndFlush(new DefaultHttp2ResetFrame(error)).addListener(ChannelFutureListener.CLOSE);
+        outlet.reset(error);
     }
 
     /** The stream failed with a stream error of the codec's: the client's frames that follow are dropped. */

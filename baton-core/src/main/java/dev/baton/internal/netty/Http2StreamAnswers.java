@@ -3,29 +3,27 @@ package dev.baton.internal.netty;
 import dev.baton.http.FileBody;
 import dev.baton.http.Response;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 
 /**
  * How an HTTP/2 stream's answers leave: a whole answer as HEADERS and DATA frames, counted by the
  * {@link RequestAccounting} before its bytes leave, and RST_STREAM(NO_ERROR) after an answer to a
  * client still sending (RFC 9113 8.1). Knows whether the client's side of the stream has ended,
- * as its {@link Http2StreamHandler} tells it. Event loop only.
+ * as its {@link Http2ServerStream} tells it. Event loop only.
  */
 final class Http2StreamAnswers {
-    private final ChannelHandlerContext ctx;
+    private final Http2StreamOutlet outlet;
     private final Http2ConnectionParts parts;
     private final ServerParts server;
     private final RequestAccounting accounting;
     /** The client's side of the stream ended (END_STREAM): an early answer needs no reset after it. */
     private boolean clientDone;
 
-    Http2StreamAnswers(ChannelHandlerContext ctx, Http2ConnectionParts parts, ServerParts server) {
-        this.ctx = ctx;
+    Http2StreamAnswers(Http2StreamOutlet outlet, Http2ConnectionParts parts, ServerParts server) {
+        this.outlet = outlet;
         this.parts = parts;
         this.server = server;
         this.accounting = parts.accounting();
@@ -77,7 +75,7 @@ final class Http2StreamAnswers {
     void streamEnded(ResponseStream ended) {
         accounting.streamEnded();
         ended.request().settleBody();
-        if (!clientDone && ctx.channel().isActive()) {
+        if (!clientDone) {
             resetAfterAnswer();
         }
     }
@@ -109,34 +107,30 @@ final class Http2StreamAnswers {
         } : content.length;
         boolean data = !isHead && !noContent && content != null && content.length > 0;
         var headers = new DefaultHttp2HeadersFrame(parts.heads().of(r, length, serverTiming), !data);
-        // a failed write reaches exceptionCaught, which closes the stream: no promise when nothing waits for it
+        // a failed write is the stream's, which the codec resets: no promise when nothing waits for it
         boolean wait = written != null || !clientDone;
         if (data) {
-            ctx.write(headers, ctx.voidPromise());
+            outlet.writeUnwatched(headers);
         }
-        Object end = data ? new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(content), true) : headers;
+        Http2StreamFrame end = data ? new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(content), true) : headers;
         if (wait) {
-            ctx.write(end).addListener(f -> {
+            outlet.write(end).addListener(f -> {
                 if (written != null) {
                     written.run();
                 }
-                if (f.isSuccess() && !clientDone && ctx.channel().isActive()) {
+                if (f.isSuccess() && !clientDone) {
                     resetAfterAnswer();
                 }
             });
         } else {
-            ctx.write(end, ctx.voidPromise());
+            outlet.writeUnwatched(end);
         }
         parts.flushSoon(); // one flush for all the streams answered in this turn of the loop
         return data ? content.length : 0;
     }
 
-    /**
-     * RST_STREAM(NO_ERROR) after a complete answer to a client still sending (RFC 9113 8.1), then
-     * the stream channel's close: one whose reading was stopped holds DATA it would otherwise wait
-     * to be read before it closes.
-     */
+    /** RST_STREAM(NO_ERROR) after a complete answer to a client still sending (RFC 9113 8.1), unless the stream closed meanwhile. */
     private void resetAfterAnswer() {
-        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)).addListener(ChannelFutureListener.CLOSE);
+        outlet.reset(Http2Error.NO_ERROR);
     }
 }

@@ -4,7 +4,7 @@ import dev.baton.context.CancellationReason;
 import dev.baton.http.FileBody;
 import dev.baton.http.Response;
 import dev.baton.internal.coding.FileBodyStream;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import java.net.InetSocketAddress;
@@ -17,7 +17,8 @@ import java.net.InetSocketAddress;
  * It never calls back into what feeds it. Event loop only, but for {@link #write}.
  */
 final class Http2StreamRequest implements ResponseSink {
-    private final ChannelHandlerContext ctx;
+    private final Http2StreamOutlet outlet;
+    private final Channel connection;
     private final Http2ConnectionParts parts;
     private final RequestDispatcher dispatcher;
     private final ServerParts server;
@@ -25,8 +26,9 @@ final class Http2StreamRequest implements ResponseSink {
     private Exchange current;
     private ResponseStream stream;
 
-    Http2StreamRequest(ChannelHandlerContext ctx, Http2ConnectionParts parts, RequestDispatcher dispatcher, Http2StreamAnswers answers) {
-        this.ctx = ctx;
+    Http2StreamRequest(Http2StreamOutlet outlet, Channel connection, Http2ConnectionParts parts, RequestDispatcher dispatcher, Http2StreamAnswers answers) {
+        this.outlet = outlet;
+        this.connection = connection;
         this.parts = parts;
         this.dispatcher = dispatcher;
         this.server = dispatcher.server();
@@ -35,12 +37,12 @@ final class Http2StreamRequest implements ResponseSink {
 
     @Override
     public EventLoop eventLoop() {
-        return ctx.channel().eventLoop();
+        return connection.eventLoop();
     }
 
     /** The request arrived (its head alone, for a route that streams its body): routed and admitted like an HTTP/1.1 one. */
     void dispatch(FullHttpRequest req, long arrivalNanos) {
-        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        InetSocketAddress remote = connection.remoteAddress() instanceof InetSocketAddress a ? a : null;
         Dispatch decision = dispatcher.dispatch(req, arrivalNanos, remote, parts.tls(), this);
         if (decision instanceof Exchange ex) {
             current = ex;
@@ -59,7 +61,7 @@ final class Http2StreamRequest implements ResponseSink {
             return;
         }
         settled();
-        if (!ctx.channel().isActive()) {
+        if (!outlet.isOpen()) {
             answers.clientGone(ex);
             return;
         }
@@ -70,7 +72,7 @@ final class Http2StreamRequest implements ResponseSink {
         }
         boolean streamed = response.bodyKind() == Response.BodyKind.STREAM || response.bodyKind() == Response.BodyKind.EVENTS;
         if (streamed && !ResponseWriter.endsWithHead(ex.head, response.status())) {
-            stream = new ResponseStream(ctx, new Http2StreamWire(answers), ex, response, (s, closeDelimited) -> streamEnded(s));
+            stream = new ResponseStream(outlet, new Http2StreamWire(answers), ex, response, (s, closeDelimited) -> streamEnded(s));
             stream.start();
             return;
         }

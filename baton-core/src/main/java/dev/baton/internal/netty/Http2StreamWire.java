@@ -9,7 +9,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 /**
  * A streamed response on an HTTP/2 stream: its head a HEADERS frame, each write a DATA frame, and
  * an empty DATA frame with END_STREAM its end. The codec sends DATA as the stream's flow-control
- * window allows; the stream channel's writability is the producer's backpressure.
+ * window allows; the stream's writability (its {@link Http2StreamOutlet}) is the producer's backpressure.
  */
 final class Http2StreamWire implements ResponseStream.Wire, StreamSink.Framing {
     private final Http2StreamAnswers answers;

@@ -174,7 +174,7 @@ final class RequestSequence implements ResponseSink {
         boolean close = bodyUnread || !ex.keepAlive || closing || (server.shutdown().isDraining() && pending.isEmpty());
         if (streamed) {
             current = null;
-            stream = new ResponseStream(ctx, new Http1StreamWire(ctx, writer, close), ex, response, this::streamEnded);
+            stream = new ResponseStream(new ChannelOutlet(ctx), new Http1StreamWire(ctx, writer, close), ex, response, this::streamEnded);
             stream.start();
             return;
         }

@@ -3,7 +3,6 @@ package dev.baton.internal.netty;
 import dev.baton.context.CancellationReason;
 import dev.baton.http.HttpException;
 import dev.baton.http.Response;
-import io.netty.channel.ChannelHandlerContext;
 
 /**
  * A streamed response in progress on its connection (a body stream or an event stream): its head,
@@ -36,7 +35,7 @@ final class ResponseStream {
         boolean closeDelimited();
     }
 
-    private final ChannelHandlerContext ctx;
+    private final ResponseOutlet outlet;
     private final Wire wire;
     private final Exchange ex;
     private final Response response;
@@ -51,8 +50,8 @@ final class ResponseStream {
     private int status;
     private long errorBytes;
 
-    ResponseStream(ChannelHandlerContext ctx, Wire wire, Exchange ex, Response response, Ended onEnded) {
-        this.ctx = ctx;
+    ResponseStream(ResponseOutlet outlet, Wire wire, Exchange ex, Response response, Ended onEnded) {
+        this.outlet = outlet;
         this.wire = wire;
         this.ex = ex;
         this.response = response;
@@ -70,7 +69,7 @@ final class ResponseStream {
         Object head = wire.head(response, ex.listener.serverTiming());
         boolean serverError = response.status() >= 500;
         status = response.status();
-        StreamSink s = new StreamSink(ctx, wire.framing(), head, this::answerFailed, () -> record(serverError), this::ended);
+        StreamSink s = new StreamSink(outlet, wire.framing(), head, this::answerFailed, () -> record(serverError), this::ended);
         sink = s;
         if (!ex.executeProducer(() -> s.start(response, ex))) {
             s.fail(new HttpException(503, "the request queue is full"));

@@ -12,8 +12,6 @@ import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +73,9 @@ final class StreamSink implements BodySink {
         }
     };
 
-    private final ChannelHandlerContext ctx;
+    private final ResponseOutlet outlet;
+    /** A write that failed cuts the response: the client can tell it is incomplete. */
+    private final ChannelFutureListener cutOnFailure;
     private final Framing framing;
     private final Runnable onEnd;
     /** Runs on the event loop as the head goes out: a stream's latency is its time to first byte. */
@@ -98,9 +98,14 @@ final class StreamSink implements BodySink {
      * @param failedBeforeHead answers such a producer's failure instead of the head
      * @param headSent         runs (event loop) when the head goes out
      */
-    StreamSink(ChannelHandlerContext ctx, Framing framing, Object head, java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead,
+    StreamSink(ResponseOutlet outlet, Framing framing, Object head, java.util.function.BiConsumer<Throwable, Runnable> failedBeforeHead,
                Runnable headSent, Runnable onEnd) {
-        this.ctx = ctx;
+        this.outlet = outlet;
+        this.cutOnFailure = f -> {
+            if (!f.isSuccess()) {
+                outlet.cut();
+            }
+        };
         this.framing = framing;
         this.head = head;
         this.failedBeforeHead = failedBeforeHead;
@@ -119,7 +124,7 @@ final class StreamSink implements BodySink {
             if (response.body() instanceof BodyStream body) {
                 body.writeTo(this);
             } else if (response.body() instanceof EventStream events) {
-                SseEmitter emitter = new SseEmitter(this, ctx.executor(), events.heartbeat());
+                SseEmitter emitter = new SseEmitter(this, outlet.executor(), events.heartbeat());
                 events.source().start(emitter);
             }
         } catch (Exception e) {
@@ -131,7 +136,7 @@ final class StreamSink implements BodySink {
         // client waits for it to open)
         onLoop(() -> {
             if (sendHead()) {
-                ctx.flush();
+                outlet.flush();
             }
         }, new CompletableFuture<>());
     }
@@ -145,7 +150,7 @@ final class StreamSink implements BodySink {
         head = null;
         headSent.run();
         bytesSent += sizeOf(h);
-        ctx.write(h).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        outlet.write(h).addListener(cutOnFailure);
         return true;
     }
 
@@ -175,8 +180,9 @@ final class StreamSink implements BodySink {
                 return;
             }
             sendHead();
-            ChannelPromise promise = ctx.newPromise();
-            promise.addListener(f -> {
+            Object framed = framing.chunk(outlet.alloc(), chunk);
+            bytesSent += sizeOf(framed);
+            outlet.writeAndFlush(framed).addListener(f -> {
                 if (f.isSuccess()) {
                     done.complete(null);
                 } else {
@@ -184,9 +190,6 @@ final class StreamSink implements BodySink {
                     ended();
                 }
             });
-            Object framed = framing.chunk(ctx.alloc(), chunk);
-            bytesSent += sizeOf(framed);
-            ctx.writeAndFlush(framed, promise);
         }, done);
         return done;
     }
@@ -197,12 +200,12 @@ final class StreamSink implements BodySink {
 
     /** Runs {@code task} on the connection's event loop; fails {@code done} if the loop is gone. */
     private void onLoop(Runnable task, CompletableFuture<?> done) {
-        if (ctx.executor().inEventLoop()) {
+        if (outlet.executor().inEventLoop()) {
             task.run();
             return;
         }
         try {
-            ctx.executor().execute(task);
+            outlet.executor().execute(task);
         } catch (RejectedExecutionException e) {
             done.completeExceptionally(closedError());
             ended();
@@ -216,12 +219,12 @@ final class StreamSink implements BodySink {
 
     @Override
     public boolean isWritable() {
-        return open.get() && ctx.channel().isWritable();
+        return open.get() && outlet.isWritable();
     }
 
     @Override
     public boolean isOpen() {
-        return open.get() && ctx.channel().isActive();
+        return open.get() && outlet.isOpen();
     }
 
     @Override
@@ -232,7 +235,7 @@ final class StreamSink implements BodySink {
                 sendHead();
                 Object last = framing.last();
                 bytesSent += sizeOf(last);
-                ctx.writeAndFlush(last).addListener(f -> ended());
+                outlet.writeAndFlush(last).addListener(f -> ended());
             }, new CompletableFuture<>());
         }
     }
@@ -242,10 +245,10 @@ final class StreamSink implements BodySink {
         if (open.compareAndSet(true, false)) {
             log.debug("stream aborted: {}", cause.toString());
             onLoop(() -> {
-                if (dropHead() && ctx.channel().isActive()) {
+                if (dropHead() && outlet.isOpen()) {
                     failedBeforeHead.accept(cause, this::ended); // nothing sent yet: an error status is still possible
                 } else {
-                    ctx.channel().close(); // mid-body: only the cut (no last chunk) can tell the client
+                    outlet.cut(); // mid-body: only the cut (no last chunk) can tell the client
                     ended();
                 }
             }, new CompletableFuture<>());
@@ -255,7 +258,7 @@ final class StreamSink implements BodySink {
     /** The connection closed under the stream. */
     void clientGone() {
         open.set(false);
-        if (ctx.executor().inEventLoop()) {
+        if (outlet.executor().inEventLoop()) {
             dropHead();
         }
         ended();
@@ -272,10 +275,10 @@ final class StreamSink implements BodySink {
         }
         open.set(false);
         closeCallbacks.fire(Boolean.TRUE);
-        if (ctx.executor().inEventLoop()) {
+        if (outlet.executor().inEventLoop()) {
             onEnd.run();
         } else {
-            ctx.executor().execute(onEnd);
+            outlet.executor().execute(onEnd);
         }
     }
 }
