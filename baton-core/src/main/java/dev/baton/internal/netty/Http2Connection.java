@@ -99,12 +99,12 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         Http2FrameStream frameStream = f.stream();
         Http2ServerStream stream = streams.get(frameStream.id());
         if (stream == null && f instanceof Http2HeadersFrame) {
-            stream = new Http2ServerStream(ctx, frameStream, parts, dispatcher);
+            stream = new Http2ServerStream(ctx, frameStream, parts, dispatcher, () -> receiveWindow(frameStream.id()));
             streams.put(frameStream.id(), stream);
         }
         if (stream == null) {
             if (f instanceof Http2DataFrame d) { // (the codec refuses DATA before HEADERS; this is a second line)
-                new Http2StreamOutlet(ctx, frameStream, parts.unwatched()).returnWindow(d.initialFlowControlledBytes(), false);
+                new Http2StreamOutlet(ctx, frameStream, parts.unwatched(), () -> 0).returnWindow(d.initialFlowControlledBytes(), false);
             }
             return;
         }
@@ -118,6 +118,12 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
             log.warn("HTTP/2 stream {} on {} failed", frameStream.id(), ctx.channel().remoteAddress(), e);
             stream.broke();
         }
+    }
+
+    /** What the client may still send on stream {@code id} before a WINDOW_UPDATE: 0 once it is closed. */
+    private int receiveWindow(int id) {
+        Http2Stream s = codec.connection().stream(id);
+        return s == null ? 0 : codec.connection().local().flowController().windowSize(s);
     }
 
     @Override
@@ -176,7 +182,7 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
             if (stream != null) {
                 stream.failed(e.error());
             } else {
-                new Http2StreamOutlet(ctx, e.stream(), parts.unwatched()).reset(e.error());
+                new Http2StreamOutlet(ctx, e.stream(), parts.unwatched(), () -> 0).reset(e.error());
             }
             return;
         }

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import java.util.function.IntSupplier;
 
 /**
  * One HTTP/2 stream of a connection, one request: its {@link Http2Connection} hands it the
@@ -25,9 +26,11 @@ final class Http2ServerStream {
     private final Http2RequestIntake intake;
 
     /** {@code ctx}: the connection's handler's, right after the frame codec. */
-    Http2ServerStream(ChannelHandlerContext ctx, Http2FrameStream stream, Http2ConnectionParts parts, RequestDispatcher dispatcher) {
+    /** {@code receiveWindow}: what the client may still send on the stream, from the codec. */
+    Http2ServerStream(ChannelHandlerContext ctx, Http2FrameStream stream, Http2ConnectionParts parts, RequestDispatcher dispatcher,
+                      IntSupplier receiveWindow) {
         this.parts = parts;
-        this.outlet = new Http2StreamOutlet(ctx, stream, parts.unwatched());
+        this.outlet = new Http2StreamOutlet(ctx, stream, parts.unwatched(), receiveWindow);
         this.answers = new Http2StreamAnswers(outlet, parts, dispatcher.server());
         this.request = new Http2StreamRequest(outlet, ctx.channel(), parts, dispatcher, answers);
         this.intake = new Http2RequestIntake(outlet, parts, dispatcher, request, answers);
@@ -41,6 +44,7 @@ final class Http2ServerStream {
     void onData(Http2DataFrame f) {
         answers.clientSent(f.isEndStream());
         intake.onData(f);
+        outlet.dataArrived(f.isEndStream());
     }
 
     /** The codec closed the stream: answered, reset by the client, or its connection gone. */

@@ -129,8 +129,12 @@ final class Http2StreamAnswers {
         return data ? content.length : 0;
     }
 
-    /** RST_STREAM(NO_ERROR) after a complete answer to a client still sending (RFC 9113 8.1), unless the stream closed meanwhile. */
+    /**
+     * RST_STREAM(NO_ERROR) after a complete answer to a client still sending (RFC 9113 8.1), unless
+     * the stream closed meanwhile: once the client has spent its window (see
+     * {@link Http2StreamOutlet#resetOnceSpent}).
+     */
     private void resetAfterAnswer() {
-        outlet.reset(Http2Error.NO_ERROR);
+        outlet.resetOnceSpent(Http2Error.NO_ERROR);
     }
 }

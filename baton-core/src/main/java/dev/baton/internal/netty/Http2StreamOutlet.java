@@ -11,6 +11,9 @@ import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * One HTTP/2 stream as its frames' way out: each frame written on the connection's context after
@@ -21,18 +24,26 @@ import io.netty.util.concurrent.EventExecutor;
  * {@link #isWritable} and {@link #isOpen} from any thread.
  */
 final class Http2StreamOutlet implements ResponseOutlet {
+    /** How long an answered stream waits for the client to spend its window or end its body before its reset. */
+    static final long CLOSING_GRACE_MILLIS = 1000;
     private final ChannelHandlerContext ctx;
     private final Http2FrameStream stream;
     /** For writes nothing waits for ({@link Http2ConnectionParts#unwatched}). */
     private final ChannelPromise unwatched;
+    /** What the client may still send on the stream: the codec's receive window for it. */
+    private final IntSupplier receiveWindow;
     private volatile boolean open = true;
     private volatile boolean writable = true;
+    /** Answered while the client still sends: its window is kept, and the stream is reset once it is spent. */
+    private Http2Error closing;
+    private ScheduledFuture<?> closingDeadline;
 
     /** {@code ctx}: the connection's handler's, right after the frame codec. */
-    Http2StreamOutlet(ChannelHandlerContext ctx, Http2FrameStream stream, ChannelPromise unwatched) {
+    Http2StreamOutlet(ChannelHandlerContext ctx, Http2FrameStream stream, ChannelPromise unwatched, IntSupplier receiveWindow) {
         this.ctx = ctx;
         this.stream = stream;
         this.unwatched = unwatched;
+        this.receiveWindow = receiveWindow;
     }
 
     @Override
@@ -97,9 +108,50 @@ final class Http2StreamOutlet implements ResponseOutlet {
 
     /** Resets the stream with {@code error} (the codec closes it), unless it is closed already. */
     void reset(Http2Error error) {
+        stopClosing();
         if (isOpen()) {
             open = false;
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(error).stream(stream), unwatched);
+        }
+    }
+
+    /**
+     * RST_STREAM({@code error}) once the client can send nothing more on the stream: at once if its
+     * window is spent, else when it is (the window is no longer returned), unless the client ends
+     * its body first (the stream then closes by itself), and after {@link #CLOSING_GRACE_MILLIS} at
+     * the latest. Reset with DATA still in flight, the stream is forgotten by Netty, which answers
+     * each frame that follows with a RST_STREAM of its own and counts those against the resets a
+     * connection may send: a client with a few refused uploads on one connection would see it closed
+     * with ENHANCE_YOUR_CALM.
+     */
+    void resetOnceSpent(Http2Error error) {
+        if (!isOpen() || closing != null) {
+            return;
+        }
+        closing = error;
+        if (receiveWindow.getAsInt() <= 0) {
+            reset(error);
+        } else {
+            closingDeadline = ctx.executor().schedule(() -> reset(error), CLOSING_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A DATA frame of the client arrived (after the stream's handling of it): a closing stream may be spent now. */
+    void dataArrived(boolean endStream) {
+        if (closing == null || !isOpen()) {
+            return;
+        }
+        if (endStream) {
+            stopClosing(); // both sides ended: the codec closes the stream, no reset needed
+        } else if (receiveWindow.getAsInt() <= 0) {
+            reset(closing);
+        }
+    }
+
+    private void stopClosing() {
+        if (closingDeadline != null) {
+            closingDeadline.cancel(false);
+            closingDeadline = null;
         }
     }
 
@@ -109,7 +161,7 @@ final class Http2StreamOutlet implements ResponseOutlet {
      * them, or by {@code flush}.
      */
     void returnWindow(int n, boolean flush) {
-        if (n > 0 && isOpen()) {
+        if (n > 0 && isOpen() && closing == null) {
             ctx.write(new DefaultHttp2WindowUpdateFrame(n).stream(stream), unwatched);
             if (flush) {
                 ctx.flush();
@@ -120,6 +172,7 @@ final class Http2StreamOutlet implements ResponseOutlet {
     /** The codec closed the stream: answered, reset, or its connection gone. */
     void closed() {
         open = false;
+        stopClosing();
     }
 
     /** The codec's flow controller changed its mind about the stream (event loop). */
