@@ -11,7 +11,6 @@ import dev.baton.internal.coding.ContentCodings;
 import dev.baton.internal.coding.FileBodyStream;
 import dev.baton.internal.coding.Gzip;
 import dev.baton.internal.coding.GzipSink;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -51,10 +50,10 @@ final class ResponseCompression {
             return answer;
         }
         long size = knownSize(answer);
-        List<String> accepted = headers.all("Accept-Encoding");
+        AcceptEncoding wants = AcceptEncoding.of(headers.all("Accept-Encoding")); // no field: a constant
         // a body below the threshold goes as it is to every client that takes identity: nothing
-        // varies, so no Vary either (as nginx's gzip_min_length), and the check costs nothing
-        if (size >= 0 && size < threshold && (accepted.isEmpty() || AcceptEncoding.of(accepted).identity())) {
+        // varies, so no Vary either (as nginx's gzip_min_length)
+        if (size >= 0 && size < threshold && wants.identity()) {
             return answer;
         }
         Response r = answer.response();
@@ -62,7 +61,6 @@ final class ResponseCompression {
             return answer;
         }
         Response vary = withVary(r);
-        AcceptEncoding wants = AcceptEncoding.of(accepted);
         if (!wants.gzip()) {
             return new ResponseRenderer.Rendered(vary, answer.json());
         }
